@@ -1,0 +1,195 @@
+package vn.hoso.core
+
+import java.io.File
+import java.nio.file.Files
+import java.time.LocalDate
+import java.time.ZoneId
+import java.util.concurrent.TimeUnit
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertFalse
+import kotlin.test.assertTrue
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+
+/** Drives the real Rust core through the generated bindings, and a real hoso-server on loopback. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HosoCoreTest {
+    private val key = "6b1f3e5a7c9d0b2e4f6a8c0e2b4d6f8a1c3e5a7b9d1f3a5c7e9b0d2f4a6c8e0b"
+    private val today: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).toString()
+    private val inAMonth: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).plusDays(30).toString()
+    private lateinit var dataDir: File
+    private lateinit var server: Process
+    private lateinit var url: String
+    private val serverBin = System.getProperty("hoso.server.bin")
+
+    private fun admin(vararg args: String): String {
+        val process = ProcessBuilder(listOf(serverBin, "admin", "--data", dataDir.path) + args.toList())
+            .redirectErrorStream(false).start()
+        val out = process.inputStream.bufferedReader().readText().trim()
+        assertEquals(0, process.waitFor(), "admin ${args.toList()}")
+        return out
+    }
+
+    private fun enrollmentCode(role: String): String {
+        val user = admin("create-user", "--name", "Người dùng $role", "--role", role,
+            "--area-kind", "commune", "--area-code", "25920")
+        return admin("issue-code", "--user", user)
+    }
+
+    @BeforeAll
+    fun startServer() {
+        dataDir = Files.createTempDirectory("hoso-server").toFile()
+        admin("create-area", "--kind", "commune", "--code", "25920", "--name", "Phường Tân Hiệp")
+        val port = java.net.ServerSocket(0).use { it.localPort }
+        url = "http://127.0.0.1:$port"
+        server = ProcessBuilder(serverBin, "serve", "--data", dataDir.path, "--listen", "127.0.0.1:$port")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+        val deadline = System.currentTimeMillis() + 20_000
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                (java.net.URI("$url/v1/health").toURL().openConnection() as java.net.HttpURLConnection).apply {
+                    connectTimeout = 500
+                    if (responseCode == 200) return
+                }
+            } catch (_: java.io.IOException) {
+                Thread.sleep(100)
+            }
+        }
+        error("hoso-server did not start")
+    }
+
+    @AfterAll
+    fun stopServer() {
+        server.destroy()
+        server.waitFor(10, TimeUnit.SECONDS)
+    }
+
+    private fun newCore(): HosoCore {
+        val dir = Files.createTempDirectory("hoso-device").toFile()
+        return HosoCore.open(File(dir, "hoso.db").path, key)
+    }
+
+    private fun openCase(core: HosoCore, name: String): String {
+        val person = core.registerPerson(null, """{"full_name": "$name", "birth_date": "1950-02-03", "sex": "male"}""")
+        return core.openCase(CaseInput(person.recordId, null, "25920", "79", null, listOf("ND20-D5-K5-a")))
+    }
+
+    private fun complete(core: HosoCore, caseId: String, formId: String, answers: String): String {
+        val id = core.startForm(caseId, formId)
+        val issues = core.saveForm(id, answers)
+        assertTrue(issues.isEmpty(), "$formId still has issues: $issues")
+        if (formId != "TT02-M04" && formId != "TT02-M06") core.submitForm(id)
+        return id
+    }
+
+    @Test
+    fun `the store is encrypted and refuses a wrong key`() {
+        val dir = Files.createTempDirectory("hoso-device").toFile()
+        val path = File(dir, "hoso.db").path
+        HosoCore.open(path, key).close()
+        val bytes = File(path).readBytes()
+        assertFalse(String(bytes, Charsets.ISO_8859_1).contains("SQLite format 3"))
+        assertFailsWith<ApiException.WrongKey> { HosoCore.open(path, "0".repeat(63) + "1") }
+        val badKey = assertFailsWith<ApiException.Invalid> { HosoCore.open(path, "short") }
+        assertTrue(badKey.messageVi.contains("Khóa mã hóa"))
+    }
+
+    @Test
+    fun `a case goes from intake to closure through the bindings`() {
+        val core = newCore()
+        core.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        val caseId = openCase(core, "Nguyễn Văn Đức")
+        complete(core, caseId, "TT02-M01", """{
+            "subject.full_name": "Nguyễn Văn Đức", "subject.birth_date": "1950-02-03", "subject.sex": "male",
+            "subject.address": "Thôn 3, xã Tân Hiệp", "subject.categories": ["ND20-D5-K5-a"],
+            "subject_needs": "Khám bệnh, sửa nhà", "current_state": "Minh mẫn",
+            "household.head_name": "Nguyễn Văn Đức", "household.address": "Thôn 3, xã Tân Hiệp",
+            "relationship_to_head": "Chủ hộ", "household.member_count": 1, "care_capacity": "Sống một mình"}""")
+        complete(core, caseId, "TT02-M02", """{"assessment_date": "$today", "assessed_with": ["subject"],
+            "need_health": "Khám khớp", "priority_health": 1, "summary": "Cần y tế trước"}""")
+        complete(core, caseId, "TT02-M03", """{"need_types": ["long_term"], "voluntary": true,
+            "eligible_at_facility_or_locality": true, "determined_on": "$today"}""")
+        core.act(caseId, LifecycleAction.StartPlanning)
+        val plan = complete(core, caseId, "TT02-M04", """{"plan_date": "$today", "objectives": "Được khám và chăm sóc",
+            "activities": [{"activity": "Đưa đi khám", "start_date": "$today", "end_date": "$inAMonth",
+            "responsible": "Cộng tác viên"}], "responsibilities": "Gia đình và UBND xã"}""")
+        core.act(caseId, LifecycleAction.SubmitPlan(plan))
+        core.act(caseId, LifecycleAction.ApprovePlan(plan))
+        core.recordVisit(caseId, """{"visit_date": "$today", "met_with": ["subject"], "observations": "Ổn định",
+            "next_visit_date": "$inAMonth"}""")
+        val closure = complete(core, caseId, "TT02-M06", """{"closure_trigger": "objectives_achieved",
+            "evaluation": "Đạt mục tiêu", "meeting_date": "$today", "meeting_participants": "Chủ tịch, CTV, đối tượng",
+            "signed_case_manager": true}""")
+        core.act(caseId, LifecycleAction.ProposeClosure(closure))
+        core.act(caseId, LifecycleAction.ApproveClosure)
+        val file = core.caseFile(caseId)
+        assertEquals("closed", file.status)
+        assertEquals(5u.toUByte(), file.step)
+        assertTrue(file.timeline.any { it.titleVi == "Kết thúc quản lý đối tượng" })
+        assertTrue(core.followUps(inAMonth).any { it.kind == "post_closure_follow_up" && it.legalRef == "TT 02/2020 Điều 10.2" })
+        assertTrue(core.formDefinitionsJson().contains("TT02-M06"))
+    }
+
+    @Test
+    fun `invalid input is refused with a Vietnamese message and nothing is saved`() {
+        val core = newCore()
+        core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        val refused = assertFailsWith<ApiException.Validation> {
+            core.registerPerson(null, """{"full_name": "Hà Thị Thu", "birth_date": "1990-01-01", "sex": "female",
+                "citizen_id": "001090234567"}""")
+        }
+        assertEquals("citizen_id_sex", refused.issues[0].code)
+        assertTrue(refused.issues[0].messageVi.contains("giới tính"))
+        assertTrue(core.search("thu", 10u).isEmpty())
+        val caseId = openCase(core, "Lê Văn Tám")
+        val visit = core.startForm(caseId, "TT02-M05")
+        val issues = core.saveForm(visit, """{"visit_date": "2999-01-01"}""")
+        assertTrue(issues.any { it.code == "date_in_future" && it.messageVi.contains("tương lai") })
+        assertFailsWith<ApiException.Validation> { core.submitForm(visit) }
+        assertFailsWith<ApiException.Invalid> { core.saveForm(visit, "not json") }
+        assertFailsWith<ApiException.NotAllowed> { core.act(caseId, LifecycleAction.StartPlanning) }
+    }
+
+    @Test
+    fun `a new case comes from a filled form 01 in one call and warns of a duplicate`() {
+        val core = newCore()
+        core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        val form = """{"subject.full_name": "Lò Thị Ánh", "subject.birth_date": "1985-05-05", "subject.sex": "female",
+            "subject.address": "Bản Lầu", "subject.categories": ["ND20-D5-K4"]}"""
+        val first = core.createCaseWithInformation("25920", "79", null, form)
+        assertTrue(first.issues.any { it.field == "subject_needs" && it.code == "required" }, "a draft is saved with what is left")
+        assertEquals("Lò Thị Ánh", core.caseFile(first.caseId).subjectName)
+        val second = core.createCaseWithInformation("25920", "79", null, form)
+        assertEquals(listOf(first.subjectId), second.likelyDuplicates)
+    }
+
+    @Test
+    fun `search finds Đức when typed duc`() {
+        val core = newCore()
+        core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        openCase(core, "Trần Minh Đức")
+        val hits = core.search("duc", 10u)
+        assertEquals(listOf("Trần Minh Đức"), hits.map { it.title })
+    }
+
+    @Test
+    fun `two phones sync through a real server`() {
+        val lan = newCore()
+        val minh = newCore()
+        lan.enroll(url, enrollmentCode("collaborator"), "điện thoại của Lan")
+        minh.enroll(url, enrollmentCode("collaborator"), "điện thoại của Minh")
+        val caseId = openCase(lan, "Đặng Văn Quý")
+        assertTrue(lan.outbox().all { it.state == "queued" })
+        val pushed = lan.syncNow()
+        assertTrue(pushed.acknowledged > 0u)
+        assertTrue(lan.outbox().isEmpty())
+        minh.syncNow()
+        assertEquals("Đặng Văn Quý", minh.caseFile(caseId).subjectName)
+        assertEquals(listOf("Đặng Văn Quý"), minh.search("dang van quy", 5u).map { it.title })
+        assertEquals(0u, minh.syncStatus().consecutiveFailures)
+        assertTrue(minh.conflicts().isEmpty())
+    }
+}

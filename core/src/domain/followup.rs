@@ -1,0 +1,556 @@
+//! The follow-up engine: a pure function of case snapshots, today's date and configuration.
+//! Every task says why it exists: the rule, and its legal reference or the configuration it follows.
+
+use super::birthday_at;
+use super::config::Config;
+use super::lifecycle::CaseStatus;
+use super::snapshot::{CaseSnapshot, PendingKind};
+use crate::i18n::Localized;
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    VisitDue,
+    ActivityDue,
+    ReviewDue,
+    ApprovalWaiting,
+    NoContact,
+    AgeLimit,
+    PostClosureFollowUp,
+    CommuneReport,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// `None` for tasks about the whole caseload (the commune's periodic reports).
+    pub case_id: Option<String>,
+    pub subject_name: String,
+    pub kind: TaskKind,
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub reason: Localized,
+    pub legal_ref: String,
+}
+
+fn fmt(day: NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+struct Builder<'a> {
+    today: NaiveDate,
+    horizon: NaiveDate,
+    out: &'a mut Vec<Task>,
+}
+
+impl Builder<'_> {
+    /// Adds a task if it is due within the horizon.
+    fn push(
+        &mut self,
+        case: Option<&CaseSnapshot>,
+        kind: TaskKind,
+        due: NaiveDate,
+        reason: Localized,
+        legal_ref: &str,
+    ) {
+        if due <= self.horizon {
+            self.push_now(case, kind, due, reason, legal_ref);
+        }
+    }
+
+    fn push_now(
+        &mut self,
+        case: Option<&CaseSnapshot>,
+        kind: TaskKind,
+        due: NaiveDate,
+        reason: Localized,
+        legal_ref: &str,
+    ) {
+        self.out.push(Task {
+            case_id: case.map(|c| c.case_id.clone()),
+            subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
+            kind,
+            due,
+            overdue: due < self.today,
+            reason,
+            legal_ref: legal_ref.to_string(),
+        });
+    }
+}
+
+/// Today's tasks for a caseload: overdue first, then by due date.
+pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<Task> {
+    let mut out = Vec::new();
+    let horizon = today
+        .checked_add_days(Days::new(u64::from(config.due_soon_days)))
+        .unwrap_or(today);
+    let mut b = Builder {
+        today,
+        horizon,
+        out: &mut out,
+    };
+    for case in cases {
+        case_tasks(&mut b, case, config);
+    }
+    commune_reports(&mut b, cases, today, config);
+    out.sort_by(|a, c| {
+        (!a.overdue, a.due, &a.case_id, a.kind).cmp(&(!c.overdue, c.due, &c.case_id, c.kind))
+    });
+    out
+}
+
+fn case_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let open = case.status != CaseStatus::Closed;
+    if open {
+        visit_tasks(b, case, config);
+        if matches!(
+            case.status,
+            CaseStatus::InProgress | CaseStatus::AdjustmentSubmitted
+        ) {
+            activity_tasks(b, case);
+            if let (Some(days), Some(last)) = (
+                config.review_interval_days,
+                case.last_review.or(case.plan_approved_on),
+            ) && let Some(due) = last.checked_add_days(Days::new(u64::from(days)))
+            {
+                b.push(
+                    Some(case),
+                    TaskKind::ReviewDue,
+                    due,
+                    Localized::new(
+                        format!(
+                            "Rà soát kế hoạch: lần gần nhất {}, chu kỳ {days} ngày theo cấu hình.",
+                            fmt(last)
+                        ),
+                        format!(
+                            "Review the plan: last on {}, every {days} days as configured.",
+                            fmt(last)
+                        ),
+                    ),
+                    "TT 02/2020 Điều 7.3.b (tần suất do địa phương cấu hình)",
+                );
+            }
+        }
+        if let Some((kind, since)) = case.pending {
+            let (vi, en, legal) = match kind {
+                PendingKind::Plan => (
+                    "Kế hoạch chờ phê duyệt",
+                    "Plan waiting for approval",
+                    "TT 02/2020 Điều 7.1",
+                ),
+                PendingKind::Adjustment => (
+                    "Điều chỉnh kế hoạch chờ phê duyệt",
+                    "Plan adjustment waiting for approval",
+                    "TT 02/2020 Điều 7.3.b",
+                ),
+                PendingKind::Closure => (
+                    "Đề nghị kết thúc chờ phê duyệt",
+                    "Closure waiting for approval",
+                    "TT 02/2020 Điều 8.2",
+                ),
+            };
+            // The law sets no deadline for approval, so a waiting approval is never "overdue".
+            b.out.push(Task {
+                case_id: Some(case.case_id.clone()),
+                subject_name: case.subject_name.clone(),
+                kind: TaskKind::ApprovalWaiting,
+                due: since,
+                overdue: false,
+                reason: Localized::new(
+                    format!("{vi} từ {}.", fmt(since)),
+                    format!("{en} since {}.", fmt(since)),
+                ),
+                legal_ref: legal.to_string(),
+            });
+        }
+        no_contact_task(b, case, config);
+        age_task(b, case, config);
+    } else {
+        post_closure_task(b, case, config);
+    }
+}
+
+fn visit_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let planned = case.next_visit.map(|d| (d, "next_visit"));
+    let by_interval = config.default_visit_interval_days.and_then(|days| {
+        case.last_visit
+            .or(case.opened_on)
+            .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
+            .map(|d| (d, "interval"))
+    });
+    if let Some((due, source)) = planned.or(by_interval) {
+        let (vi, en, legal) = if source == "next_visit" {
+            (
+                format!(
+                    "Thăm hộ gia đình theo lịch hẹn ngày {} (ghi ở lần thăm trước).",
+                    fmt(due)
+                ),
+                format!(
+                    "Household visit planned for {} (set at the last visit).",
+                    fmt(due)
+                ),
+                "TT 02/2020 Điều 7.3.c (Mẫu số 05)",
+            )
+        } else {
+            (
+                format!(
+                    "Thăm hộ gia đình: đến hạn theo chu kỳ cấu hình ({}).",
+                    fmt(due)
+                ),
+                format!(
+                    "Household visit due by the configured interval ({}).",
+                    fmt(due)
+                ),
+                "Cấu hình địa phương (TT 02/2020 không quy định tần suất)",
+            )
+        };
+        b.push(
+            Some(case),
+            TaskKind::VisitDue,
+            due,
+            Localized::new(vi, en),
+            legal,
+        );
+    }
+}
+
+fn activity_tasks(b: &mut Builder<'_>, case: &CaseSnapshot) {
+    for activity in case.activities.iter().filter(|a| !a.done) {
+        if let Some(end) = activity.end {
+            b.push(
+                Some(case),
+                TaskKind::ActivityDue,
+                end,
+                Localized::new(
+                    format!(
+                        "Hoạt động “{}” của kế hoạch kết thúc khung thời gian ngày {}.",
+                        activity.title,
+                        fmt(end)
+                    ),
+                    format!(
+                        "Plan activity “{}” reaches the end of its time frame on {}.",
+                        activity.title,
+                        fmt(end)
+                    ),
+                ),
+                "TT 02/2020 Điều 6.2.d",
+            );
+        }
+    }
+}
+
+fn no_contact_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let Some(since) = case.last_visit.or(case.opened_on) else {
+        return;
+    };
+    let Some(due) = since.checked_add_months(Months::new(config.no_contact_months)) else {
+        return;
+    };
+    if due <= b.today && case.status != CaseStatus::ClosureProposed {
+        b.push(
+            Some(case),
+            TaskKind::NoContact,
+            due,
+            Localized::new(
+                format!(
+                    "Không liên hệ được với đối tượng từ {}: xem xét kết thúc quản lý (lý do 6) hoặc thăm lại.",
+                    fmt(since)
+                ),
+                format!("No contact with the subject since {}: consider closure (reason 6) or visit again.", fmt(since)),
+            ),
+            "TT 02/2020 Điều 8.3.a (6)",
+        );
+    }
+}
+
+/// Closure reason 4 concerns people managed as children: it applies only when the subject was under the
+/// age limit when the case was opened (an elderly person's case never "reaches 18").
+fn age_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let (Some(birth), Some(opened_on)) = (case.subject_birth, case.opened_on) else {
+        return;
+    };
+    let limit = if case.studying {
+        config.studying_age_limit
+    } else {
+        config.closure_age
+    };
+    let due = birthday_at(birth, limit);
+    if due <= opened_on {
+        return;
+    }
+    let (vi, en) = if case.studying {
+        (
+            format!(
+                "Đối tượng đang đi học, đủ {limit} tuổi ngày {}: kết thúc quản lý theo lý do 4.",
+                fmt(due)
+            ),
+            format!(
+                "The subject, studying, turns {limit} on {}: closure reason 4 applies.",
+                fmt(due)
+            ),
+        )
+    } else {
+        (
+            format!(
+                "Đối tượng đủ {limit} tuổi ngày {}: xem xét kết thúc quản lý (lý do 4), trừ khi đang đi học.",
+                fmt(due)
+            ),
+            format!(
+                "The subject turns {limit} on {}: consider closure (reason 4) unless studying.",
+                fmt(due)
+            ),
+        )
+    };
+    b.push(
+        Some(case),
+        TaskKind::AgeLimit,
+        due,
+        Localized::new(vi, en),
+        "TT 02/2020 Điều 8.3.a (4); NĐ 20/2021 Điều 30.2.d",
+    );
+}
+
+fn post_closure_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let Some(start) = case.returned_on.or(case.closed_on) else {
+        return;
+    };
+    let Some(end) = start.checked_add_months(Months::new(config.post_closure_follow_up_months))
+    else {
+        return;
+    };
+    if b.today > end {
+        return;
+    }
+    let due = case.next_visit.filter(|d| *d > start).unwrap_or(end);
+    b.push(
+        Some(case),
+        TaskKind::PostClosureFollowUp,
+        due,
+        Localized::new(
+            format!(
+                "Theo dõi, hỗ trợ tái hòa nhập cộng đồng đến ngày {}.",
+                fmt(end)
+            ),
+            format!("Follow up and support reintegration until {}.", fmt(end)),
+        ),
+        "TT 02/2020 Điều 10.2",
+    );
+}
+
+/// The commune's 6-monthly report (before 15 June) and annual report (before 15 December).
+fn commune_reports(b: &mut Builder<'_>, cases: &[CaseSnapshot], today: NaiveDate, config: &Config) {
+    if cases.is_empty() {
+        return;
+    }
+    for (month, vi, en) in [(6, "6 tháng", "6-monthly"), (12, "năm", "annual")] {
+        let Some(due) = NaiveDate::from_ymd_opt(today.year(), month, 15) else {
+            continue;
+        };
+        let window_start = due
+            .checked_sub_days(Days::new(u64::from(config.due_soon_days) * 2))
+            .unwrap_or(due);
+        if (window_start..=due).contains(&today) {
+            b.push_now(
+                None,
+                TaskKind::CommuneReport,
+                due,
+                Localized::new(
+                    format!(
+                        "Báo cáo {vi} về quản lý đối tượng, gửi trước ngày {}.",
+                        fmt(due)
+                    ),
+                    format!(
+                        "The {en} case-management report is due before {}.",
+                        fmt(due)
+                    ),
+                ),
+                "TT 02/2020 Điều 11.3.b",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::snapshot::Activity;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    fn case(status: CaseStatus) -> CaseSnapshot {
+        CaseSnapshot {
+            case_id: "c1".into(),
+            subject_name: "Nguyễn Thị Lan".into(),
+            status,
+            manager_id: Some("u1".into()),
+            commune_code: Some("25920".into()),
+            opened_on: Some(day("2026-11-01")),
+            subject_birth: Some(day("1990-01-01")),
+            studying: false,
+            last_visit: Some(day("2026-11-10")),
+            next_visit: None,
+            plan_approved_on: None,
+            activities: vec![],
+            pending: None,
+            last_review: None,
+            closed_on: None,
+            returned_on: None,
+        }
+    }
+
+    const TODAY: &str = "2026-11-22";
+
+    fn kinds(tasks: &[Task]) -> Vec<(TaskKind, bool)> {
+        tasks.iter().map(|t| (t.kind, t.overdue)).collect()
+    }
+
+    #[test]
+    fn a_missed_next_visit_is_overdue_and_a_coming_one_is_due_soon() {
+        let config = Config::default();
+        let mut missed = case(CaseStatus::InProgress);
+        missed.next_visit = Some(day("2026-11-20"));
+        let tasks = tasks(&[missed], day(TODAY), &config);
+        assert_eq!(kinds(&tasks), vec![(TaskKind::VisitDue, true)]);
+        assert!(tasks[0].reason.vi.contains("20/11/2026"));
+        let mut coming = case(CaseStatus::InProgress);
+        coming.next_visit = Some(day("2026-11-25"));
+        assert_eq!(
+            kinds(&super::tasks(&[coming.clone()], day(TODAY), &config)),
+            vec![(TaskKind::VisitDue, false)]
+        );
+        coming.next_visit = Some(day("2026-12-25"));
+        assert!(
+            super::tasks(&[coming], day(TODAY), &config).is_empty(),
+            "beyond the horizon"
+        );
+    }
+
+    #[test]
+    fn plan_activities_past_their_time_frame_are_overdue_unless_done() {
+        let mut c = case(CaseStatus::InProgress);
+        c.activities = vec![
+            Activity {
+                title: "Khám sức khỏe".into(),
+                start: None,
+                end: Some(day("2026-11-15")),
+                done: false,
+            },
+            Activity {
+                title: "Học nghề".into(),
+                start: None,
+                end: Some(day("2026-11-15")),
+                done: true,
+            },
+        ];
+        let tasks = tasks(&[c], day(TODAY), &Config::default());
+        assert_eq!(kinds(&tasks), vec![(TaskKind::ActivityDue, true)]);
+        assert!(tasks[0].reason.vi.contains("Khám sức khỏe"));
+        assert_eq!(tasks[0].legal_ref, "TT 02/2020 Điều 6.2.d");
+    }
+
+    #[test]
+    fn approvals_wait_without_a_legal_deadline() {
+        let mut c = case(CaseStatus::PlanSubmitted);
+        c.pending = Some((PendingKind::Plan, day("2026-09-01")));
+        let tasks = tasks(&[c], day(TODAY), &Config::default());
+        let approval = tasks
+            .iter()
+            .find(|t| t.kind == TaskKind::ApprovalWaiting)
+            .unwrap();
+        assert!(!approval.overdue);
+        assert_eq!(approval.legal_ref, "TT 02/2020 Điều 7.1");
+    }
+
+    #[test]
+    fn one_month_without_contact_raises_the_closure_trigger() {
+        let mut c = case(CaseStatus::InProgress);
+        c.last_visit = Some(day("2026-10-20"));
+        let tasks = tasks(&[c], day(TODAY), &Config::default());
+        assert_eq!(kinds(&tasks), vec![(TaskKind::NoContact, true)]);
+        assert_eq!(tasks[0].legal_ref, "TT 02/2020 Điều 8.3.a (6)");
+    }
+
+    #[test]
+    fn the_age_threshold_is_configurable_and_studying_extends_it_to_22() {
+        let mut c = case(CaseStatus::InProgress);
+        c.subject_birth = Some(day("2010-11-25")); // 16 on 2026-11-25
+        let sixteen = Config {
+            closure_age: 16,
+            ..Config::default()
+        };
+        assert_eq!(
+            kinds(&tasks(std::slice::from_ref(&c), day(TODAY), &sixteen)),
+            vec![(TaskKind::AgeLimit, false)]
+        );
+        assert!(
+            tasks(std::slice::from_ref(&c), day(TODAY), &Config::default()).is_empty(),
+            "18 is two years away"
+        );
+        c.studying = true;
+        c.subject_birth = Some(day("2004-11-20")); // 22 on 2026-11-20
+        let studying = tasks(&[c], day(TODAY), &sixteen);
+        assert_eq!(kinds(&studying), vec![(TaskKind::AgeLimit, true)]);
+        assert!(studying[0].reason.vi.contains("22 tuổi"));
+    }
+
+    #[test]
+    fn reviews_appear_only_when_a_frequency_is_configured() {
+        let mut c = case(CaseStatus::InProgress);
+        c.plan_approved_on = Some(day("2026-08-01"));
+        assert!(tasks(std::slice::from_ref(&c), day(TODAY), &Config::default()).is_empty());
+        let quarterly = Config {
+            review_interval_days: Some(90),
+            ..Config::default()
+        };
+        assert_eq!(
+            kinds(&tasks(&[c], day(TODAY), &quarterly)),
+            vec![(TaskKind::ReviewDue, true)]
+        );
+    }
+
+    #[test]
+    fn closed_cases_are_followed_for_six_months_after_the_return() {
+        let mut c = case(CaseStatus::Closed);
+        c.closed_on = Some(day("2026-06-01"));
+        c.returned_on = Some(day("2026-06-10"));
+        c.next_visit = Some(day("2026-11-23"));
+        let tasks = tasks(std::slice::from_ref(&c), day(TODAY), &Config::default());
+        assert_eq!(kinds(&tasks), vec![(TaskKind::PostClosureFollowUp, false)]);
+        assert!(tasks[0].reason.vi.contains("10/12/2026"));
+        let after = super::tasks(&[c], day("2027-01-05"), &Config::default());
+        assert!(
+            after
+                .iter()
+                .all(|t| t.kind != TaskKind::PostClosureFollowUp),
+            "the follow-up period is over"
+        );
+    }
+
+    #[test]
+    fn the_communes_reports_are_due_before_15_june_and_15_december() {
+        let c = case(CaseStatus::Intake);
+        let report = tasks(&[c], day("2026-12-05"), &Config::default())
+            .into_iter()
+            .find(|t| t.kind == TaskKind::CommuneReport)
+            .unwrap();
+        assert_eq!(report.due, day("2026-12-15"));
+        assert_eq!(report.case_id, None);
+        assert_eq!(report.legal_ref, "TT 02/2020 Điều 11.3.b");
+    }
+
+    #[test]
+    fn overdue_tasks_come_first() {
+        let mut late = case(CaseStatus::InProgress);
+        late.case_id = "late".into();
+        late.next_visit = Some(day("2026-11-01"));
+        late.last_visit = Some(day("2026-11-15"));
+        let mut soon = case(CaseStatus::InProgress);
+        soon.case_id = "soon".into();
+        soon.next_visit = Some(day("2026-11-23"));
+        let tasks = tasks(&[soon, late], day(TODAY), &Config::default());
+        assert_eq!(tasks[0].case_id.as_deref(), Some("late"));
+    }
+}

@@ -1,0 +1,55 @@
+//! The internal error: full detail for logs and tests. It never carries personal data (no names, ID
+//! numbers or field values), only ids, codes and counts. The FFI maps it to the small public
+//! `ApiError` in [`crate::ffi`].
+
+use crate::i18n::Localized;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the database key is wrong or the file is not a hoso database")]
+    WrongKeyOrNotADatabase,
+    #[error(
+        "the database was written by a newer app (schema {found}, this app knows up to {supported})"
+    )]
+    NewerSchema { found: u32, supported: u32 },
+    #[error("the database file is damaged: {detail}")]
+    Corrupt { detail: String },
+    #[error("record {id} was not found")]
+    NotFound { id: String },
+    #[error("invalid input: {}", .0.en)]
+    Invalid(Localized),
+    #[error("validation failed on {} field(s)", .0.len())]
+    Validation(Vec<crate::forms::Issue>),
+    #[error("not allowed: {}", .0.en)]
+    NotAllowed(Localized),
+    #[error(transparent)]
+    Clock(#[from] crate::hlc::ClockError),
+    #[error(transparent)]
+    OpShape(#[from] crate::op::OpShapeError),
+    #[error("storage: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("serialisation: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("network: {0}")]
+    Network(String),
+    #[error("the server refused: {status} {code}")]
+    Server { status: u16, code: String },
+    #[error("this device was revoked by the server")]
+    Revoked,
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn invalid(vi: &str, en: &str) -> Error {
+        Error::Invalid(Localized::new(vi, en))
+    }
+
+    pub fn not_allowed(vi: &str, en: &str) -> Error {
+        Error::NotAllowed(Localized::new(vi, en))
+    }
+}

@@ -1,0 +1,241 @@
+//! The outbox: local ops waiting for the server, with a state per op that a UI can show per record
+//! (queued, sent, acknowledged, or rejected with the reason), and the inbox side: pulled field states
+//! merged in one transaction per page.
+//!
+//! Ops are tracked by id, never by a counter snapshot, so an edit made while a push is in flight stays
+//! queued and goes with the next push.
+
+use super::Store;
+use crate::error::Result;
+use crate::hlc::Hlc;
+use crate::i18n::Localized;
+use crate::merge::FieldState;
+use crate::op::{FieldOp, RecordKind};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    /// Recorded on the phone, not yet sent.
+    Queued,
+    /// Sent; the server's receipt has not arrived (the push will be repeated: it is idempotent).
+    Sent,
+    /// The server has it.
+    Acknowledged,
+    /// The server refused it; the reason says why.
+    Rejected,
+}
+
+impl OutboxState {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Sent => "sent",
+            OutboxState::Acknowledged => "acknowledged",
+            OutboxState::Rejected => "rejected",
+        }
+    }
+
+    fn parse(text: &str) -> OutboxState {
+        match text {
+            "sent" => OutboxState::Sent,
+            "acknowledged" => OutboxState::Acknowledged,
+            "rejected" => OutboxState::Rejected,
+            _ => OutboxState::Queued,
+        }
+    }
+}
+
+/// The sync state of one record, for the little badge beside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordSyncState {
+    pub record_id: String,
+    /// The least advanced state among the record's ops (rejected counts as most urgent).
+    pub state: OutboxState,
+    pub pending_ops: u32,
+    pub rejection: Option<Rejection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub code: String,
+    pub reason: Localized,
+}
+
+/// A record as pulled: its kind and the state of each field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoteRecord {
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub fields: Vec<(String, FieldState)>,
+}
+
+impl Store {
+    /// Ops to push next, oldest first: queued ones, and sent ones whose receipt never came.
+    pub fn ops_to_push(&self, limit: usize) -> Result<Vec<FieldOp>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT op_id, record_id, kind, field, value, hlc, supersedes, device_id, author FROM op
+                 WHERE sync_state IN ('queued', 'sent') ORDER BY seq LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, String>(5)?,
+                    row.get::<_, String>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, String>(8)?,
+                ))
+            })?;
+            let corrupt = || crate::Error::Corrupt { detail: "unreadable op".into() };
+            rows.map(|row| {
+                let (op_id, record_id, kind, field, value, hlc, supersedes, device_id, author) = row?;
+                let supersedes: Vec<String> = serde_json::from_str(&supersedes)?;
+                Ok(FieldOp {
+                    op_id,
+                    record_id,
+                    kind: RecordKind::parse(&kind).ok_or_else(corrupt)?,
+                    field,
+                    value: serde_json::from_str(&value)?,
+                    hlc: Hlc::decode(&hlc).ok_or_else(corrupt)?,
+                    supersedes: supersedes.iter().map(|t| Hlc::decode(t).ok_or_else(corrupt)).collect::<Result<_>>()?,
+                    device_id,
+                    author,
+                })
+            })
+            .collect()
+        })
+    }
+
+    pub fn mark_sent(&self, op_ids: &[String]) -> Result<()> {
+        self.set_op_states(
+            op_ids
+                .iter()
+                .map(|id| (id.as_str(), OutboxState::Sent, None)),
+        )
+    }
+
+    pub fn mark_acknowledged(&self, op_ids: &[String]) -> Result<()> {
+        self.set_op_states(
+            op_ids
+                .iter()
+                .map(|id| (id.as_str(), OutboxState::Acknowledged, None)),
+        )
+    }
+
+    pub fn mark_rejected(&self, op_id: &str, rejection: &Rejection) -> Result<()> {
+        self.set_op_states(std::iter::once((
+            op_id,
+            OutboxState::Rejected,
+            Some(rejection),
+        )))
+    }
+
+    fn set_op_states<'a>(
+        &self,
+        updates: impl Iterator<Item = (&'a str, OutboxState, Option<&'a Rejection>)>,
+    ) -> Result<()> {
+        let mut writer = self.lock_writer();
+        let tx = writer.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE op SET sync_state = ?2, reject_code = ?3, reject_reason = ?4
+                 WHERE op_id = ?1 AND sync_state != 'acknowledged'",
+            )?;
+            for (op_id, state, rejection) in updates {
+                let reason = rejection
+                    .map(|r| serde_json::to_string(&r.reason))
+                    .transpose()?;
+                stmt.execute(params![
+                    op_id,
+                    state.as_str(),
+                    rejection.map(|r| r.code.as_str()),
+                    reason
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The sync state of every record that still has ops not acknowledged by the server.
+    pub fn outbox(&self) -> Result<Vec<RecordSyncState>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT record_id, sync_state, count(*), max(reject_code), max(reject_reason) FROM op
+                 WHERE sync_state != 'acknowledged' GROUP BY record_id, sync_state ORDER BY record_id",
+            )?;
+            let rows = stmt.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, i64>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, Option<String>>(4)?,
+                ))
+            })?;
+            let mut out: Vec<RecordSyncState> = Vec::new();
+            for row in rows {
+                let (record_id, state, count, code, reason) = row?;
+                let state = OutboxState::parse(&state);
+                let rejection = match (code, reason) {
+                    (Some(code), Some(reason)) => Some(Rejection { code, reason: serde_json::from_str(&reason)? }),
+                    _ => None,
+                };
+                match out.last_mut().filter(|r| r.record_id == record_id) {
+                    Some(existing) => {
+                        existing.pending_ops += count as u32;
+                        if state == OutboxState::Rejected || (existing.state != OutboxState::Rejected && state < existing.state) {
+                            existing.state = state;
+                        }
+                        existing.rejection = existing.rejection.take().or(rejection);
+                    }
+                    None => out.push(RecordSyncState { record_id, state, pending_ops: count as u32, rejection }),
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Merges a pulled page in one transaction: every field state is absorbed with the shared merge,
+    /// evicted records leave the device. Returns how many field values changed.
+    pub fn apply_remote(&self, records: &[RemoteRecord], evicted: &[String]) -> Result<usize> {
+        self.write(|w| {
+            let mut changed = 0;
+            for record in records {
+                for (field, state) in &record.fields {
+                    changed +=
+                        usize::from(w.absorb(&record.record_id, record.kind, field, state)?);
+                }
+            }
+            for record_id in evicted {
+                w.evict(record_id)?;
+            }
+            Ok(changed)
+        })
+    }
+}
+
+impl Store {
+    /// (record id, field, HLC) of every op the server acknowledged: what must never be lost.
+    pub fn acknowledged_ops(&self) -> Result<Vec<(String, String, Hlc)>> {
+        self.read(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT record_id, field, hlc FROM op WHERE sync_state = 'acknowledged' ORDER BY seq")?;
+            let rows = stmt.query_map([], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+            })?;
+            rows.map(|row| {
+                let (record, field, hlc) = row?;
+                let hlc = Hlc::decode(&hlc).ok_or_else(|| crate::Error::Corrupt { detail: "unreadable op clock".into() })?;
+                Ok((record, field, hlc))
+            })
+            .collect()
+        })
+    }
+}

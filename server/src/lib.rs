@@ -1,0 +1,6 @@
+//! hoso-server as a library: the HTTP layer, the storage seam and the demo data, used by the binary
+//! (`main.rs`) and the benchmarks.
+
+pub mod api;
+pub mod demo;
+pub mod storage;

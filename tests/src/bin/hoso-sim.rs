@@ -1,0 +1,108 @@
+//! `hoso-sim`: many real hoso-core devices (each its own encrypted database) against a real
+//! `hoso-server`. Every command ends with one JSON line on stdout.
+
+use clap::{Parser, Subcommand};
+use hoso_tests::Server;
+use hoso_tests::sim::{ScenarioOptions, initial_sync, scenario};
+use std::sync::{Arc, Mutex};
+
+#[derive(Parser)]
+#[command(
+    name = "hoso-sim",
+    about = "Simulates offline collaborators syncing with hoso-server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Target {
+    /// A running server; without it, hoso-sim starts its own on a free loopback port.
+    #[arg(long, requires = "admin_token")]
+    server: Option<String>,
+    /// An admin token of that server (`hoso-server admin issue-admin-token`).
+    #[arg(long)]
+    admin_token: Option<String>,
+}
+
+impl Target {
+    fn server(&self) -> (Server, bool) {
+        match (&self.server, &self.admin_token) {
+            (Some(url), Some(token)) => (Server::connect(url, token), false),
+            _ => (Server::start(), true),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Devices record cases offline, edit shared cases concurrently and sync in random order.
+    Scenario {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value_t = 10)]
+        devices: usize,
+        #[arg(long, default_value_t = 50)]
+        cases: usize,
+        #[arg(long, default_value_t = 200)]
+        edits: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Drop, duplicate and cut requests, and restart the server mid-push (when hoso-sim started it).
+        #[arg(long)]
+        faults: bool,
+    },
+    /// A commune's caseload is pushed, then a fresh device pulls its whole scope.
+    InitialSync {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value_t = 2_000)]
+        cases: usize,
+        #[arg(long, default_value_t = 20_000)]
+        visits: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() {
+    let line = match Cli::parse().command {
+        Command::Scenario {
+            target,
+            devices,
+            cases,
+            edits,
+            seed,
+            faults,
+        } => {
+            if devices == 0 {
+                eprintln!("hoso-sim: --devices must be at least 1");
+                std::process::exit(2);
+            }
+            let (server, owned) = target.server();
+            let report = scenario(
+                Arc::new(Mutex::new(server)),
+                owned,
+                &ScenarioOptions {
+                    devices,
+                    cases,
+                    edits,
+                    seed,
+                    faults,
+                },
+            );
+            serde_json::to_string(&report)
+        }
+        Command::InitialSync {
+            target,
+            cases,
+            visits,
+            seed,
+        } => {
+            let (server, _) = target.server();
+            serde_json::to_string(&initial_sync(&server, cases, visits, seed))
+        }
+    };
+    println!("{}", line.expect("reports serialise"));
+}

@@ -1,0 +1,141 @@
+//! A loopback HTTP proxy that misbehaves like a village network: it drops requests (before or after the
+//! server saw them), sends them twice, or cuts them mid-body. One request per connection.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread;
+
+pub struct FaultyProxy {
+    pub url: String,
+    stop: Arc<AtomicBool>,
+    pub injected: Arc<AtomicU64>,
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            while buffer.len() < end + 4 + length {
+                let n = stream.read(&mut chunk).ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            return Some(buffer);
+        }
+    }
+}
+
+/// Forces `Connection: close` so each request gets its own connection and response ends at EOF.
+fn close_after(request: &[u8]) -> Vec<u8> {
+    let end = request
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(request.len());
+    let head = String::from_utf8_lossy(&request[..end]);
+    let mut out: String = head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    out.push_str("\r\nConnection: close\r\n\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&request[(end + 4).min(request.len())..]);
+    bytes
+}
+
+fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
+    let mut server = TcpStream::connect(upstream).ok()?;
+    server.write_all(request).ok()?;
+    let mut response = Vec::new();
+    server.read_to_end(&mut response).ok()?;
+    Some(response)
+}
+
+impl FaultyProxy {
+    /// Starts a proxy to `upstream` (host:port); `percent` of requests get a fault, chosen by `seed`.
+    pub fn start(upstream: String, percent: u64, seed: u64) -> FaultyProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener.set_nonblocking(true).expect("non-blocking accept");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let stop = Arc::new(AtomicBool::new(false));
+        let injected = Arc::new(AtomicU64::new(0));
+        let (stop_flag, counter) = (stop.clone(), injected.clone());
+        thread::spawn(move || {
+            let mut rng = hoso_core::demo::Rng::new(seed);
+            while !stop_flag.load(Ordering::SeqCst) {
+                let Ok((mut client, _)) = listener.accept() else {
+                    thread::sleep(std::time::Duration::from_millis(2));
+                    continue;
+                };
+                let roll = rng.below(100);
+                let kind = rng.below(4);
+                let upstream = upstream.clone();
+                let counter = counter.clone();
+                thread::spawn(move || {
+                    let _ = client.set_nonblocking(false);
+                    let Some(request) = read_request(&mut client) else {
+                        return;
+                    };
+                    let request = close_after(&request);
+                    if roll >= percent {
+                        if let Some(response) = forward(&upstream, &request) {
+                            let _ = client.write_all(&response);
+                        }
+                        return;
+                    }
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    match kind {
+                        // dropped before the server saw it
+                        0 => {}
+                        // the server handled it but the answer was lost
+                        1 => {
+                            let _ = forward(&upstream, &request);
+                        }
+                        // sent twice; the client sees the second answer
+                        2 => {
+                            let _ = forward(&upstream, &request);
+                            if let Some(response) = forward(&upstream, &request) {
+                                let _ = client.write_all(&response);
+                            }
+                        }
+                        // cut mid-body
+                        _ => {
+                            if let Ok(mut server) = TcpStream::connect(&upstream) {
+                                let _ = server.write_all(&request[..request.len() / 2]);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        FaultyProxy {
+            url,
+            stop,
+            injected,
+        }
+    }
+}
+
+impl Drop for FaultyProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}

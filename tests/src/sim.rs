@@ -1,0 +1,443 @@
+//! The simulator's scenarios, as library functions so the end-to-end tests run them too.
+
+use crate::faults::FaultyProxy;
+use crate::{Device, Server, commune};
+use hoso_core::cases::NewCase;
+use hoso_core::demo::{self, Rng};
+use hoso_core::domain::Role;
+use hoso_core::op::{RecordKind, new_id};
+use hoso_core::sync::protocol::AreaKind;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub const COMMUNES: [&str; 2] = ["25920", "26734"];
+
+pub struct ScenarioOptions {
+    pub devices: usize,
+    pub cases: usize,
+    pub edits: usize,
+    pub seed: u64,
+    pub faults: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioReport {
+    pub converged: bool,
+    pub devices: usize,
+    pub ops_acknowledged: usize,
+    pub ops_rejected: usize,
+    pub ops_lost: usize,
+    pub conflicts_recorded: usize,
+    pub faults_injected: u64,
+    pub server_restarts: usize,
+    pub sync_attempts: usize,
+    pub sync_failures: usize,
+    pub elapsed_ms: u128,
+}
+
+fn answers(value: serde_json::Value) -> hoso_core::forms::Answers {
+    serde_json::from_value(value).expect("an object")
+}
+
+pub fn setup_areas(server: &Server) {
+    server.create_area(AreaKind::Commune, COMMUNES[0], "Phường Tân Hiệp");
+    server.create_area(AreaKind::Commune, COMMUNES[1], "Xã Bình Mỹ");
+    server.create_area(AreaKind::Province, "79", "Thành phố Hồ Chí Minh");
+}
+
+/// Records one case the way a collaborator does at a first visit: person, case, visit note.
+pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String {
+    let today = chrono::Utc::now().date_naive();
+    let person = demo::person(rng, today, 5, 90);
+    let subject = device
+        .store
+        .register_person(
+            None,
+            answers(json!({"full_name": person.full_name, "birth_date": person.birth_date.to_string(), "sex": person.sex,
+                           "citizen_id": person.citizen_id, "phone": person.phone, "address": person.address})),
+        )
+        .expect("register");
+    let case_id = device
+        .store
+        .open_case(NewCase {
+            subject_id: subject.record_id,
+            household_id: None,
+            commune_code: commune_code.to_string(),
+            province_code: "79".into(),
+            facility_id: None,
+            manager_id: None,
+            categories: vec!["ND20-D5-K6".into()],
+        })
+        .expect("case");
+    device
+        .store
+        .record_visit(
+            &case_id,
+            answers(json!({"visit_date": today.to_string(), "met_with": ["subject"], "observations": demo::visit_note(rng)})),
+        )
+        .expect("visit");
+    case_id
+}
+
+/// Every device syncs at once, retrying up to `tries` times. Returns (attempts, failures).
+fn round(devices: &[Device], tries: usize) -> (usize, usize) {
+    let results: Vec<(usize, usize)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = devices
+            .iter()
+            .map(|device| {
+                scope.spawn(move || {
+                    let (mut attempts, mut failures) = (0, 0);
+                    for _ in 0..tries {
+                        attempts += 1;
+                        match device.store.sync_now() {
+                            Ok(_) => break,
+                            Err(_) => failures += 1,
+                        }
+                    }
+                    (attempts, failures)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("sync thread"))
+            .collect()
+    });
+    results
+        .into_iter()
+        .fold((0, 0), |(a, f), (a2, f2)| (a + a2, f + f2))
+}
+
+/// What a device holds: every live record's values and every conflict's losing versions.
+fn holdings(device: &Device) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for kind in RecordKind::ALL {
+        for record in device.store.records_of_kind(kind).expect("records") {
+            out.insert(
+                record.id.clone(),
+                serde_json::to_string(&record.fields).expect("json"),
+            );
+        }
+    }
+    for conflict in device.store.conflicts().expect("conflicts") {
+        let losers: Vec<_> = conflict.losers.iter().map(|l| l.hlc).collect();
+        out.insert(
+            format!("conflict:{}:{}", conflict.record_id, conflict.field),
+            format!("{losers:?}"),
+        );
+    }
+    out
+}
+
+pub fn scenario(
+    server: Arc<Mutex<Server>>,
+    owns_server: bool,
+    options: &ScenarioOptions,
+) -> ScenarioReport {
+    let started = Instant::now();
+    let mut rng = Rng::new(options.seed);
+    let (url, upstream) = {
+        let server = server.lock().expect("server");
+        setup_areas(&server);
+        (
+            server.url.clone(),
+            server.url.trim_start_matches("http://").to_string(),
+        )
+    };
+    let proxy = options
+        .faults
+        .then(|| FaultyProxy::start(upstream, 20, options.seed));
+    let devices: Vec<Device> = (0..options.devices)
+        .map(|i| {
+            let device = server.lock().expect("server").device(
+                &format!("ctv-{i}"),
+                Role::Collaborator,
+                commune(COMMUNES[i % 2]),
+            );
+            if let Some(proxy) = &proxy {
+                device
+                    .store
+                    .set_meta("server_url", &proxy.url)
+                    .expect("route through the proxy");
+            }
+            device
+        })
+        .collect();
+    for i in 0..options.cases {
+        let d = i % options.devices;
+        record_case(&devices[d], &mut rng, COMMUNES[d % 2]);
+    }
+    let (mut attempts, mut failures, mut restarts) = (0, 0, 0);
+    let mut sync_all = |rng: &mut Rng, tries: usize| {
+        let restart = owns_server && options.faults && rng.chance(30);
+        let delay = rng.below(40);
+        let (a, f) = std::thread::scope(|scope| {
+            if restart {
+                let server = server.clone();
+                scope.spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_millis(delay));
+                    server.lock().expect("server").restart();
+                });
+            }
+            round(&devices, tries)
+        });
+        restarts += usize::from(restart);
+        attempts += a;
+        failures += f;
+    };
+    sync_all(&mut rng, 3);
+    let fields = ["phone", "notes", "a.observations"];
+    for edit in 0..options.edits {
+        let device = &devices[rng.below(devices.len() as u64) as usize];
+        let cases = device
+            .store
+            .records_of_kind(RecordKind::Case)
+            .expect("cases");
+        if let Some(case) = cases.get(rng.below(cases.len().max(1) as u64) as usize) {
+            let field = *rng.pick(&fields);
+            let file = device.store.case_file(&case.id).expect("case file");
+            let (record_id, kind) = match field {
+                "phone" => (
+                    file.subject.map(|s| s.id).unwrap_or_default(),
+                    RecordKind::Person,
+                ),
+                "notes" => (case.id.clone(), RecordKind::Case),
+                _ => (
+                    file.visits
+                        .first()
+                        .map(|v| v.id.clone())
+                        .unwrap_or_default(),
+                    RecordKind::Visit,
+                ),
+            };
+            let value = match field {
+                "phone" => json!(demo::phone(&mut rng)),
+                _ => json!(demo::visit_note(&mut rng)),
+            };
+            if !record_id.is_empty() {
+                device
+                    .store
+                    .write(|w| w.set(&record_id, kind, field, value).map(|_| ()))
+                    .expect("edit");
+            }
+        }
+        if edit % (options.devices.max(2) / 2) == 0 {
+            sync_all(&mut rng, 2);
+        }
+    }
+    // Back in coverage: everyone syncs until nothing is pending, then once more to pull the rest.
+    for _ in 0..12 {
+        let (a, f) = round(&devices, 3);
+        attempts += a;
+        failures += f;
+        let pending: usize = devices
+            .iter()
+            .map(|d| d.store.ops_to_push(1).expect("outbox").len())
+            .sum();
+        if f == 0 && pending == 0 {
+            break;
+        }
+    }
+    if let Some(proxy) = &proxy {
+        for device in &devices {
+            device.store.set_meta("server_url", &url).expect("direct");
+        }
+        let _ = proxy;
+    }
+    let (a, f) = round(&devices, 3);
+    attempts += a;
+    failures += f;
+    let (a, f) = round(&devices, 3);
+    attempts += a;
+    failures += f;
+
+    let mut converged = true;
+    for (c, _) in COMMUNES.iter().enumerate() {
+        let members: Vec<&Device> = devices
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == c)
+            .map(|(_, d)| d)
+            .collect();
+        if let Some(first) = members.first() {
+            let reference = holdings(first);
+            converged &= members.iter().all(|d| holdings(d) == reference);
+        }
+    }
+    let mut ops_acknowledged = 0;
+    let mut ops_lost = 0;
+    for (i, device) in devices.iter().enumerate() {
+        let reference = &devices[i % 2];
+        for (record, field, hlc) in device.store.acknowledged_ops().expect("acknowledged ops") {
+            ops_acknowledged += 1;
+            let state = reference
+                .store
+                .field_state(&record, &field)
+                .expect("field state");
+            let kept = state
+                .winner
+                .iter()
+                .chain(state.losers.iter())
+                .any(|v| v.hlc == hlc)
+                || state.superseded.contains(&hlc);
+            ops_lost += usize::from(!kept);
+        }
+    }
+    let ops_rejected = devices
+        .iter()
+        .map(|d| d.store.outbox().expect("outbox").len())
+        .sum();
+    ScenarioReport {
+        converged,
+        devices: devices.len(),
+        ops_acknowledged,
+        ops_rejected,
+        ops_lost,
+        conflicts_recorded: devices
+            .iter()
+            .map(|d| d.store.conflicts().expect("conflicts").len())
+            .max()
+            .unwrap_or(0),
+        faults_injected: proxy
+            .as_ref()
+            .map(|p| p.injected.load(std::sync::atomic::Ordering::SeqCst))
+            .unwrap_or(0),
+        server_restarts: restarts,
+        sync_attempts: attempts,
+        sync_failures: failures,
+        elapsed_ms: started.elapsed().as_millis(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InitialSyncReport {
+    pub cases: usize,
+    pub visits: usize,
+    pub records: usize,
+    pub field_values: usize,
+    pub bytes_on_wire: usize,
+    pub bytes_per_field_value: f64,
+    pub elapsed_ms: u128,
+    pub apply_field_values_per_s: f64,
+    pub push_elapsed_ms: u128,
+}
+
+/// One commune's caseload pushed through the sync path, then pulled whole by a fresh device.
+pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> InitialSyncReport {
+    setup_areas(server);
+    let recorder = server.device("ctv-ghi", Role::Collaborator, commune(COMMUNES[0]));
+    let mut rng = Rng::new(seed);
+    let today = chrono::Utc::now().date_naive();
+    let visits_per_case = visits / cases.max(1);
+    for chunk in 0..cases.div_ceil(100) {
+        recorder
+            .store
+            .write(|w| {
+                for _ in 0..100.min(cases - chunk * 100) {
+                    let p = demo::person(&mut rng, today, 0, 95);
+                    let (household, person, case) = (new_id(), new_id(), new_id());
+                    w.set_all(
+                        &household,
+                        RecordKind::Household,
+                        [
+                            ("commune_code".to_string(), json!(COMMUNES[0])),
+                            ("province_code".to_string(), json!("79")),
+                            ("address".to_string(), json!(p.address)),
+                            (
+                                "head_name".to_string(),
+                                json!(demo::full_name(&mut rng, false)),
+                            ),
+                        ],
+                    )?;
+                    w.set_all(
+                        &person,
+                        RecordKind::Person,
+                        [
+                            ("household_id".to_string(), json!(household)),
+                            ("full_name".to_string(), json!(p.full_name)),
+                            ("birth_date".to_string(), json!(p.birth_date.to_string())),
+                            ("sex".to_string(), json!(p.sex)),
+                            ("citizen_id".to_string(), json!(p.citizen_id)),
+                            ("phone".to_string(), json!(p.phone)),
+                        ],
+                    )?;
+                    let opened = today - chrono::Days::new(rng.below(700) + 30);
+                    w.set_all(
+                        &case,
+                        RecordKind::Case,
+                        [
+                            ("commune_code".to_string(), json!(COMMUNES[0])),
+                            ("province_code".to_string(), json!("79")),
+                            ("subject_id".to_string(), json!(person)),
+                            ("household_id".to_string(), json!(household)),
+                            ("status".to_string(), json!("in_progress")),
+                            ("opened_on".to_string(), json!(opened.to_string())),
+                            (
+                                "categories".to_string(),
+                                json!([*rng.pick(&[
+                                    "ND20-D5-K6",
+                                    "ND20-D5-K5-a",
+                                    "ND20-D5-K1-b",
+                                    "ND20-D5-K8"
+                                ])]),
+                            ),
+                        ],
+                    )?;
+                    for v in 0..visits_per_case as u64 {
+                        let visit = new_id();
+                        let day = opened + chrono::Days::new(v * 30 + rng.below(10));
+                        w.set(&visit, RecordKind::Visit, "case_id", json!(case))?;
+                        w.set_all(
+                            &visit,
+                            RecordKind::Visit,
+                            [
+                                ("form_id".to_string(), json!("TT02-M05")),
+                                ("status".to_string(), json!("submitted")),
+                                ("a.visit_date".to_string(), json!(day.to_string())),
+                                (
+                                    "a.met_with".to_string(),
+                                    json!([*rng.pick(&["subject", "family", "caregiver"])]),
+                                ),
+                                (
+                                    "a.observations".to_string(),
+                                    json!(demo::visit_note(&mut rng)),
+                                ),
+                                (
+                                    "a.needs_status".to_string(),
+                                    json!(*rng.pick(&["met", "partly_met", "not_met"])),
+                                ),
+                                (
+                                    "a.next_visit_date".to_string(),
+                                    json!((day + chrono::Days::new(30)).to_string()),
+                                ),
+                            ],
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+            .expect("caseload");
+    }
+    let push_started = Instant::now();
+    recorder.store.sync_now().expect("push the caseload");
+    let push_elapsed_ms = push_started.elapsed().as_millis();
+    let fresh = server.device("ctv-moi", Role::Collaborator, commune(COMMUNES[0]));
+    let started = Instant::now();
+    let report = fresh.store.sync_now().expect("initial pull");
+    let elapsed = started.elapsed();
+    InitialSyncReport {
+        cases,
+        visits: cases * visits_per_case,
+        records: report.pulled_records,
+        field_values: report.pulled_values,
+        bytes_on_wire: report.bytes_down + report.bytes_up,
+        bytes_per_field_value: (report.bytes_down + report.bytes_up) as f64
+            / report.pulled_values.max(1) as f64,
+        elapsed_ms: elapsed.as_millis(),
+        apply_field_values_per_s: report.pulled_values as f64 / elapsed.as_secs_f64().max(1e-9),
+        push_elapsed_ms,
+    }
+}

@@ -1,0 +1,512 @@
+//! Many real devices against a real `hoso-server` on loopback: nobody's work is lost, nobody sees
+//! another commune's records, bad requests change nothing.
+
+use hoso_core::Error;
+use hoso_core::cases::NewCase;
+use hoso_core::domain::Role;
+use hoso_core::domain::lifecycle::Action;
+use hoso_core::op::{FieldOp, RecordKind};
+use hoso_core::sync::protocol::{AreaKind, PushRequest, PushResponse, ReceiptStatus, compress};
+use hoso_tests::{Device, Server, commune, province};
+use serde_json::json;
+
+fn setup() -> Server {
+    let server = Server::start();
+    server.create_area(AreaKind::Commune, "25920", "Phường Tân Hiệp");
+    server.create_area(AreaKind::Commune, "26734", "Xã Bình Mỹ");
+    server.create_area(AreaKind::Province, "79", "Thành phố Hồ Chí Minh");
+    server
+}
+
+fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
+    let subject = device
+        .store
+        .register_person(
+            None,
+            serde_json::from_value(json!({"full_name": name, "birth_date": "1950-02-03"})).unwrap(),
+        )
+        .unwrap();
+    let case_id = device
+        .store
+        .open_case(NewCase {
+            subject_id: subject.record_id,
+            household_id: None,
+            commune_code: commune_code.into(),
+            province_code: "79".into(),
+            facility_id: None,
+            manager_id: None,
+            categories: vec!["ND20-D5-K5-a".into()],
+        })
+        .unwrap();
+    device
+        .store
+        .record_visit(
+            &case_id,
+            serde_json::from_value(json!({"visit_date": "2026-01-10", "met_with": ["subject"], "observations": "Ổn định"})).unwrap(),
+        )
+        .unwrap();
+    case_id
+}
+
+fn token(device: &Device) -> String {
+    device.store.meta("device_token").unwrap().unwrap()
+}
+
+#[test]
+fn two_collaborators_editing_offline_converge_and_both_see_the_conflict() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let minh = server.device("minh", Role::Collaborator, commune("25920"));
+    let case_id = open_case(&lan, "Nguyễn Thị Bảy", "25920");
+    lan.store.sync_now().unwrap();
+    let report = minh.store.sync_now().unwrap();
+    assert!(
+        report.pulled_records >= 3,
+        "case, subject and visit arrive: {report:?}"
+    );
+    let subject = minh.store.case_file(&case_id).unwrap().subject.unwrap().id;
+    // both edit the same field without network
+    lan.store
+        .write(|w| {
+            w.set(&subject, RecordKind::Person, "phone", json!("0901111111"))
+                .map(|_| ())
+        })
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    minh.store
+        .write(|w| {
+            w.set(&subject, RecordKind::Person, "phone", json!("0902222222"))
+                .map(|_| ())
+        })
+        .unwrap();
+    for _ in 0..2 {
+        lan.store.sync_now().unwrap();
+        minh.store.sync_now().unwrap();
+    }
+    for device in [&lan, &minh] {
+        assert_eq!(
+            device
+                .store
+                .record(&subject)
+                .unwrap()
+                .unwrap()
+                .text("phone"),
+            Some("0902222222")
+        );
+        let conflicts = device.store.conflicts().unwrap();
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "the losing value is kept on every device"
+        );
+        assert_eq!(conflicts[0].losers[0].value, json!("0901111111"));
+        assert!(
+            device.store.outbox().unwrap().is_empty(),
+            "everything acknowledged"
+        );
+    }
+    lan.store
+        .write(|w| w.resolve_conflict(&subject, "phone", json!("0901111111")))
+        .unwrap();
+    lan.store.sync_now().unwrap();
+    minh.store.sync_now().unwrap();
+    assert!(minh.store.conflicts().unwrap().is_empty());
+    assert_eq!(
+        minh.store.record(&subject).unwrap().unwrap().text("phone"),
+        Some("0901111111")
+    );
+}
+
+#[test]
+fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
+    open_case(&lan, "Lê Văn Tám", "25920");
+    lan.store.sync_now().unwrap();
+    outsider.store.sync_now().unwrap();
+    assert!(
+        outsider
+            .store
+            .records_of_kind(RecordKind::Case)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(outsider.store.search("tam", 10).unwrap().is_empty());
+    let client = reqwest::blocking::Client::new();
+    for cursor in ["0", "1", "18446744073709551615"] {
+        let page: serde_json::Value = client
+            .get(format!(
+                "{}/v1/pull?cursor={cursor}&limit=100000",
+                server.url
+            ))
+            .bearer_auth(token(&outsider))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert_eq!(page["records"], json!([]), "cursor {cursor}");
+    }
+    let negative = client
+        .get(format!("{}/v1/pull?cursor=-5", server.url))
+        .bearer_auth(token(&outsider))
+        .send()
+        .unwrap();
+    assert_eq!(negative.status(), 400);
+}
+
+#[test]
+fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
+    let case_id = open_case(&lan, "Võ Thị Sáu", "25920");
+    lan.store.sync_now().unwrap();
+    // The outsider's phone writes to a record id it learnt elsewhere, plus a legitimate record.
+    outsider
+        .store
+        .write(|w| {
+            w.set(&case_id, RecordKind::Case, "status", json!("planning"))
+                .map(|_| ())
+        })
+        .unwrap();
+    open_case(&outsider, "Đinh Văn Lộc", "26734");
+    let report = outsider.store.sync_now().unwrap();
+    assert_eq!(report.rejected, 1, "{report:?}");
+    let rejected: Vec<_> = outsider.store.outbox().unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].rejection.as_ref().unwrap().code, "out_of_scope");
+    assert!(
+        rejected[0]
+            .rejection
+            .as_ref()
+            .unwrap()
+            .reason
+            .vi
+            .contains("ngoài địa bàn")
+    );
+    lan.store.sync_now().unwrap();
+    assert_eq!(
+        lan.store.case_file(&case_id).unwrap().case.text("status"),
+        Some("intake")
+    );
+}
+
+#[test]
+fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_the_new_ones() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let other = server.device("hoa", Role::Collaborator, commune("26734"));
+    let officer = server.device("so", Role::ProvincialOfficer, province("79"));
+    let case_id = open_case(&lan, "Hồ Văn Mười", "25920");
+    lan.store.sync_now().unwrap();
+    other.store.sync_now().unwrap();
+    officer.store.sync_now().unwrap();
+    assert_eq!(
+        officer
+            .store
+            .records_of_kind(RecordKind::Visit)
+            .unwrap()
+            .len(),
+        1,
+        "the province sees it"
+    );
+    lan.store
+        .act(
+            &case_id,
+            Action::Transfer {
+                commune_code: "26734".into(),
+                province_code: "79".into(),
+            },
+        )
+        .unwrap();
+    lan.store.sync_now().unwrap();
+    let report = lan.store.sync_now().unwrap();
+    assert!(
+        lan.store.record(&case_id).unwrap().is_none(),
+        "evicted: {report:?}"
+    );
+    assert!(
+        lan.store
+            .records_of_kind(RecordKind::Visit)
+            .unwrap()
+            .is_empty(),
+        "its visit went with it"
+    );
+    assert!(
+        lan.store.search("muoi", 5).unwrap().is_empty(),
+        "and the subject"
+    );
+    other.store.sync_now().unwrap();
+    let file = other.store.case_file(&case_id).unwrap();
+    assert_eq!(file.visits.len(), 1);
+    assert_eq!(file.subject.unwrap().text("full_name"), Some("Hồ Văn Mười"));
+    officer.store.sync_now().unwrap();
+    assert!(
+        officer.store.record(&case_id).unwrap().is_some(),
+        "still in the province"
+    );
+}
+
+#[test]
+fn provincial_staff_read_the_province_but_cannot_write_and_only_approvers_approve() {
+    let server = setup();
+    let officer = server.device("so", Role::ProvincialOfficer, province("79"));
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let case_id = open_case(&lan, "Phan Văn Út", "25920");
+    lan.store
+        .write(|w| {
+            w.set(&case_id, RecordKind::Case, "status", json!("closed"))
+                .map(|_| ())
+        })
+        .unwrap();
+    let report = lan.store.sync_now().unwrap();
+    assert_eq!(
+        report.rejected, 1,
+        "a collaborator cannot close a case: {report:?}"
+    );
+    officer.store.sync_now().unwrap();
+    assert_eq!(
+        officer
+            .store
+            .case_file(&case_id)
+            .unwrap()
+            .case
+            .text("status"),
+        Some("intake")
+    );
+    officer
+        .store
+        .write(|w| {
+            w.set(&case_id, RecordKind::Case, "manager_id", json!("x"))
+                .map(|_| ())
+        })
+        .unwrap();
+    assert_eq!(officer.store.sync_now().unwrap().rejected, 1);
+}
+
+fn raw_push(
+    server: &Server,
+    token: &str,
+    body: Vec<u8>,
+    compressed: bool,
+) -> reqwest::blocking::Response {
+    let mut request = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(token)
+        .body(body);
+    request = request.header("Content-Type", "application/json");
+    if compressed {
+        request = request.header("Content-Encoding", "zstd");
+    }
+    request.send().unwrap()
+}
+
+#[test]
+fn a_repeated_push_is_idempotent_and_bad_requests_get_a_clear_4xx_and_change_nothing() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    open_case(&lan, "Đoàn Thị Cúc", "25920");
+    let ops: Vec<FieldOp> = lan.store.ops_to_push(1000).unwrap();
+    let body = serde_json::to_vec(&PushRequest { ops: ops.clone() }).unwrap();
+    let first: PushResponse = raw_push(&server, &token(&lan), body.clone(), false)
+        .json()
+        .unwrap();
+    assert!(
+        first
+            .receipts
+            .iter()
+            .all(|r| r.status == ReceiptStatus::Accepted)
+    );
+    let second: PushResponse = raw_push(&server, &token(&lan), compress(&body), true)
+        .json()
+        .unwrap();
+    assert!(
+        second
+            .receipts
+            .iter()
+            .all(|r| r.status == ReceiptStatus::Duplicate),
+        "the same batch again changes nothing"
+    );
+
+    let bad_json = raw_push(&server, &token(&lan), b"{\"ops\": [".to_vec(), false);
+    assert_eq!(bad_json.status(), 400);
+    let error: serde_json::Value = bad_json.json().unwrap();
+    assert_eq!(error["code"], "bad_json");
+    assert!(
+        error["message"]["vi"]
+            .as_str()
+            .unwrap()
+            .contains("không đúng định dạng")
+    );
+    assert_eq!(
+        raw_push(&server, &token(&lan), b"not zstd at all".to_vec(), true).status(),
+        413
+    );
+    let many: Vec<FieldOp> = (0..1001).map(|_| ops[0].clone()).collect();
+    assert_eq!(
+        raw_push(
+            &server,
+            &token(&lan),
+            serde_json::to_vec(&PushRequest { ops: many }).unwrap(),
+            false
+        )
+        .status(),
+        413
+    );
+    let huge = vec![b' '; 3_000_000];
+    assert_eq!(raw_push(&server, &token(&lan), huge, false).status(), 413);
+    assert_eq!(
+        raw_push(&server, "forged-token", body.clone(), false).status(),
+        401
+    );
+    let unauthenticated = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/pull", server.url))
+        .send()
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+
+    let mut bad_op = ops[0].clone();
+    bad_op.op_id = hoso_core::op::new_id();
+    bad_op.field = "Bad Field!".into();
+    let mut skewed = ops[1].clone();
+    skewed.op_id = hoso_core::op::new_id();
+    skewed.hlc.millis += 10 * 24 * 3600 * 1000;
+    let mut good = ops[2].clone();
+    good.op_id = hoso_core::op::new_id();
+    good.hlc.counter += 1000;
+    let mixed: PushResponse = raw_push(
+        &server,
+        &token(&lan),
+        serde_json::to_vec(&PushRequest {
+            ops: vec![bad_op, skewed, good],
+        })
+        .unwrap(),
+        false,
+    )
+    .json()
+    .unwrap();
+    let codes: Vec<Option<&str>> = mixed.receipts.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(
+        codes,
+        vec![Some("bad_shape"), Some("clock_skew"), None],
+        "one bad op never blocks the others"
+    );
+}
+
+#[test]
+fn a_revoked_device_is_told_and_wipes_its_data_and_the_server_keeps_everything_across_a_restart() {
+    let mut server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let case_id = open_case(&lan, "Mai Văn Hai", "25920");
+    lan.store.sync_now().unwrap();
+    server.restart();
+    let minh = server.device("minh", Role::Collaborator, commune("25920"));
+    minh.store.sync_now().unwrap();
+    assert!(
+        minh.store.record(&case_id).unwrap().is_some(),
+        "data survived the restart"
+    );
+    let device_id = lan.store.identity().device_id;
+    hoso_tests::admin_command(&server.data, &["revoke-device", "--device", &device_id]);
+    assert!(matches!(lan.store.sync_now(), Err(Error::Revoked)));
+    assert!(
+        lan.store.record(&case_id).unwrap().is_none(),
+        "the revoked phone erased its records"
+    );
+    assert!(lan.store.ops_to_push(10).unwrap().is_empty());
+    assert!(!lan.store.sync_status().unwrap().enrolled);
+}
+
+#[test]
+fn a_failed_sync_schedules_its_own_retry_and_loses_nothing() {
+    let mut server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    open_case(&lan, "Ngô Thị Tư", "25920");
+    server.stop();
+    assert!(matches!(lan.store.sync_now(), Err(Error::Network(_))));
+    let status = lan.store.sync_status().unwrap();
+    assert_eq!(status.consecutive_failures, 1);
+    assert!(
+        status.next_attempt_millis > 0,
+        "a retry is scheduled without any new edit"
+    );
+    assert!(status.outbox_ops > 0, "the work waits in the outbox");
+    server.restart();
+    lan.store.sync_now().unwrap();
+    let status = lan.store.sync_status().unwrap();
+    assert_eq!((status.consecutive_failures, status.outbox_ops), (0, 0));
+}
+
+#[test]
+fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let other = server.device("hoa", Role::Collaborator, commune("26734"));
+    let case_id = open_case(&lan, "Tạ Văn Bảy", "25920");
+    for day in ["2026-02-01", "2026-03-01", "2026-04-01"] {
+        lan.store
+            .record_visit(
+                &case_id,
+                serde_json::from_value(
+                    json!({"visit_date": day, "met_with": ["family"], "observations": "Ổn"}),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+    }
+    lan.store
+        .act(
+            &case_id,
+            Action::Transfer {
+                commune_code: "26734".into(),
+                province_code: "79".into(),
+            },
+        )
+        .unwrap();
+    lan.store.sync_now().unwrap();
+    // Page through the new commune's scope one field at a time, as a phone on a bad line might.
+    let client = reqwest::blocking::Client::new();
+    let (mut cursor, mut fields, mut pages) = (0u64, 0usize, 0);
+    loop {
+        let page: serde_json::Value = client
+            .get(format!("{}/v1/pull?cursor={cursor}&limit=1", server.url))
+            .bearer_auth(token(&other))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        fields += page["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["fields"].as_array().unwrap().len())
+            .sum::<usize>();
+        cursor = page["next_cursor"].as_u64().unwrap();
+        pages += 1;
+        if !page["has_more"].as_bool().unwrap() {
+            break;
+        }
+    }
+    let whole: serde_json::Value = client
+        .get(format!("{}/v1/pull?cursor=0&limit=20000", server.url))
+        .bearer_auth(token(&other))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let expected: usize = whole["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["fields"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        expected > 20,
+        "the moved case arrives with its subject and visits"
+    );
+    assert_eq!(
+        fields, expected,
+        "paging by one lost nothing ({pages} pages)"
+    );
+}
