@@ -2,7 +2,9 @@
 //! visit notes drawn from varied lists, so that benchmarks and compression are not flattered by
 //! repeated strings. Used by the benchmarks, the simulator and the server's demo dataset.
 
+use crate::op::{RecordKind, Value, new_id};
 use chrono::{Days, NaiveDate};
+use serde_json::json;
 
 /// A small seeded generator (SplitMix64): the same seed gives the same data on every machine.
 #[derive(Clone, Debug)]
@@ -286,6 +288,99 @@ pub fn visit_note(rng: &mut Rng) -> String {
 
 pub fn action_note(rng: &mut Rng) -> String {
     rng.pick(ACTIONS).to_string()
+}
+
+/// One record of a generated caseload: its id, kind and fields in the order a worker records them
+/// (a child's link to its case first).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DemoRecord {
+    pub id: String,
+    pub kind: RecordKind,
+    pub fields: Vec<(String, Value)>,
+}
+
+/// One commune's caseload as collaborators record it: per case a household, the subject, the case and
+/// `visits_per_case` Mẫu 05 visit notes about a month apart.
+pub fn commune_caseload(
+    rng: &mut Rng,
+    today: NaiveDate,
+    commune_code: &str,
+    province_code: &str,
+    cases: usize,
+    visits_per_case: usize,
+) -> Vec<DemoRecord> {
+    let fields = |pairs: Vec<(&str, Value)>| -> Vec<(String, Value)> {
+        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    };
+    let mut records = Vec::with_capacity(cases * (3 + visits_per_case));
+    for _ in 0..cases {
+        let p = person(rng, today, 0, 95);
+        let (household, subject, case) = (new_id(), new_id(), new_id());
+        records.push(DemoRecord {
+            id: household.clone(),
+            kind: RecordKind::Household,
+            fields: fields(vec![
+                ("commune_code", json!(commune_code)),
+                ("province_code", json!(province_code)),
+                ("address", json!(p.address)),
+                ("head_name", json!(full_name(rng, false))),
+            ]),
+        });
+        records.push(DemoRecord {
+            id: subject.clone(),
+            kind: RecordKind::Person,
+            fields: fields(vec![
+                ("household_id", json!(household)),
+                ("full_name", json!(p.full_name)),
+                ("birth_date", json!(p.birth_date.to_string())),
+                ("sex", json!(p.sex)),
+                ("citizen_id", json!(p.citizen_id)),
+                ("phone", json!(p.phone)),
+            ]),
+        });
+        let opened = today - Days::new(rng.below(700) + 30);
+        let category = *rng.pick(&["ND20-D5-K6", "ND20-D5-K5-a", "ND20-D5-K1-b", "ND20-D5-K8"]);
+        records.push(DemoRecord {
+            id: case.clone(),
+            kind: RecordKind::Case,
+            fields: fields(vec![
+                ("commune_code", json!(commune_code)),
+                ("province_code", json!(province_code)),
+                ("subject_id", json!(subject)),
+                ("household_id", json!(household)),
+                ("status", json!("in_progress")),
+                ("opened_on", json!(opened.to_string())),
+                ("categories", json!([category])),
+            ]),
+        });
+        for v in 0..visits_per_case as u64 {
+            let day = opened + Days::new(v * 30 + rng.below(10));
+            records.push(DemoRecord {
+                id: new_id(),
+                kind: RecordKind::Visit,
+                fields: fields(vec![
+                    ("case_id", json!(case)),
+                    ("form_id", json!("TT02-M05")),
+                    ("status", json!("submitted")),
+                    ("a.visit_date", json!(day.to_string())),
+                    (
+                        "a.met_with",
+                        json!([*rng.pick(&["subject", "family", "caregiver"])]),
+                    ),
+                    ("a.observations", json!(visit_note(rng))),
+                    (
+                        "a.needs_status",
+                        json!(*rng.pick(&["met", "partly_met", "not_met"])),
+                    ),
+                    (
+                        "a.next_visit_date",
+                        json!((day + Days::new(30)).to_string()),
+                    ),
+                ]),
+            });
+        }
+    }
+    records
 }
 
 #[cfg(test)]

@@ -70,14 +70,23 @@ CREATE INDEX record_province ON record(province_code);
 CREATE INDEX record_facility ON record(facility_id);
 
 -- Current merged state of every field, stamped with the sequence of its last change (pulls page by it).
+-- The record's kind and area are copied onto each field (and re-stamped with the record when it moves),
+-- so that a pull walks one index in sequence order, whatever the size of the rest of the province.
 CREATE TABLE field_state (
-    record_id TEXT NOT NULL,
-    field     TEXT NOT NULL,
-    state     TEXT NOT NULL,
-    seq       INTEGER NOT NULL,
+    record_id     TEXT NOT NULL,
+    field         TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    commune_code  TEXT,
+    province_code TEXT,
+    facility_id   TEXT,
     PRIMARY KEY (record_id, field)
 ) WITHOUT ROWID;
 CREATE INDEX field_state_seq ON field_state(seq);
+CREATE INDEX field_state_commune ON field_state(commune_code, seq) WHERE commune_code IS NOT NULL;
+CREATE INDEX field_state_province ON field_state(province_code, seq) WHERE province_code IS NOT NULL;
+CREATE INDEX field_state_facility ON field_state(facility_id, seq) WHERE facility_id IS NOT NULL;
 
 -- A record left an area at `seq`: devices of that area are told to evict it.
 CREATE TABLE scope_event (

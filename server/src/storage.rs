@@ -252,8 +252,17 @@ fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8)
         "UPDATE record SET commune_code = ?2, province_code = ?3, facility_id = ?4 WHERE id = ?1",
     )?
     .execute(params![record_id, new.commune, new.province, new.facility])?;
-    tx.prepare_cached("UPDATE field_state SET seq = ?2 WHERE record_id = ?1")?
-        .execute(params![record_id, seq])?;
+    tx.prepare_cached(
+        "UPDATE field_state SET seq = ?2, commune_code = ?3, province_code = ?4, facility_id = ?5
+         WHERE record_id = ?1",
+    )?
+    .execute(params![
+        record_id,
+        seq,
+        new.commune,
+        new.province,
+        new.facility
+    ])?;
     if depth < 3 {
         let children: Vec<String> = tx
             .prepare_cached("SELECT id FROM record WHERE parent_id = ?1")?
@@ -734,8 +743,11 @@ impl Storage for SqliteStorage {
                 None => FieldState::default(),
             };
             if !matches!(state.merge(op), hoso_core::merge::MergeOutcome::Duplicate) {
+                // The field takes its record's kind and area as they are now; a later move of the
+                // record re-stamps every field (see `refresh_placement`).
                 tx.prepare_cached(
-                    "INSERT INTO field_state (record_id, field, state, seq) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
+                     SELECT ?1, ?2, kind, ?3, ?4, commune_code, province_code, facility_id FROM record WHERE id = ?1
                      ON CONFLICT(record_id, field) DO UPDATE SET state = ?3, seq = ?4",
                 )?
                 .execute(params![
@@ -763,16 +775,20 @@ impl Storage for SqliteStorage {
         let conn = self.lock();
         let all = device.role == Role::Admin;
         let column = area_field(device.area.kind);
-        let scope = if all {
-            "1 = 1".to_string()
+        // The scope is the leading column of the index the query walks, so a page costs the same
+        // whatever else the server holds.
+        let (from, scope) = if all {
+            (
+                "field_state INDEXED BY field_state_seq",
+                "1 = 1".to_string(),
+            )
         } else {
-            format!("r.{column} = ?2")
+            ("field_state", format!("{column} = ?2"))
         };
         // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
         // sequence number and must travel in the same page, or the next cursor would skip them.
         let boundary_sql = format!(
-            "SELECT fs.seq FROM field_state fs JOIN record r ON r.id = fs.record_id
-             WHERE fs.seq > ?1 AND {scope} ORDER BY fs.seq LIMIT 1 OFFSET ?3"
+            "SELECT seq FROM {from} WHERE seq > ?1 AND {scope} ORDER BY seq LIMIT 1 OFFSET ?3"
         );
         let cursor_param = i64::try_from(cursor).unwrap_or(i64::MAX);
         let boundary: Option<i64> = conn
@@ -783,9 +799,8 @@ impl Storage for SqliteStorage {
             )
             .optional()?;
         let sql = format!(
-            "SELECT fs.record_id, r.kind, fs.field, fs.state, fs.seq FROM field_state fs
-             JOIN record r ON r.id = fs.record_id
-             WHERE fs.seq > ?1 AND fs.seq <= ?3 AND {scope} ORDER BY fs.seq"
+            "SELECT record_id, kind, field, state, seq FROM {from}
+             WHERE seq > ?1 AND seq <= ?3 AND {scope} ORDER BY seq"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(

@@ -5,7 +5,7 @@ use crate::{Device, Server, commune};
 use hoso_core::cases::NewCase;
 use hoso_core::demo::{self, Rng};
 use hoso_core::domain::Role;
-use hoso_core::op::{RecordKind, new_id};
+use hoso_core::op::RecordKind;
 use hoso_core::sync::protocol::AreaKind;
 use serde::Serialize;
 use serde_json::json;
@@ -332,90 +332,14 @@ pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> 
     let mut rng = Rng::new(seed);
     let today = chrono::Utc::now().date_naive();
     let visits_per_case = visits / cases.max(1);
-    for chunk in 0..cases.div_ceil(100) {
+    let caseload =
+        demo::commune_caseload(&mut rng, today, COMMUNES[0], "79", cases, visits_per_case);
+    for chunk in caseload.chunks(100 * (3 + visits_per_case)) {
         recorder
             .store
             .write(|w| {
-                for _ in 0..100.min(cases - chunk * 100) {
-                    let p = demo::person(&mut rng, today, 0, 95);
-                    let (household, person, case) = (new_id(), new_id(), new_id());
-                    w.set_all(
-                        &household,
-                        RecordKind::Household,
-                        [
-                            ("commune_code".to_string(), json!(COMMUNES[0])),
-                            ("province_code".to_string(), json!("79")),
-                            ("address".to_string(), json!(p.address)),
-                            (
-                                "head_name".to_string(),
-                                json!(demo::full_name(&mut rng, false)),
-                            ),
-                        ],
-                    )?;
-                    w.set_all(
-                        &person,
-                        RecordKind::Person,
-                        [
-                            ("household_id".to_string(), json!(household)),
-                            ("full_name".to_string(), json!(p.full_name)),
-                            ("birth_date".to_string(), json!(p.birth_date.to_string())),
-                            ("sex".to_string(), json!(p.sex)),
-                            ("citizen_id".to_string(), json!(p.citizen_id)),
-                            ("phone".to_string(), json!(p.phone)),
-                        ],
-                    )?;
-                    let opened = today - chrono::Days::new(rng.below(700) + 30);
-                    w.set_all(
-                        &case,
-                        RecordKind::Case,
-                        [
-                            ("commune_code".to_string(), json!(COMMUNES[0])),
-                            ("province_code".to_string(), json!("79")),
-                            ("subject_id".to_string(), json!(person)),
-                            ("household_id".to_string(), json!(household)),
-                            ("status".to_string(), json!("in_progress")),
-                            ("opened_on".to_string(), json!(opened.to_string())),
-                            (
-                                "categories".to_string(),
-                                json!([*rng.pick(&[
-                                    "ND20-D5-K6",
-                                    "ND20-D5-K5-a",
-                                    "ND20-D5-K1-b",
-                                    "ND20-D5-K8"
-                                ])]),
-                            ),
-                        ],
-                    )?;
-                    for v in 0..visits_per_case as u64 {
-                        let visit = new_id();
-                        let day = opened + chrono::Days::new(v * 30 + rng.below(10));
-                        w.set(&visit, RecordKind::Visit, "case_id", json!(case))?;
-                        w.set_all(
-                            &visit,
-                            RecordKind::Visit,
-                            [
-                                ("form_id".to_string(), json!("TT02-M05")),
-                                ("status".to_string(), json!("submitted")),
-                                ("a.visit_date".to_string(), json!(day.to_string())),
-                                (
-                                    "a.met_with".to_string(),
-                                    json!([*rng.pick(&["subject", "family", "caregiver"])]),
-                                ),
-                                (
-                                    "a.observations".to_string(),
-                                    json!(demo::visit_note(&mut rng)),
-                                ),
-                                (
-                                    "a.needs_status".to_string(),
-                                    json!(*rng.pick(&["met", "partly_met", "not_met"])),
-                                ),
-                                (
-                                    "a.next_visit_date".to_string(),
-                                    json!((day + chrono::Days::new(30)).to_string()),
-                                ),
-                            ],
-                        )?;
-                    }
+                for record in chunk {
+                    w.set_all(&record.id, record.kind, record.fields.iter().cloned())?;
                 }
                 Ok(())
             })

@@ -5,12 +5,13 @@
 //! Ops are tracked by id, never by a counter snapshot, so an edit made while a push is in flight stays
 //! queued and goes with the next push.
 
-use super::Store;
+use super::{Store, WriteTx};
 use crate::error::Result;
 use crate::hlc::Hlc;
 use crate::i18n::Localized;
 use crate::merge::FieldState;
 use crate::op::{FieldOp, RecordKind};
+use crate::sync::protocol::PullResponse;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -202,23 +203,32 @@ impl Store {
         })
     }
 
-    /// Merges a pulled page in one transaction: every field state is absorbed with the shared merge,
+    /// Merges pulled records in one transaction: every field state is absorbed with the shared merge,
     /// evicted records leave the device. Returns how many field values changed.
     pub fn apply_remote(&self, records: &[RemoteRecord], evicted: &[String]) -> Result<usize> {
+        self.write(|w| absorb_all(w, records, evicted))
+    }
+
+    /// Merges a pulled page and moves the pull cursor past it in the same transaction: a page is
+    /// either merged and never asked for again, or not merged at all.
+    pub(crate) fn apply_remote_page(&self, page: &PullResponse) -> Result<usize> {
         self.write(|w| {
-            let mut changed = 0;
-            for record in records {
-                for (field, state) in &record.fields {
-                    changed +=
-                        usize::from(w.absorb(&record.record_id, record.kind, field, state)?);
-                }
-            }
-            for record_id in evicted {
-                w.evict(record_id)?;
-            }
+            let changed = absorb_all(w, &page.records, &page.evicted)?;
+            w.set_pull_cursor(page.next_cursor)?;
             Ok(changed)
         })
     }
+}
+
+fn absorb_all(w: &mut WriteTx<'_>, records: &[RemoteRecord], evicted: &[String]) -> Result<usize> {
+    let mut changed = 0;
+    for record in records {
+        changed += w.absorb_record(record)?;
+    }
+    for record_id in evicted {
+        w.evict(record_id)?;
+    }
+    Ok(changed)
 }
 
 impl Store {

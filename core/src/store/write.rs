@@ -203,6 +203,79 @@ impl WriteTx<'_> {
         Ok(())
     }
 
+    /// Merges a pulled record. A record this device has never seen is inserted whole: nothing local can
+    /// collide with it, so no field is read first (what makes a fresh device's first pull fast). A
+    /// known record is merged field by field. Returns how many winning values changed.
+    pub fn absorb_record(&mut self, remote: &super::RemoteRecord) -> Result<usize> {
+        let id = remote.record_id.as_str();
+        if self.ensured.contains_key(id) || self.kind_of(id)?.is_some() {
+            let mut changed = 0;
+            for (field, state) in &remote.fields {
+                changed += usize::from(self.absorb(id, remote.kind, field, state)?);
+            }
+            return Ok(changed);
+        }
+        self.insert_pulled_record(remote)
+    }
+
+    fn insert_pulled_record(&mut self, remote: &super::RemoteRecord) -> Result<usize> {
+        let mut states: Vec<(&str, FieldState)> = Vec::with_capacity(remote.fields.len());
+        for (field, incoming) in &remote.fields {
+            self.observe_remote_clocks(incoming);
+            // Absorbing into an empty state runs the shared merge, so the stored state is exactly what
+            // the per-field path would have produced.
+            let mut state = FieldState::default();
+            state.absorb(incoming);
+            if state.winner.is_some() {
+                states.push((field, state));
+            }
+        }
+        let Some(newest) = states
+            .iter()
+            .filter_map(|(_, s)| s.winner.as_ref().map(|w| w.hlc))
+            .max()
+        else {
+            return Ok(0);
+        };
+        let link = |name: &str| -> Option<&str> {
+            states
+                .iter()
+                .find(|(field, _)| *field == name)
+                .and_then(|(_, s)| s.value()?.as_str())
+        };
+        let case_id = link("case_id").map(str::to_string);
+        let deleted = states
+            .iter()
+            .any(|(field, s)| *field == DELETED_FIELD && s.value() == Some(&Value::Bool(true)));
+        self.tx
+            .prepare_cached(
+                "INSERT INTO record (id, kind, case_id, household_id, deleted, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                remote.record_id,
+                remote.kind.as_str(),
+                case_id,
+                link("household_id"),
+                deleted,
+                newest.encode()
+            ])?;
+        for (field, state) in &states {
+            self.save_state(&remote.record_id, field, state)?;
+        }
+        self.ensured
+            .insert(remote.record_id.clone(), (remote.kind, newest));
+        self.linked_case.insert(remote.record_id.clone(), case_id);
+        self.note_record_changed(&remote.record_id, remote.kind)?;
+        Ok(states.len())
+    }
+
+    fn observe_remote_clocks(&mut self, remote: &FieldState) {
+        for version in remote.winner.iter().chain(remote.losers.iter()) {
+            self.clock.observe_checked_remote(version.hlc);
+        }
+    }
+
     /// Merges another replica's state of a field (from a pull). Returns whether the winning value changed.
     pub fn absorb(
         &mut self,
@@ -211,9 +284,7 @@ impl WriteTx<'_> {
         field: &str,
         remote: &FieldState,
     ) -> Result<bool> {
-        for version in remote.winner.iter().chain(remote.losers.iter()) {
-            self.clock.observe_checked_remote(version.hlc);
-        }
+        self.observe_remote_clocks(remote);
         let mut state = self.field_state(record_id, field)?;
         let before = state.clone();
         state.absorb(remote);
@@ -229,6 +300,10 @@ impl WriteTx<'_> {
         self.save_state(record_id, field, &state)?;
         self.after_field_change(record_id, kind, field, &state)?;
         Ok(before.value() != state.value())
+    }
+
+    pub(crate) fn set_pull_cursor(&self, cursor: u64) -> Result<()> {
+        meta_set(&self.tx, "pull_cursor", &cursor.to_string())
     }
 
     /// Removes a record and everything stored about it from this device (it left the device's scope).
@@ -351,11 +426,17 @@ impl WriteTx<'_> {
                 .prepare_cached(&format!("UPDATE record SET {column} = ?2 WHERE id = ?1"))?
                 .execute(params![record_id, sql_value])?;
         }
-        if matches!(kind, RecordKind::Person | RecordKind::Household) {
-            self.touched.insert(record_id.to_string(), kind);
-        }
         if field == "case_id" {
             self.linked_case.remove(record_id);
+        }
+        self.note_record_changed(record_id, kind)
+    }
+
+    /// Marks what a change of this record makes stale: its search entries (people and households) and
+    /// the summary of the case it belongs to, both rebuilt once at commit.
+    fn note_record_changed(&mut self, record_id: &str, kind: RecordKind) -> Result<()> {
+        if matches!(kind, RecordKind::Person | RecordKind::Household) {
+            self.touched.insert(record_id.to_string(), kind);
         }
         match kind {
             RecordKind::Case => {

@@ -217,33 +217,62 @@ impl Store {
             }
             self.mark_acknowledged(&acknowledged)?;
         }
-        loop {
-            self.check_interrupted()?;
-            let cursor = self
-                .meta("pull_cursor")?
-                .and_then(|c| c.parse::<u64>().ok())
-                .unwrap_or(0);
-            let mut wire = (0, 0);
-            let page: PullResponse = call(
-                client
-                    .get(format!(
-                        "{server}/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}"
-                    ))
-                    .bearer_auth(&token),
-                None::<&()>,
-                &mut wire,
-            )?;
-            report.bytes_down += wire.1;
-            report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
-            report.pulled_records += page.records.len();
-            report.evicted += page.evicted.len();
-            report.changed_values += self.apply_remote(&page.records, &page.evicted)?;
-            self.set_meta("pull_cursor", &page.next_cursor.to_string())?;
-            if !page.has_more {
-                break;
-            }
-        }
+        self.pull_pages(&client, &server, &token, &mut report)?;
         Ok(report)
+    }
+
+    /// Pulls until the scope is up to date. The next page is fetched (and decoded) on a second thread
+    /// while this one merges the current page, so the network and the database work at the same time;
+    /// the cursor is saved only after its page is merged, so an interruption anywhere loses nothing.
+    fn pull_pages(
+        &self,
+        client: &reqwest::blocking::Client,
+        server: &str,
+        token: &str,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let start = self
+            .meta("pull_cursor")?
+            .and_then(|c| c.parse::<u64>().ok())
+            .unwrap_or(0);
+        std::thread::scope(|scope| {
+            let (pages, received) =
+                std::sync::mpsc::sync_channel::<Result<(PullResponse, usize)>>(1);
+            scope.spawn(move || {
+                let mut cursor = start;
+                loop {
+                    let mut wire = (0, 0);
+                    let page: Result<PullResponse> = call(
+                        client
+                            .get(format!(
+                                "{server}/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}"
+                            ))
+                            .bearer_auth(token),
+                        None::<&()>,
+                        &mut wire,
+                    );
+                    let more = page.as_ref().ok().map(|p| (p.has_more, p.next_cursor));
+                    // A closed channel means the merging side stopped (an error or an interruption).
+                    if pages.send(page.map(|p| (p, wire.1))).is_err() {
+                        return;
+                    }
+                    match more {
+                        Some((true, next)) => cursor = next,
+                        _ => return,
+                    }
+                }
+            });
+            for page in received {
+                self.check_interrupted()?;
+                let (page, bytes_down) = page?;
+                report.bytes_down += bytes_down;
+                report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
+                report.pulled_records += page.records.len();
+                report.evicted += page.evicted.len();
+                report.changed_values += self.apply_remote_page(&page)?;
+            }
+            Ok(())
+        })
     }
 
     pub fn sync_status(&self) -> Result<SyncStatus> {
