@@ -84,11 +84,16 @@ fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
     let path = dir.path().join("hoso.db");
     let garbage = b"this is a photo, not a database".repeat(200);
     std::fs::write(&path, &garbage).unwrap();
-    assert!(matches!(
-        Store::open(&path, KEY),
-        Err(Error::WrongKeyOrNotADatabase)
-    ));
+    match Store::open(&path, KEY) {
+        Err(Error::WrongKeyOrNotADatabase | Error::Corrupt { .. }) => {}
+        Err(other) => panic!("a foreign file must be refused as unreadable, got {other:?}"),
+        Ok(_) => panic!("a foreign file must not open as a database"),
+    }
     assert_eq!(std::fs::read(&path).unwrap(), garbage);
+    assert!(
+        !dir.path().join("hoso.db-wal").exists(),
+        "refusing the file creates nothing beside it"
+    );
 }
 
 #[test]

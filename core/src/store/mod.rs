@@ -266,8 +266,13 @@ fn open_connection(path: &Path, key_hex: &str, read_only: bool) -> Result<Connec
         row.get::<_, i64>(0)
     }) {
         Ok(_) => {}
+        // SQLCipher reports a page that fails its HMAC as "not a database", or as a plain error when
+        // the codec's own error surfaces first: either way the key does not open this file.
         Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::NotADatabase =>
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::Unknown
+            ) =>
         {
             return Err(Error::WrongKeyOrNotADatabase);
         }
