@@ -429,6 +429,8 @@ fn bench_apply_pulled(sizes: &Sizes) {
     );
 }
 
+type Target = fn(&Sizes);
+
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let sizes = if measuring {
@@ -455,7 +457,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let targets: [(&str, fn(&Sizes)); 5] = [
+    let targets: [(&str, Target); 5] = [
         ("search", bench_search),
         ("open_case", bench_open_case),
         ("create_case", bench_create_case),

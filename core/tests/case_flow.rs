@@ -163,6 +163,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         )
         .unwrap();
     assert_eq!(phone.status(&case_id), CaseStatus::PlanSubmitted);
+    assert_summary_matches_the_whole_case(&phone, &case_id);
     let waiting = phone
         .store
         .follow_ups(NaiveDate::from_ymd_opt(2026, 11, 6).unwrap())
@@ -226,6 +227,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         )
         .unwrap();
     phone.as_collaborator();
+    assert_summary_matches_the_whole_case(&phone, &case_id);
     let file = phone.store.case_file(&case_id).unwrap();
     assert_eq!(file.case.text("current_plan_id"), Some(adjusted.as_str()));
     let old_plan = file.forms.iter().find(|f| f.id == plan).unwrap();
@@ -291,6 +293,21 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         dates.windows(2).all(|w| w[0] <= w[1]),
         "the timeline is in date order"
     );
+    assert_summary_matches_the_whole_case(&phone, &case_id);
+}
+
+/// The summary the store keeps (built from the few child fields it reads) is the one the whole case
+/// gives: follow-ups never act on a stale or partial view.
+fn assert_summary_matches_the_whole_case(phone: &Phone, case_id: &str) {
+    let case = phone.store.record(case_id).unwrap().unwrap();
+    let subject = case
+        .text("subject_id")
+        .and_then(|id| phone.store.record(id).unwrap());
+    let children = phone.store.records_of_case(case_id).unwrap();
+    let expected = hoso_core::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
+    let stored = phone.store.case_snapshots().unwrap();
+    let stored = stored.iter().find(|s| s.case_id == case_id).unwrap();
+    assert_eq!(stored, &expected);
 }
 
 #[test]

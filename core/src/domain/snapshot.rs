@@ -47,6 +47,21 @@ pub struct CaseSnapshot {
     pub returned_on: Option<NaiveDate>,
 }
 
+/// The only fields of a case's child records that [`snapshot`] reads: the store loads just these when it
+/// refreshes a summary, so long visit notes are not read back on every change. A test compares the
+/// stored summary with one computed from whole records.
+pub const CHILD_FIELDS: &[&str] = &[
+    "form_id",
+    "status",
+    "submitted_at",
+    "approved_at",
+    "a.visit_date",
+    "a.next_visit_date",
+    "a.activities",
+    "a.evaluation_results",
+    "a.handover_date",
+];
+
 fn text(record: &Record, field: &str) -> Option<String> {
     record.text(field).map(str::to_string)
 }

@@ -51,6 +51,16 @@ fn parse_kind(text: &str) -> Result<RecordKind> {
 
 /// Loads many records with one query per call, ordered by id.
 fn load_records(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Record>> {
+    load_records_with(conn, sql, arg, |_| true)
+}
+
+/// Like [`load_records`], keeping only the fields `wanted` accepts.
+fn load_records_with(
+    conn: &Connection,
+    sql: &str,
+    arg: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<Record>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([arg])?;
     let mut records: Vec<Record> = Vec::new();
@@ -65,23 +75,37 @@ fn load_records(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Record>> 
                 fields: BTreeMap::new(),
             });
         }
-        if let Some(name) = row.get::<_, Option<String>>(3)? {
-            let value: String = row.get(4)?;
+        if let Some(name) = row
+            .get_ref(3)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?
+            && wanted(name)
+        {
+            let value = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
             let record = records.last_mut().expect("pushed above");
-            record.fields.insert(name, serde_json::from_str(&value)?);
+            record
+                .fields
+                .insert(name.to_string(), serde_json::from_str(value)?);
         }
     }
     Ok(records)
 }
 
+const CHILDREN_OF_CASE: &str = "SELECT r.id, r.kind, r.deleted, f.name, f.value FROM record r
+     LEFT JOIN field f ON f.record_id = r.id
+     WHERE r.case_id = ?1 AND r.deleted = 0 ORDER BY r.id";
+
 pub(crate) fn load_children(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
-    load_records(
-        conn,
-        "SELECT r.id, r.kind, r.deleted, f.name, f.value FROM record r
-         LEFT JOIN field f ON f.record_id = r.id
-         WHERE r.case_id = ?1 AND r.deleted = 0 ORDER BY r.id",
-        case_id,
-    )
+    load_records(conn, CHILDREN_OF_CASE, case_id)
+}
+
+/// The live children of a case with only the fields the case summary reads
+/// ([`CHILD_FIELDS`](crate::domain::snapshot::CHILD_FIELDS)): the others (long visit notes) are
+/// skipped without being decoded.
+pub(crate) fn load_children_for_summary(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
+    load_records_with(conn, CHILDREN_OF_CASE, case_id, |name| {
+        crate::domain::snapshot::CHILD_FIELDS.contains(&name)
+    })
 }
 
 impl Store {

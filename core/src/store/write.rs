@@ -260,11 +260,14 @@ impl WriteTx<'_> {
                 deleted,
                 newest.encode()
             ])?;
-        for (field, state) in &states {
-            self.save_state(&remote.record_id, field, state)?;
+        {
+            let mut insert = self.tx.prepare_cached(SAVE_FIELD)?;
+            for (field, state) in &states {
+                bind_field_row(&mut insert, &remote.record_id, field, state)?;
+            }
         }
-        self.ensured
-            .insert(remote.record_id.clone(), (remote.kind, newest));
+        // Not added to `ensured`: the row already carries its newest clock, and a later write in this
+        // transaction finds the row (and checks its kind) like any other.
         self.linked_case.insert(remote.record_id.clone(), case_id);
         self.note_record_changed(&remote.record_id, remote.kind)?;
         Ok(states.len())
@@ -328,34 +331,8 @@ impl WriteTx<'_> {
     }
 
     fn save_state(&mut self, record_id: &str, field: &str, state: &FieldState) -> Result<()> {
-        let Some(winner) = &state.winner else {
-            return Ok(());
-        };
-        let history = if state.losers.is_empty() && state.superseded.is_empty() {
-            None
-        } else {
-            Some(serde_json::to_string(&History {
-                losers: state.losers.clone(),
-                superseded: state.superseded.clone(),
-            })?)
-        };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO field (record_id, name, value, hlc, author, history, conflict)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                 ON CONFLICT(record_id, name) DO UPDATE SET
-                   value = ?3, hlc = ?4, author = ?5, history = ?6, conflict = ?7",
-            )?
-            .execute(params![
-                record_id,
-                field,
-                serde_json::to_string(&winner.value)?,
-                winner.hlc.encode(),
-                winner.author,
-                history,
-                state.has_conflict(),
-            ])?;
-        Ok(())
+        let mut statement = self.tx.prepare_cached(SAVE_FIELD)?;
+        bind_field_row(&mut statement, record_id, field, state)
     }
 
     pub fn kind_of(&self, record_id: &str) -> Result<Option<RecordKind>> {
@@ -508,7 +485,7 @@ impl WriteTx<'_> {
             Some(id) => self.record(id)?,
             None => None,
         };
-        let children = super::read::load_children(&self.tx, case_id)?;
+        let children = super::read::load_children_for_summary(&self.tx, case_id)?;
         let snapshot = crate::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
         self.tx
             .prepare_cached(
@@ -562,6 +539,43 @@ impl WriteTx<'_> {
         }
         Ok(())
     }
+}
+
+const SAVE_FIELD: &str =
+    "INSERT INTO field (record_id, name, value, hlc, author, history, conflict)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT(record_id, name) DO UPDATE SET
+       value = ?3, hlc = ?4, author = ?5, history = ?6, conflict = ?7";
+
+/// Stores a field's state: the winner inline, losers and superseded versions as JSON only when there
+/// are any. A state with no winner has nothing to store.
+fn bind_field_row(
+    statement: &mut rusqlite::Statement<'_>,
+    record_id: &str,
+    field: &str,
+    state: &FieldState,
+) -> Result<()> {
+    let Some(winner) = &state.winner else {
+        return Ok(());
+    };
+    let history = if state.losers.is_empty() && state.superseded.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&History {
+            losers: state.losers.clone(),
+            superseded: state.superseded.clone(),
+        })?)
+    };
+    statement.execute(params![
+        record_id,
+        field,
+        serde_json::to_string(&winner.value)?,
+        winner.hlc.encode(),
+        winner.author,
+        history,
+        state.has_conflict(),
+    ])?;
+    Ok(())
 }
 
 fn text_of<'v>(fields: &'v BTreeMap<String, Value>, name: &str) -> &'v str {
