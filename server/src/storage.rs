@@ -11,6 +11,10 @@ use hoso_core::op::{FieldOp, RecordKind};
 use hoso_core::store::RemoteRecord;
 use hoso_core::sync::policy::check_write;
 use hoso_core::sync::protocol::{Area, AreaKind, PullResponse, Receipt, ReceiptStatus};
+use serde_json::value::RawValue;
+
+/// A pull page as the server sends it: each field state is the JSON stored for it.
+pub type PullPage = PullResponse<Box<RawValue>>;
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -77,7 +81,8 @@ pub trait Storage: Send + Sync {
     fn issue_admin_token(&self, now: u64) -> Result<String>;
     fn check_admin(&self, token: &str) -> Result<()>;
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>>;
-    fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullResponse>;
+    /// A page of the device's scope; field states stay the JSON they were stored as.
+    fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage>;
 }
 
 pub struct SqliteStorage {
@@ -770,7 +775,7 @@ impl Storage for SqliteStorage {
         Ok(receipts)
     }
 
-    fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullResponse> {
+    fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage> {
         let limit = limit.clamp(1, hoso_core::sync::protocol::MAX_PAGE_FIELDS);
         let conn = self.lock();
         let all = device.role == Role::Admin;
@@ -815,7 +820,7 @@ impl Storage for SqliteStorage {
                 ))
             },
         )?;
-        let mut records: Vec<RemoteRecord> = Vec::new();
+        let mut records: Vec<RemoteRecord<Box<RawValue>>> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         let mut last_seq = cursor;
         let mut count = 0;
@@ -823,7 +828,7 @@ impl Storage for SqliteStorage {
             let (record_id, kind, field, state, seq) = row?;
             count += 1;
             last_seq = last_seq.max(seq);
-            let state: FieldState = serde_json::from_str(&state)?;
+            let state = RawValue::from_string(state)?;
             let slot = *index.entry(record_id.clone()).or_insert_with(|| {
                 records.push(RemoteRecord {
                     record_id: record_id.clone(),

@@ -64,12 +64,13 @@ pub struct Rejection {
     pub reason: Localized,
 }
 
-/// A record as pulled: its kind and the state of each field.
+/// A record as pulled: its kind and the state of each field. Devices decode each state into a
+/// [`FieldState`]; the server sends the JSON it stored as it is (`S` = raw JSON), without decoding it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RemoteRecord {
+pub struct RemoteRecord<S = FieldState> {
     pub record_id: String,
     pub kind: RecordKind,
-    pub fields: Vec<(String, FieldState)>,
+    pub fields: Vec<(String, S)>,
 }
 
 impl Store {

@@ -92,9 +92,11 @@ pub struct PushResponse {
     pub server_time_millis: u64,
 }
 
+/// A page of the device's scope. `S` is how each field state travels: decoded on devices, the stored
+/// JSON on the server (see [`RemoteRecord`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PullResponse {
-    pub records: Vec<RemoteRecord>,
+pub struct PullResponse<S = crate::merge::FieldState> {
+    pub records: Vec<RemoteRecord<S>>,
     /// Records that left this device's scope since the cursor: remove them.
     pub evicted: Vec<String>,
     pub next_cursor: u64,
