@@ -249,3 +249,142 @@ fn an_evicted_record_leaves_the_phone_and_search() {
     assert!(lan.store.record(&person).unwrap().is_none());
     assert!(lan.store.search("dinh", 5).unwrap().is_empty());
 }
+
+/// A record the phone has never seen is inserted whole (what makes a first pull fast); one it already
+/// holds is merged field by field. Both ways must leave the phone the same: merge states with their
+/// losers and tombstones, what lists, search, duplicate warnings and follow-ups show.
+#[test]
+fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
+    use hoso_core::hlc::Hlc;
+    use hoso_core::merge::Version;
+    let at = |n: u64, node: u64| Hlc::new(NOW + n, 0, node);
+    let version = |value: serde_json::Value, hlc: Hlc, author: &str| Version {
+        value,
+        hlc,
+        author: author.to_string(),
+    };
+    let settled = |value: serde_json::Value, n: u64| FieldState {
+        winner: Some(version(value, at(n, 1), "lan")),
+        ..FieldState::default()
+    };
+    let (household, person, case, visit, deleted_visit) =
+        (new_id(), new_id(), new_id(), new_id(), new_id());
+    let conflicted_phone = FieldState {
+        winner: Some(version(json!("0903333333"), at(20, 2), "minh")),
+        losers: vec![version(json!("0902222222"), at(10, 1), "lan")],
+        superseded: [at(5, 1)].into_iter().collect(),
+    };
+    let records = vec![
+        RemoteRecord {
+            record_id: household.clone(),
+            kind: RecordKind::Household,
+            fields: vec![
+                ("commune_code".into(), settled(json!("25920"), 1)),
+                ("head_name".into(), settled(json!("Lò Văn Đức"), 2)),
+                ("address".into(), settled(json!("Bản Phiêng, xã Mường Chiềng"), 3)),
+            ],
+        },
+        RemoteRecord {
+            record_id: person.clone(),
+            kind: RecordKind::Person,
+            fields: vec![
+                ("household_id".into(), settled(json!(household), 4)),
+                ("full_name".into(), settled(json!("Lò Thị Ánh"), 5)),
+                ("birth_date".into(), settled(json!("2014-03-09"), 6)),
+                ("citizen_id".into(), settled(json!("014314000123"), 7)),
+                ("phone".into(), conflicted_phone),
+            ],
+        },
+        RemoteRecord {
+            record_id: case.clone(),
+            kind: RecordKind::Case,
+            fields: vec![
+                ("subject_id".into(), settled(json!(person), 8)),
+                ("household_id".into(), settled(json!(household), 9)),
+                ("commune_code".into(), settled(json!("25920"), 10)),
+                ("status".into(), settled(json!("in_progress"), 11)),
+                ("opened_on".into(), settled(json!("2026-06-01"), 12)),
+            ],
+        },
+        RemoteRecord {
+            record_id: visit.clone(),
+            kind: RecordKind::Visit,
+            fields: vec![
+                ("case_id".into(), settled(json!(case), 13)),
+                ("form_id".into(), settled(json!("TT02-M05"), 14)),
+                ("a.visit_date".into(), settled(json!("2026-10-02"), 15)),
+                ("a.next_visit_date".into(), settled(json!("2026-11-02"), 16)),
+                ("a.observations".into(), settled(json!("Cháu đi học đều."), 17)),
+            ],
+        },
+        RemoteRecord {
+            record_id: deleted_visit.clone(),
+            kind: RecordKind::Visit,
+            fields: vec![
+                ("case_id".into(), settled(json!(case), 18)),
+                ("a.visit_date".into(), settled(json!("2026-10-20"), 19)),
+                ("a.next_visit_date".into(), settled(json!("2026-12-20"), 20)),
+                (
+                    hoso_core::op::DELETED_FIELD.into(),
+                    settled(json!(true), 21),
+                ),
+            ],
+        },
+    ];
+    let fresh = phone("hoa", NOW + 100);
+    fresh.store.apply_remote(&records, &[]).unwrap();
+    // The other phone already holds each record (one field of it), so every field goes the slow way.
+    let known = phone("hoa", NOW + 100);
+    let stubs: Vec<RemoteRecord> = records
+        .iter()
+        .map(|r| RemoteRecord {
+            fields: r.fields[..1].to_vec(),
+            ..r.clone()
+        })
+        .collect();
+    known.store.apply_remote(&stubs, &[]).unwrap();
+    known.store.apply_remote(&records, &[]).unwrap();
+
+    for record in &records {
+        assert_eq!(
+            fresh.store.record(&record.record_id).unwrap(),
+            known.store.record(&record.record_id).unwrap()
+        );
+        for (field, _) in &record.fields {
+            assert_eq!(
+                fresh.store.field_state(&record.record_id, field).unwrap(),
+                known.store.field_state(&record.record_id, field).unwrap(),
+                "{field}"
+            );
+        }
+    }
+    let conflicts = fresh.store.conflicts().unwrap();
+    assert_eq!(conflicts.len(), 1, "the lost phone number is kept for review");
+    assert_eq!(conflicts, known.store.conflicts().unwrap());
+    for query in ["duc", "lo thi anh", "0143"] {
+        let found = fresh.store.search(query, 5).unwrap();
+        assert_eq!(found.len(), 1, "{query}");
+        assert_eq!(found, known.store.search(query, 5).unwrap());
+    }
+    let same_child: std::collections::BTreeMap<String, serde_json::Value> = [
+        ("full_name".to_string(), json!("Lò Thị Ánh")),
+        ("birth_date".to_string(), json!("2014-03-09")),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        fresh.store.likely_duplicates(&same_child, None).unwrap(),
+        vec![person.clone()]
+    );
+    let summaries = fresh.store.case_snapshots().unwrap();
+    assert_eq!(summaries, known.store.case_snapshots().unwrap());
+    assert_eq!(summaries[0].subject_name, "Lò Thị Ánh");
+    assert_eq!(
+        summaries[0].next_visit,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 2),
+        "the deleted visit does not count"
+    );
+    let file_visits = fresh.store.records_of_case(&case).unwrap();
+    assert_eq!(file_visits.len(), 1);
+    assert_eq!(file_visits[0].id, visit);
+}
