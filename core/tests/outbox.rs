@@ -281,7 +281,10 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
             fields: vec![
                 ("commune_code".into(), settled(json!("25920"), 1)),
                 ("head_name".into(), settled(json!("Lò Văn Đức"), 2)),
-                ("address".into(), settled(json!("Bản Phiêng, xã Mường Chiềng"), 3)),
+                (
+                    "address".into(),
+                    settled(json!("Bản Phiêng, xã Mường Chiềng"), 3),
+                ),
             ],
         },
         RemoteRecord {
@@ -314,7 +317,10 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
                 ("form_id".into(), settled(json!("TT02-M05"), 14)),
                 ("a.visit_date".into(), settled(json!("2026-10-02"), 15)),
                 ("a.next_visit_date".into(), settled(json!("2026-11-02"), 16)),
-                ("a.observations".into(), settled(json!("Cháu đi học đều."), 17)),
+                (
+                    "a.observations".into(),
+                    settled(json!("Cháu đi học đều."), 17),
+                ),
             ],
         },
         RemoteRecord {
@@ -359,7 +365,11 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
         }
     }
     let conflicts = fresh.store.conflicts().unwrap();
-    assert_eq!(conflicts.len(), 1, "the lost phone number is kept for review");
+    assert_eq!(
+        conflicts.len(),
+        1,
+        "the lost phone number is kept for review"
+    );
     assert_eq!(conflicts, known.store.conflicts().unwrap());
     for query in ["duc", "lo thi anh", "0143"] {
         let found = fresh.store.search(query, 5).unwrap();

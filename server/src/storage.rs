@@ -219,9 +219,10 @@ fn placement(tx: &Transaction<'_>, record_id: &str) -> Result<Option<Placement>>
 /// Recomputes where a record belongs (its own area, else its parent's) and carries a change down to
 /// its children: a moved record is logged for eviction and re-stamped so the new area pulls it whole.
 fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8) -> Result<()> {
-    let row: Option<(Placement, Option<String>)> = tx
+    let row = tx
         .prepare_cached(
-            "SELECT own_commune, own_province, own_facility, parent_id FROM record WHERE id = ?1",
+            "SELECT own_commune, own_province, own_facility, parent_id, commune_code, province_code,
+                    facility_id, kind FROM record WHERE id = ?1",
         )?
         .query_row([record_id], |r| {
             let own = Placement {
@@ -229,10 +230,15 @@ fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8)
                 province: r.get(1)?,
                 facility: r.get(2)?,
             };
-            Ok((own, r.get(3)?))
+            let old = Placement {
+                commune: r.get(4)?,
+                province: r.get(5)?,
+                facility: r.get(6)?,
+            };
+            Ok((own, r.get::<_, Option<String>>(3)?, old, r.get::<_, String>(7)?))
         })
         .optional()?;
-    let Some((own, parent)) = row else {
+    let Some((own, parent, old, kind)) = row else {
         return Ok(());
     };
     let new = if own.is_placed() {
@@ -243,7 +249,6 @@ fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8)
             None => Placement::default(),
         }
     };
-    let old = placement(tx, record_id)?.unwrap_or_default();
     if new == old {
         return Ok(());
     }
@@ -268,7 +273,12 @@ fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8)
         new.province,
         new.facility
     ])?;
-    if depth < 3 {
+    // Only cases, households and people have records placed under them.
+    let may_have_children = matches!(
+        RecordKind::parse(&kind),
+        Some(RecordKind::Case | RecordKind::Household | RecordKind::Person)
+    );
+    if depth < 3 && may_have_children {
         let children: Vec<String> = tx
             .prepare_cached("SELECT id FROM record WHERE parent_id = ?1")?
             .query_map([record_id], |r| r.get(0))?
@@ -353,15 +363,16 @@ fn reject(op: &FieldOp, code: &str, reason: Localized) -> Receipt {
     }
 }
 
-/// Checks one op against everything but the merge; `None` means it may be merged.
+/// Checks one op against everything but the merge: its rejection, or the record's placement as it
+/// is now, which the merge reuses (`None`: the server has never seen the record).
 fn vet(
     tx: &Transaction<'_>,
     device: &DeviceAuth,
     op: &FieldOp,
     now: u64,
-) -> Result<Option<Receipt>> {
+) -> Result<std::result::Result<Option<Placement>, Receipt>> {
     if let Err(shape) = op.check_shape() {
-        return Ok(Some(reject(
+        return Ok(Err(reject(
             op,
             "bad_shape",
             Localized::new(
@@ -375,7 +386,7 @@ fn vet(
         .check_plausible(now, DEFAULT_MAX_DRIFT_MILLIS)
         .is_err()
     {
-        return Ok(Some(reject(
+        return Ok(Err(reject(
             op,
             "clock_skew",
             Localized::new(
@@ -385,7 +396,7 @@ fn vet(
         )));
     }
     if op.device_id != device.device_id || op.author != device.user_id {
-        return Ok(Some(reject(
+        return Ok(Err(reject(
             op,
             "not_allowed",
             Localized::new(
@@ -395,7 +406,7 @@ fn vet(
         )));
     }
     if let Err(refusal) = check_write(device.role, op) {
-        return Ok(Some(reject(op, refusal.code, refusal.reason)));
+        return Ok(Err(reject(op, refusal.code, refusal.reason)));
     }
     let out_of_scope = || {
         reject(
@@ -427,7 +438,7 @@ fn vet(
         .as_ref()
         .is_some_and(|(k, _)| k != op.kind.as_str())
     {
-        return Ok(Some(reject(
+        return Ok(Err(reject(
             op,
             "bad_shape",
             Localized::new("Loại hồ sơ không khớp.", "The record kind does not match."),
@@ -436,7 +447,7 @@ fn vet(
     if device.role != Role::Admin {
         let placed = existing.as_ref().map(|(_, p)| p).filter(|p| p.is_placed());
         if placed.is_some_and(|p| !p.in_area(&device.area)) {
-            return Ok(Some(out_of_scope()));
+            return Ok(Err(out_of_scope()));
         }
         let parent_field =
             matches!(op.field.as_str(), "case_id" | "household_id") && op.kind != RecordKind::Case;
@@ -445,17 +456,17 @@ fn vet(
             && place.is_placed()
             && !place.in_area(&device.area)
         {
-            return Ok(Some(out_of_scope()));
+            return Ok(Err(out_of_scope()));
         }
         // A new root must be created in the device's own area.
         let root_area_field = matches!(op.kind, RecordKind::Case | RecordKind::Household)
             && op.field == area_field(device.area.kind)
             && placed.is_none();
         if root_area_field && op.value.as_str() != Some(device.area.code.as_str()) {
-            return Ok(Some(out_of_scope()));
+            return Ok(Err(out_of_scope()));
         }
     }
-    Ok(None)
+    Ok(Ok(existing.map(|(_, placement)| placement)))
 }
 
 impl Storage for SqliteStorage {
@@ -713,10 +724,13 @@ impl Storage for SqliteStorage {
                 });
                 continue;
             }
-            if let Some(rejection) = vet(&tx, device, op, now)? {
-                receipts.push(rejection);
-                continue;
-            }
+            let existing = match vet(&tx, device, op, now)? {
+                Ok(existing) => existing,
+                Err(rejection) => {
+                    receipts.push(rejection);
+                    continue;
+                }
+            };
             seq += 1;
             let supersedes: Vec<String> = op.supersedes.iter().map(Hlc::encode).collect();
             tx.prepare_cached(
@@ -736,7 +750,10 @@ impl Storage for SqliteStorage {
                 op.author,
                 now
             ])?;
-            ensure_record(&tx, &op.record_id, op.kind)?;
+            if existing.is_none() {
+                ensure_record(&tx, &op.record_id, op.kind)?;
+            }
+            let place = existing.unwrap_or_default();
             let current: Option<String> = tx
                 .prepare_cached(
                     "SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2",
@@ -748,18 +765,22 @@ impl Storage for SqliteStorage {
                 None => FieldState::default(),
             };
             if !matches!(state.merge(op), hoso_core::merge::MergeOutcome::Duplicate) {
-                // The field takes its record's kind and area as they are now; a later move of the
-                // record re-stamps every field (see `refresh_placement`).
+                // The field takes its record's kind and area as vetting found them; a later move of
+                // the record re-stamps every field (see `refresh_placement`).
                 tx.prepare_cached(
                     "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
-                     SELECT ?1, ?2, kind, ?3, ?4, commune_code, province_code, facility_id FROM record WHERE id = ?1
-                     ON CONFLICT(record_id, field) DO UPDATE SET state = ?3, seq = ?4",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT(record_id, field) DO UPDATE SET state = ?4, seq = ?5",
                 )?
                 .execute(params![
                     op.record_id,
                     op.field,
+                    op.kind.as_str(),
                     serde_json::to_string(&state)?,
-                    seq
+                    seq,
+                    place.commune,
+                    place.province,
+                    place.facility,
                 ])?;
                 after_merge(&tx, op, &state, seq)?;
             }
