@@ -83,7 +83,6 @@ CREATE TABLE field_state (
     facility_id   TEXT,
     PRIMARY KEY (record_id, field)
 ) WITHOUT ROWID;
-CREATE INDEX field_state_seq ON field_state(seq);
 CREATE INDEX field_state_commune ON field_state(commune_code, seq) WHERE commune_code IS NOT NULL;
 CREATE INDEX field_state_province ON field_state(province_code, seq) WHERE province_code IS NOT NULL;
 CREATE INDEX field_state_facility ON field_state(facility_id, seq) WHERE facility_id IS NOT NULL;

@@ -799,22 +799,15 @@ impl Storage for SqliteStorage {
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage> {
         let limit = limit.clamp(1, hoso_core::sync::protocol::MAX_PAGE_FIELDS);
         let conn = self.lock();
-        let all = device.role == Role::Admin;
-        let column = area_field(device.area.kind);
-        // The scope is the leading column of the index the query walks, so a page costs the same
+        // Every device pulls its own area, administrators' too: nobody's phone carries the province.
+        // The area is the leading column of the index the query walks, so a page costs the same
         // whatever else the server holds.
-        let (from, scope) = if all {
-            (
-                "field_state INDEXED BY field_state_seq",
-                "1 = 1".to_string(),
-            )
-        } else {
-            ("field_state", format!("{column} = ?2"))
-        };
+        let column = area_field(device.area.kind);
+        let scope = format!("{column} = ?2");
         // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
         // sequence number and must travel in the same page, or the next cursor would skip them.
         let boundary_sql = format!(
-            "SELECT seq FROM {from} WHERE seq > ?1 AND {scope} ORDER BY seq LIMIT 1 OFFSET ?3"
+            "SELECT seq FROM field_state WHERE seq > ?1 AND {scope} ORDER BY seq LIMIT 1 OFFSET ?3"
         );
         let cursor_param = i64::try_from(cursor).unwrap_or(i64::MAX);
         let boundary: Option<i64> = conn
@@ -825,7 +818,7 @@ impl Storage for SqliteStorage {
             )
             .optional()?;
         let sql = format!(
-            "SELECT record_id, kind, field, state, seq FROM {from}
+            "SELECT record_id, kind, field, state, seq FROM field_state
              WHERE seq > ?1 AND seq <= ?3 AND {scope} ORDER BY seq"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -873,25 +866,22 @@ impl Storage for SqliteStorage {
         } else {
             head.max(last_seq)
         };
-        let evicted = if all {
-            Vec::new()
-        } else {
-            let old_column = match device.area.kind {
-                AreaKind::Commune => "old_commune",
-                AreaKind::Province => "old_province",
-                AreaKind::Facility => "old_facility",
-            };
-            let sql = format!(
-                "SELECT DISTINCT se.record_id FROM scope_event se JOIN record r ON r.id = se.record_id
-                 WHERE se.seq > ?1 AND se.seq <= ?2 AND se.{old_column} = ?3 AND (r.{column} IS NULL OR r.{column} != ?3)"
-            );
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let upper_param = i64::try_from(upper).unwrap_or(i64::MAX);
-            stmt.query_map(params![cursor_param, upper_param, device.area.code], |r| {
+        let old_column = match device.area.kind {
+            AreaKind::Commune => "old_commune",
+            AreaKind::Province => "old_province",
+            AreaKind::Facility => "old_facility",
+        };
+        let evicted_sql = format!(
+            "SELECT DISTINCT se.record_id FROM scope_event se JOIN record r ON r.id = se.record_id
+             WHERE se.seq > ?1 AND se.seq <= ?2 AND se.{old_column} = ?3 AND (r.{column} IS NULL OR r.{column} != ?3)"
+        );
+        let upper_param = i64::try_from(upper).unwrap_or(i64::MAX);
+        let evicted: Vec<String> = conn
+            .prepare_cached(&evicted_sql)?
+            .query_map(params![cursor_param, upper_param, device.area.code], |r| {
                 r.get(0)
             })?
-            .collect::<std::result::Result<_, _>>()?
-        };
+            .collect::<std::result::Result<_, _>>()?;
         Ok(PullResponse {
             records,
             evicted,

@@ -153,6 +153,16 @@ fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
         .send()
         .unwrap();
     assert_eq!(negative.status(), 400);
+    let administrator = server.device("quan-tri", Role::Admin, commune("26734"));
+    administrator.store.sync_now().unwrap();
+    assert!(
+        administrator
+            .store
+            .records_of_kind(RecordKind::Case)
+            .unwrap()
+            .is_empty(),
+        "an administrator's phone pulls its own area, not every commune's people"
+    );
 }
 
 #[test]
