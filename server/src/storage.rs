@@ -710,11 +710,23 @@ impl Storage for SqliteStorage {
         let mut receipts = Vec::with_capacity(ops.len());
         // One read and one write of the counter per push, not per op (the push is one transaction).
         let mut seq = current_seq(&tx)?;
+        // The statements every op runs, prepared once per push rather than looked up per op.
+        let mut known_op = tx.prepare_cached("SELECT seq FROM op_log WHERE op_id = ?1")?;
+        let mut log_op = tx.prepare_cached(
+            "INSERT INTO op_log (seq, op_id, record_id, kind, field, value, hlc, supersedes, device_id, author, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        let mut read_state =
+            tx.prepare_cached("SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2")?;
+        // The field takes its record's kind and area as vetting found them; a later move of the
+        // record re-stamps every field (see `refresh_placement`).
+        let mut save_state = tx.prepare_cached(
+            "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(record_id, field) DO UPDATE SET state = ?4, seq = ?5",
+        )?;
         for op in ops {
-            let known: Option<i64> = tx
-                .prepare_cached("SELECT seq FROM op_log WHERE op_id = ?1")?
-                .query_row([&op.op_id], |r| r.get(0))
-                .optional()?;
+            let known: Option<i64> = known_op.query_row([&op.op_id], |r| r.get(0)).optional()?;
             if known.is_some() {
                 receipts.push(Receipt {
                     op_id: op.op_id.clone(),
@@ -733,11 +745,7 @@ impl Storage for SqliteStorage {
             };
             seq += 1;
             let supersedes: Vec<String> = op.supersedes.iter().map(Hlc::encode).collect();
-            tx.prepare_cached(
-                "INSERT INTO op_log (seq, op_id, record_id, kind, field, value, hlc, supersedes, device_id, author, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
+            log_op.execute(params![
                 seq,
                 op.op_id,
                 op.record_id,
@@ -754,10 +762,7 @@ impl Storage for SqliteStorage {
                 ensure_record(&tx, &op.record_id, op.kind)?;
             }
             let place = existing.unwrap_or_default();
-            let current: Option<String> = tx
-                .prepare_cached(
-                    "SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2",
-                )?
+            let current: Option<String> = read_state
                 .query_row([&op.record_id, &op.field], |r| r.get(0))
                 .optional()?;
             let mut state: FieldState = match current {
@@ -765,14 +770,7 @@ impl Storage for SqliteStorage {
                 None => FieldState::default(),
             };
             if !matches!(state.merge(op), hoso_core::merge::MergeOutcome::Duplicate) {
-                // The field takes its record's kind and area as vetting found them; a later move of
-                // the record re-stamps every field (see `refresh_placement`).
-                tx.prepare_cached(
-                    "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                     ON CONFLICT(record_id, field) DO UPDATE SET state = ?4, seq = ?5",
-                )?
-                .execute(params![
+                save_state.execute(params![
                     op.record_id,
                     op.field,
                     op.kind.as_str(),
@@ -791,6 +789,7 @@ impl Storage for SqliteStorage {
                 reason: None,
             });
         }
+        drop((known_op, log_op, read_state, save_state));
         store_seq(&tx, seq)?;
         tx.commit()?;
         Ok(receipts)
