@@ -89,14 +89,14 @@ pub trait Storage: Send + Sync {
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
-    _checkpointer: Checkpointer,
+    checkpointer: Checkpointer,
 }
 
-/// How often the write-ahead log is copied into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
-/// The writer still checkpoints by itself past this many WAL pages (160 MB), should the background
+/// The write-ahead log is copied into the database file after each push, and at least this often.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+/// The writer still checkpoints by itself past this many WAL pages (40 MB), should the background
 /// thread ever fall behind.
-const WAL_PAGES_BEFORE_WRITER_CHECKPOINTS: u32 = 40_000;
+const WAL_PAGES_BEFORE_WRITER_CHECKPOINTS: u32 = 10_000;
 
 /// Copies the write-ahead log into the database on its own thread and connection, so that a push does
 /// not pay for a checkpoint inside its commit (SQLite's default, every 1,000 pages).
@@ -132,6 +132,13 @@ impl Checkpointer {
             stop,
             thread: Some(thread),
         })
+    }
+}
+
+impl Checkpointer {
+    /// Asks for a checkpoint now (after a commit), without waiting for it.
+    fn nudge(&self) {
+        self.stop.1.notify_all();
     }
 }
 
@@ -231,7 +238,7 @@ impl SqliteStorage {
         )?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            _checkpointer: Checkpointer::start(path)?,
+            checkpointer: Checkpointer::start(path)?,
         })
     }
 
@@ -855,6 +862,7 @@ impl Storage for SqliteStorage {
         drop((known_op, log_op, read_state, save_state));
         store_seq(&tx, seq)?;
         tx.commit()?;
+        self.checkpointer.nudge();
         Ok(receipts)
     }
 
