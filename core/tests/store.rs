@@ -103,7 +103,8 @@ fn a_database_from_a_newer_app_is_refused_and_not_changed() {
     {
         let conn = rusqlite::Connection::open(dir.path().join("hoso.db")).unwrap();
         conn.execute_batch(&format!(
-            "PRAGMA key = \"x'{KEY}'\"; PRAGMA user_version = 99;"
+            "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = 99;",
+            hoso_core::store::CIPHER_SETTINGS
         ))
         .unwrap();
     }
@@ -117,7 +118,8 @@ fn a_database_from_a_newer_app_is_refused_and_not_changed() {
     {
         let conn = rusqlite::Connection::open(dir.path().join("hoso.db")).unwrap();
         conn.execute_batch(&format!(
-            "PRAGMA key = \"x'{KEY}'\"; PRAGMA user_version = 1;"
+            "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = 1;",
+            hoso_core::store::CIPHER_SETTINGS
         ))
         .unwrap();
     }
