@@ -271,3 +271,29 @@ fn a_short_earlier_word_still_matches_as_a_prefix() {
         "a long earlier word is taken as typed"
     );
 }
+
+#[test]
+fn saved_work_reaches_the_database_file_while_the_app_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let db = dir.path().join("hoso.db");
+    let empty = std::fs::metadata(&db).unwrap().len();
+    for n in 0..300 {
+        add_person(&store, &format!("Người thứ {n}"), "", "1990-01-01");
+    }
+    // The writer never checkpoints this little log itself: the background thread copies it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::metadata(&db).unwrap().len() <= empty {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the write-ahead log was not copied into the database"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(store);
+    let store = open(&dir);
+    assert_eq!(
+        store.records_of_kind(RecordKind::Person).unwrap().len(),
+        300
+    );
+}

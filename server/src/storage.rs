@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 
 /// A pull page as the server sends it: each field state is the JSON stored for it.
 pub type PullPage = PullResponse<Box<RawValue>>;
+use hoso_core::store::checkpoint::{Checkpointer, WAL_PAGES_BEFORE_WRITER_CHECKPOINTS};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -94,64 +95,6 @@ pub struct SqliteStorage {
 
 /// The write-ahead log is copied into the database file after each push, and at least this often.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
-/// The writer still checkpoints by itself past this many WAL pages (40 MB), should the background
-/// thread ever fall behind.
-const WAL_PAGES_BEFORE_WRITER_CHECKPOINTS: u32 = 10_000;
-
-/// Copies the write-ahead log into the database on its own thread and connection, so that a push does
-/// not pay for a checkpoint inside its commit (SQLite's default, every 1,000 pages).
-struct Checkpointer {
-    stop: std::sync::Arc<(Mutex<bool>, std::sync::Condvar)>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Checkpointer {
-    fn start(path: &Path) -> Result<Checkpointer> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(1))?;
-        let stop = std::sync::Arc::new((Mutex::new(false), std::sync::Condvar::new()));
-        let signal = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("hoso-checkpoint".into())
-            .spawn(move || {
-                let (stopped, wake) = &*signal;
-                let mut stopped = stopped.lock().unwrap_or_else(|p| p.into_inner());
-                while !*stopped {
-                    stopped = wake
-                        .wait_timeout(stopped, CHECKPOINT_EVERY)
-                        .unwrap_or_else(|p| p.into_inner())
-                        .0;
-                    if let Err(error) =
-                        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!(%error, "background checkpoint failed");
-                    }
-                }
-            })?;
-        Ok(Checkpointer {
-            stop,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Checkpointer {
-    /// Asks for a checkpoint now (after a commit), without waiting for it.
-    fn nudge(&self) {
-        self.stop.1.notify_all();
-    }
-}
-
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        let (stopped, wake) = &*self.stop;
-        *stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        wake.notify_all();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 fn hash(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
@@ -236,9 +179,11 @@ impl SqliteStorage {
             "wal_autocheckpoint",
             WAL_PAGES_BEFORE_WRITER_CHECKPOINTS,
         )?;
+        let checkpoint_conn = Connection::open(path)?;
+        checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            checkpointer: Checkpointer::start(path)?,
+            checkpointer: Checkpointer::start(checkpoint_conn, CHECKPOINT_EVERY)?,
         })
     }
 

@@ -10,6 +10,7 @@
 //! - every local change is a [`FieldOp`](crate::op::FieldOp) appended to the `op` table in the same
 //!   transaction as the change itself (see [`write`]).
 
+pub mod checkpoint;
 mod outbox;
 mod read;
 mod search;
@@ -59,7 +60,12 @@ pub struct Store {
     /// The administrative units in force: imported ones if any, else the bundled list.
     admin_units: std::sync::RwLock<Option<Arc<AdminUnits>>>,
     pub(crate) sync_interrupted: std::sync::atomic::AtomicBool,
+    checkpointer: checkpoint::Checkpointer,
 }
+
+/// A phone's checkpoints follow its writes (see [`Store::write`]); the timer only catches the rest, so
+/// it rarely wakes the CPU.
+const DEVICE_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(crate) struct Writer {
     pub(crate) conn: Connection,
@@ -83,6 +89,15 @@ impl Store {
         let path = path.as_ref().to_path_buf();
         let conn = open_connection(&path, key_hex, false)?;
         migrate(&conn)?;
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            checkpoint::WAL_PAGES_BEFORE_WRITER_CHECKPOINTS,
+        )?;
+        let checkpointer = checkpoint::Checkpointer::start(
+            open_connection(&path, key_hex, false)?,
+            DEVICE_CHECKPOINT_EVERY,
+        )?;
         let identity = load_or_create_identity(&conn)?;
         let clock = match meta_get(&conn, "last_hlc")?.and_then(|t| Hlc::decode(&t)) {
             Some(last) => Clock::resume(last),
@@ -100,6 +115,7 @@ impl Store {
             now,
             admin_units: std::sync::RwLock::new(None),
             sync_interrupted: std::sync::atomic::AtomicBool::new(false),
+            checkpointer,
         })
     }
 
@@ -125,6 +141,10 @@ impl Store {
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         meta_set(&self.lock_writer().conn, key, value)
+    }
+
+    pub(crate) fn nudge_checkpoint(&self) {
+        self.checkpointer.nudge();
     }
 
     pub(crate) fn lock_writer(&self) -> MutexGuard<'_, Writer> {

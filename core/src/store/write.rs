@@ -61,6 +61,7 @@ impl Store {
         match outcome {
             Ok(value) => {
                 write.tx.commit()?;
+                self.nudge_checkpoint();
                 Ok(value)
             }
             Err(error) => {
