@@ -281,7 +281,7 @@ fn saved_work_reaches_the_database_file_while_the_app_stays_open() {
     for n in 0..300 {
         add_person(&store, &format!("Người thứ {n}"), "", "1990-01-01");
     }
-    // The writer never checkpoints this little log itself: the background thread copies it.
+    // The writer never checkpoints itself: past 1,000 pages of log it asks the background thread.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while std::fs::metadata(&db).unwrap().len() <= empty {
         assert!(

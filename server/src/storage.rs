@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 
 /// A pull page as the server sends it: each field state is the JSON stored for it.
 pub type PullPage = PullResponse<Box<RawValue>>;
-use hoso_core::store::checkpoint::{Checkpointer, WAL_PAGES_BEFORE_WRITER_CHECKPOINTS};
+use hoso_core::store::checkpoint::Checkpointer;
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
@@ -37,8 +37,8 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("serialisation: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("system: {0}")]
-    Io(#[from] std::io::Error),
+    #[error("core: {0}")]
+    Core(#[from] hoso_core::Error),
 }
 
 pub type Result<T> = std::result::Result<T, StorageError>;
@@ -90,11 +90,8 @@ pub trait Storage: Send + Sync {
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
-    checkpointer: Checkpointer,
+    _checkpointer: Checkpointer,
 }
-
-/// The write-ahead log is copied into the database file after each push, and at least this often.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 fn hash(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
@@ -153,7 +150,7 @@ impl Placement {
 
 impl SqliteStorage {
     pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
         )?;
@@ -174,16 +171,12 @@ impl SqliteStorage {
             tx.commit()?;
         }
         conn.set_prepared_statement_cache_capacity(64);
-        conn.pragma_update(
-            None,
-            "wal_autocheckpoint",
-            WAL_PAGES_BEFORE_WRITER_CHECKPOINTS,
-        )?;
         let checkpoint_conn = Connection::open(path)?;
         checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let checkpointer = Checkpointer::start(&mut conn, checkpoint_conn)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            checkpointer: Checkpointer::start(checkpoint_conn, CHECKPOINT_EVERY)?,
+            _checkpointer: checkpointer,
         })
     }
 
@@ -807,7 +800,6 @@ impl Storage for SqliteStorage {
         drop((known_op, log_op, read_state, save_state));
         store_seq(&tx, seq)?;
         tx.commit()?;
-        self.checkpointer.nudge();
         Ok(receipts)
     }
 

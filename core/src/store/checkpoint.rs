@@ -1,15 +1,15 @@
-//! Copies the write-ahead log into the database file on a thread and connection of its own, so that the
-//! writer never pays for a checkpoint inside a commit (SQLite's default: the commit that crosses 1,000
-//! pages copies them all and waits for two fsyncs). Used by the device store and by the server.
+//! Copies the write-ahead log into the database file on a thread and connection of its own. SQLite's
+//! default runs that checkpoint inside the commit that takes the log past 1,000 pages, so the writer
+//! (a user action, a pulled page, a push) waits for the copy and its fsyncs. Here the writer's WAL hook
+//! only asks, past the same 1,000 pages, and this thread does the copying. Used by the device store and
+//! by the server.
 
 use rusqlite::Connection;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
-/// The writer still checkpoints by itself past this many WAL pages (40 MB with 4 KiB pages), should the
-/// background thread ever fall behind.
-pub const WAL_PAGES_BEFORE_WRITER_CHECKPOINTS: u32 = 10_000;
+/// The log size, in pages, past which a commit asks for a checkpoint (SQLite's own default).
+pub const WAL_PAGES_BEFORE_CHECKPOINT: i32 = 1_000;
 
 #[derive(Default)]
 struct Requests {
@@ -17,16 +17,26 @@ struct Requests {
     stop: bool,
 }
 
+type Shared = Arc<(Mutex<Requests>, Condvar)>;
+
 pub struct Checkpointer {
-    requests: Arc<(Mutex<Requests>, Condvar)>,
+    requests: Shared,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    /// Starts the thread on `conn`, a connection to the same database as the writer. It checkpoints
-    /// when nudged, and at least every `every`.
-    pub fn start(conn: Connection, every: Duration) -> std::io::Result<Checkpointer> {
-        let requests = Arc::new((Mutex::new(Requests::default()), Condvar::new()));
+    /// Starts the thread on `own`, a connection to the same database as `writer`, and takes over the
+    /// writer's automatic checkpoints.
+    pub fn start(writer: &mut Connection, own: Connection) -> crate::Result<Checkpointer> {
+        let requests: Shared = Arc::new((Mutex::new(Requests::default()), Condvar::new()));
+        let asks = requests.clone();
+        // Replaces `wal_autocheckpoint`: SQLite runs that policy through this same hook.
+        writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages| {
+            if pages >= WAL_PAGES_BEFORE_CHECKPOINT {
+                ask(&asks);
+            }
+            Ok(())
+        }))?;
         let shared = requests.clone();
         let thread = std::thread::Builder::new()
             .name("hoso-checkpoint".into())
@@ -35,21 +45,18 @@ impl Checkpointer {
                 loop {
                     {
                         let mut pending = lock.lock().unwrap_or_else(|p| p.into_inner());
-                        if !pending.checkpoint && !pending.stop {
-                            pending = wake
-                                .wait_timeout(pending, every)
-                                .unwrap_or_else(|p| p.into_inner())
-                                .0;
+                        while !pending.checkpoint && !pending.stop {
+                            pending = wake.wait(pending).unwrap_or_else(|p| p.into_inner());
                         }
                         if pending.stop {
                             return;
                         }
                         pending.checkpoint = false;
                     }
-                    // PASSIVE never blocks the writer or readers; what it cannot copy now waits for the
-                    // next round.
+                    // PASSIVE never blocks the writer or readers; what it cannot copy now is copied
+                    // when the next commit asks again.
                     if let Err(error) =
-                        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                        own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
                     {
                         tracing::warn!(%error, "background checkpoint failed");
                     }
@@ -60,12 +67,17 @@ impl Checkpointer {
             thread: Some(thread),
         })
     }
+}
 
-    /// Asks for a checkpoint soon (after a commit), without waiting for it. Nudges made while one runs
-    /// are folded into the next.
-    pub fn nudge(&self) {
-        let (lock, wake) = &*self.requests;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).checkpoint = true;
+/// Asks for a checkpoint without waiting for it; asks made while one is pending are folded into it.
+fn ask(requests: &Shared) {
+    let (lock, wake) = &**requests;
+    let already_asked = std::mem::replace(
+        &mut lock.lock().unwrap_or_else(|p| p.into_inner()).checkpoint,
+        true,
+    );
+    // The thread already knows: waking it again would only cost the writer a context switch.
+    if !already_asked {
         wake.notify_all();
     }
 }

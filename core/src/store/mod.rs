@@ -60,12 +60,8 @@ pub struct Store {
     /// The administrative units in force: imported ones if any, else the bundled list.
     admin_units: std::sync::RwLock<Option<Arc<AdminUnits>>>,
     pub(crate) sync_interrupted: std::sync::atomic::AtomicBool,
-    checkpointer: checkpoint::Checkpointer,
+    _checkpointer: checkpoint::Checkpointer,
 }
-
-/// A phone's checkpoints follow its writes (see [`Store::write`]); the timer only catches the rest, so
-/// it rarely wakes the CPU.
-const DEVICE_CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(crate) struct Writer {
     pub(crate) conn: Connection,
@@ -87,17 +83,10 @@ impl Store {
             ));
         }
         let path = path.as_ref().to_path_buf();
-        let conn = open_connection(&path, key_hex, false)?;
+        let mut conn = open_connection(&path, key_hex, false)?;
         migrate(&conn)?;
-        conn.pragma_update(
-            None,
-            "wal_autocheckpoint",
-            checkpoint::WAL_PAGES_BEFORE_WRITER_CHECKPOINTS,
-        )?;
-        let checkpointer = checkpoint::Checkpointer::start(
-            open_connection(&path, key_hex, false)?,
-            DEVICE_CHECKPOINT_EVERY,
-        )?;
+        let checkpointer =
+            checkpoint::Checkpointer::start(&mut conn, open_connection(&path, key_hex, false)?)?;
         let identity = load_or_create_identity(&conn)?;
         let clock = match meta_get(&conn, "last_hlc")?.and_then(|t| Hlc::decode(&t)) {
             Some(last) => Clock::resume(last),
@@ -115,7 +104,7 @@ impl Store {
             now,
             admin_units: std::sync::RwLock::new(None),
             sync_interrupted: std::sync::atomic::AtomicBool::new(false),
-            checkpointer,
+            _checkpointer: checkpointer,
         })
     }
 
@@ -141,10 +130,6 @@ impl Store {
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         meta_set(&self.lock_writer().conn, key, value)
-    }
-
-    pub(crate) fn nudge_checkpoint(&self) {
-        self.checkpointer.nudge();
     }
 
     pub(crate) fn lock_writer(&self) -> MutexGuard<'_, Writer> {

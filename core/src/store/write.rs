@@ -61,7 +61,6 @@ impl Store {
         match outcome {
             Ok(value) => {
                 write.tx.commit()?;
-                self.nudge_checkpoint();
                 Ok(value)
             }
             Err(error) => {
