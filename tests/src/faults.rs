@@ -1,5 +1,6 @@
 //! A loopback HTTP proxy that misbehaves like a village network: it drops requests (before or after the
-//! server saw them), sends them twice, or cuts them mid-body. One request per connection.
+//! server saw them), sends them twice, or cuts them mid-body; or it is merely slow. One request per
+//! connection.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -72,6 +73,20 @@ fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
 impl FaultyProxy {
     /// Starts a proxy to `upstream` (host:port); `percent` of requests get a fault, chosen by `seed`.
     pub fn start(upstream: String, percent: u64, seed: u64) -> FaultyProxy {
+        FaultyProxy::with_latency(upstream, percent, seed, std::time::Duration::ZERO)
+    }
+
+    /// A slow but faultless link: every answer arrives `latency` after the server gave it.
+    pub fn slow(upstream: String, latency: std::time::Duration) -> FaultyProxy {
+        FaultyProxy::with_latency(upstream, 0, 0, latency)
+    }
+
+    fn with_latency(
+        upstream: String,
+        percent: u64,
+        seed: u64,
+        latency: std::time::Duration,
+    ) -> FaultyProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         listener.set_nonblocking(true).expect("non-blocking accept");
         let url = format!("http://{}", listener.local_addr().expect("address"));
@@ -97,6 +112,7 @@ impl FaultyProxy {
                     let request = close_after(&request);
                     if roll >= percent {
                         if let Some(response) = forward(&upstream, &request) {
+                            thread::sleep(latency);
                             let _ = client.write_all(&response);
                         }
                         return;

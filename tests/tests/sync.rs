@@ -520,3 +520,47 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
         "paging by one lost nothing ({pages} pages)"
     );
 }
+
+#[test]
+fn a_sync_interrupted_while_a_page_is_on_its_way_stops_and_the_next_one_finishes() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    for n in 0..5 {
+        open_case(&lan, &format!("Nguyễn Văn Tư {n}"), "25920");
+    }
+    lan.store.sync_now().unwrap();
+    let hoa = server.device("hoa", Role::Collaborator, commune("25920"));
+    let slow = hoso_tests::faults::FaultyProxy::slow(
+        server.url.trim_start_matches("http://").to_string(),
+        std::time::Duration::from_millis(400),
+    );
+    hoa.store.set_meta("server_url", &slow.url).unwrap();
+    let outcome = std::thread::scope(|scope| {
+        let sync = scope.spawn(|| hoa.store.sync_now());
+        // The user taps "stop" while the first page is on its way (the link holds it 400 ms), and
+        // again until the sync returns, so that a slow start cannot miss it.
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        while !sync.is_finished() {
+            hoa.store.interrupt_sync();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        sync.join().unwrap()
+    });
+    assert!(
+        matches!(outcome, Err(hoso_core::Error::Interrupted)),
+        "{outcome:?}"
+    );
+    assert!(
+        hoa.store
+            .records_of_kind(RecordKind::Case)
+            .unwrap()
+            .is_empty(),
+        "the page that arrived after the stop was not merged"
+    );
+    hoa.store.sync_now().unwrap();
+    assert_eq!(
+        hoa.store.records_of_kind(RecordKind::Case).unwrap().len(),
+        5,
+        "the next sync picks up where the stopped one was"
+    );
+}
