@@ -278,7 +278,9 @@ fn saved_work_reaches_the_database_file_while_the_app_stays_open() {
     let store = open(&dir);
     let db = dir.path().join("hoso.db");
     let empty = std::fs::metadata(&db).unwrap().len();
-    for n in 0..300 {
+    // Each person is one transaction of a few pages: together well past the 1,000 pages of log at
+    // which a checkpoint is asked for.
+    for n in 0..600 {
         add_person(&store, &format!("Người thứ {n}"), "", "1990-01-01");
     }
     // The writer never checkpoints itself: past 1,000 pages of log it asks the background thread.
@@ -294,6 +296,6 @@ fn saved_work_reaches_the_database_file_while_the_app_stays_open() {
     let store = open(&dir);
     assert_eq!(
         store.records_of_kind(RecordKind::Person).unwrap().len(),
-        300
+        600
     );
 }
