@@ -850,14 +850,23 @@ impl Storage for SqliteStorage {
             count += 1;
             last_seq = last_seq.max(seq);
             let state = RawValue::from_string(state)?;
-            let slot = *index.entry(record_id.clone()).or_insert_with(|| {
-                records.push(RemoteRecord {
-                    record_id: record_id.clone(),
-                    kind: RecordKind::parse(&kind).unwrap_or(RecordKind::Form),
-                    fields: Vec::new(),
-                });
-                records.len() - 1
-            });
+            let slot = match index.get(&record_id) {
+                Some(&slot) => slot,
+                None => {
+                    // Only kinds that passed `vet` are ever stored: anything else is a damaged file.
+                    let kind =
+                        RecordKind::parse(&kind).ok_or_else(|| hoso_core::Error::Corrupt {
+                            detail: "a stored field state has an unknown record kind".into(),
+                        })?;
+                    index.insert(record_id.clone(), records.len());
+                    records.push(RemoteRecord {
+                        record_id,
+                        kind,
+                        fields: Vec::new(),
+                    });
+                    records.len() - 1
+                }
+            };
             records[slot].fields.push((field, state));
         }
         let has_more = boundary.is_some() && count > 0;

@@ -564,3 +564,40 @@ fn a_sync_interrupted_while_a_page_is_on_its_way_stops_and_the_next_one_finishes
         "the next sync picks up where the stopped one was"
     );
 }
+
+#[test]
+fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_what_it_has() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let hoa = server.device("hoa", Role::Collaborator, commune("25920"));
+    open_case(&lan, "Đinh Thị Mai", "25920");
+    lan.store.sync_now().unwrap();
+    hoa.store.sync_now().unwrap();
+    let damaged = open_case(&lan, "Vi Văn Khánh", "25920");
+    lan.store.sync_now().unwrap();
+    {
+        let db = rusqlite::Connection::open(server.data.join("hoso-server.db")).unwrap();
+        db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+        let changed = db
+            .execute(
+                "UPDATE field_state SET kind = 'không-rõ' WHERE record_id = ?1",
+                [&damaged],
+            )
+            .unwrap();
+        assert!(changed > 0);
+    }
+    let refused = hoa.store.sync_now();
+    assert!(
+        matches!(
+            &refused,
+            Err(hoso_core::Error::Server { status: 500, code }) if code == "internal"
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(hoa.store.sync_status().unwrap().consecutive_failures, 1);
+    assert_eq!(
+        hoa.store.records_of_kind(RecordKind::Case).unwrap().len(),
+        1,
+        "what the phone already had is untouched"
+    );
+}
