@@ -9,15 +9,12 @@ use hoso_core::i18n::Localized;
 use hoso_core::merge::FieldState;
 use hoso_core::op::{FieldOp, RecordKind};
 use hoso_core::store::RemoteRecord;
+use hoso_core::store::checkpoint::Checkpointer;
 use hoso_core::sync::policy::check_write;
 use hoso_core::sync::protocol::{Area, AreaKind, PullResponse, Receipt, ReceiptStatus};
-use serde_json::value::RawValue;
-
-/// A pull page as the server sends it: each field state is the JSON stored for it.
-pub type PullPage = PullResponse<Box<RawValue>>;
-use hoso_core::store::checkpoint::Checkpointer;
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Mutex;
@@ -42,6 +39,9 @@ pub enum StorageError {
 }
 
 pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// A pull page as the server sends it: each field state is the JSON stored for it.
+pub type PullPage = PullResponse<Box<RawValue>>;
 
 fn refused(status: u16, code: &'static str, vi: &str, en: &str) -> StorageError {
     StorageError::Refused {
@@ -134,6 +134,15 @@ struct Placement {
 }
 
 impl Placement {
+    /// Reads the three area columns that start at `first` (commune, province, facility, in that order).
+    fn from_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Placement> {
+        Ok(Placement {
+            commune: row.get(first)?,
+            province: row.get(first + 1)?,
+            facility: row.get(first + 2)?,
+        })
+    }
+
     fn in_area(&self, area: &Area) -> bool {
         let value = match area.kind {
             AreaKind::Commune => &self.commune,
@@ -214,13 +223,7 @@ fn placement(tx: &Transaction<'_>, record_id: &str) -> Result<Option<Placement>>
         .prepare_cached(
             "SELECT commune_code, province_code, facility_id FROM record WHERE id = ?1",
         )?
-        .query_row([record_id], |r| {
-            Ok(Placement {
-                commune: r.get(0)?,
-                province: r.get(1)?,
-                facility: r.get(2)?,
-            })
-        })
+        .query_row([record_id], |r| Placement::from_row(r, 0))
         .optional()?)
 }
 
@@ -233,17 +236,12 @@ fn refresh_placement(tx: &Transaction<'_>, record_id: &str, seq: u64, depth: u8)
                     facility_id, kind FROM record WHERE id = ?1",
         )?
         .query_row([record_id], |r| {
-            let own = Placement {
-                commune: r.get(0)?,
-                province: r.get(1)?,
-                facility: r.get(2)?,
-            };
-            let old = Placement {
-                commune: r.get(4)?,
-                province: r.get(5)?,
-                facility: r.get(6)?,
-            };
-            Ok((own, r.get::<_, Option<String>>(3)?, old, r.get::<_, String>(7)?))
+            Ok((
+                Placement::from_row(r, 0)?,
+                r.get::<_, Option<String>>(3)?,
+                Placement::from_row(r, 4)?,
+                r.get::<_, String>(7)?,
+            ))
         })
         .optional()?;
     let Some((own, parent, old, kind)) = row else {
@@ -432,14 +430,7 @@ fn vet(
             "SELECT kind, commune_code, province_code, facility_id FROM record WHERE id = ?1",
         )?
         .query_row([&op.record_id], |r| {
-            Ok((
-                r.get(0)?,
-                Placement {
-                    commune: r.get(1)?,
-                    province: r.get(2)?,
-                    facility: r.get(3)?,
-                },
-            ))
+            Ok((r.get(0)?, Placement::from_row(r, 1)?))
         })
         .optional()?;
     if existing
