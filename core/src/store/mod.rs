@@ -259,7 +259,39 @@ pub fn node_of(device_id: &str) -> u64 {
     u64::from_str_radix(tail, 16).unwrap_or(0)
 }
 
+/// Runs SQLCipher's initialisation to completion before the first connection of the process.
+///
+/// SQLite marks itself initialised before it calls SQLCipher's initialiser, so a connection opened on
+/// another thread in that window had its key refused ("An error occurred with PRAGMA key"): an app
+/// opening its store from the UI and from a background sync at the same start could fail to open.
+/// The initialiser is idempotent and holds SQLite's main mutex, so calling it ourselves makes every
+/// caller wait until SQLCipher is ready.
+fn ensure_sqlcipher_initialised() -> Result<()> {
+    unsafe extern "C" {
+        fn sqlcipher_extra_init(arg: *const std::ffi::c_char) -> std::ffi::c_int;
+    }
+    static OUTCOME: std::sync::OnceLock<std::ffi::c_int> = std::sync::OnceLock::new();
+    // SAFETY: both are SQLite's documented thread-safe initialisers; SQLCipher's takes no argument
+    // (it ignores it) and must run after SQLite's, which sets up the mutexes it uses.
+    let rc = *OUTCOME.get_or_init(|| unsafe {
+        match rusqlite::ffi::sqlite3_initialize() {
+            rusqlite::ffi::SQLITE_OK => sqlcipher_extra_init(std::ptr::null()),
+            failed => failed,
+        }
+    });
+    if rc == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            Some("SQLCipher could not initialise".into()),
+        )
+        .into())
+    }
+}
+
 fn open_connection(path: &Path, key_hex: &str, read_only: bool) -> Result<Connection> {
+    ensure_sqlcipher_initialised()?;
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
