@@ -1,7 +1,6 @@
 -- hoso device store, schema version 1.
--- Records are generic: a kind and a set of fields. Each field keeps its merge state (winner inline,
--- losers and superseded versions as JSON only when there are any), so that the same merge function
--- runs here and on the server.
+-- Records are generic: a kind and a set of fields. Each field keeps its merge state (winner, losers
+-- and superseded versions), so that the same merge function runs here and on the server.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -9,31 +8,25 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 
 CREATE TABLE record (
-    id           TEXT PRIMARY KEY,
+    id           TEXT NOT NULL PRIMARY KEY,
     kind         TEXT NOT NULL,
-    -- Denormalised links, kept in step with the `case_id` / `household_id` fields, for fast case files.
+    -- Derived from the fields when the record is written, for fast case files and lists.
     case_id      TEXT,
     household_id TEXT,
     deleted      INTEGER NOT NULL DEFAULT 0,
     -- HLC text of the newest field version, for "recently changed" lists.
-    updated_hlc  TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX record_by_case ON record(case_id) WHERE case_id IS NOT NULL;
+    updated_hlc  TEXT NOT NULL,
+    -- How many fields hold concurrent values waiting for review.
+    conflicts    INTEGER NOT NULL DEFAULT 0,
+    -- Every field's merge state, one JSON object keyed by field name (see core/src/store/doc.rs):
+    -- one row per record, not per field, so a record is read and written whole.
+    fields       TEXT NOT NULL
+);
+-- Covers the ids of a case's live children, which case summaries list before reading them.
+CREATE INDEX record_by_case ON record(case_id, deleted, id) WHERE case_id IS NOT NULL;
 CREATE INDEX record_by_household ON record(household_id) WHERE household_id IS NOT NULL;
 CREATE INDEX record_by_kind ON record(kind, deleted);
-
-CREATE TABLE field (
-    record_id TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    value     TEXT NOT NULL,      -- JSON of the winning value
-    hlc       TEXT NOT NULL,      -- HLC text of the winning version
-    author    TEXT NOT NULL,
-    -- JSON {"losers": [...], "superseded": [...]} when not empty; NULL otherwise.
-    history   TEXT,
-    conflict  INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (record_id, name)
-) WITHOUT ROWID;
-CREATE INDEX field_conflicts ON field(record_id) WHERE conflict = 1;
+CREATE INDEX record_with_conflicts ON record(id) WHERE conflicts > 0;
 
 -- Local operations: the outbox that sync ships and this device's audit trail.
 CREATE TABLE op (

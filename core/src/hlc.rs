@@ -28,29 +28,42 @@ impl Hlc {
 
     /// Fixed-width text form that sorts like the value: `MMMMMMMMMMMMM-CCCCCCCC-NNNNNNNNNNNNNNNN`.
     pub fn encode(&self) -> String {
-        const WIDTH: usize = 13;
-        if self.millis >= 10u64.pow(WIDTH as u32) {
-            return format!(
-                "{:013}-{:08x}-{:016x}",
-                self.millis, self.counter, self.node
-            );
-        }
-        // Written by hand: every stored field carries an HLC, and `format!` was a visible share of
-        // merging a fresh device's first pull.
+        self.text().to_string()
+    }
+
+    /// [`encode`](Self::encode) without allocating: every stored field carries an HLC, and formatting
+    /// them was a visible share of merging a fresh device's first pull.
+    pub fn text(&self) -> HlcText {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = [b'-'; 39];
+        let mut digits = [0u8; 20];
+        let mut count = 0;
         let mut millis = self.millis;
-        for digit in text[..WIDTH].iter_mut().rev() {
-            *digit = b'0' + (millis % 10) as u8;
+        loop {
+            digits[count] = b'0' + (millis % 10) as u8;
             millis /= 10;
+            count += 1;
+            if millis == 0 {
+                break;
+            }
         }
-        for (i, digit) in text[14..22].iter_mut().enumerate() {
-            *digit = HEX[((self.counter >> (28 - 4 * i)) & 0xf) as usize];
+        // Millis are zero-padded to 13 digits (until the year 2286), so the text sorts like the value.
+        let width = count.max(13);
+        let mut text = HlcText {
+            bytes: [b'0'; HlcText::CAPACITY],
+            len: width + 26,
+        };
+        for (i, digit) in digits[..count].iter().enumerate() {
+            text.bytes[width - 1 - i] = *digit;
         }
-        for (i, digit) in text[23..].iter_mut().enumerate() {
-            *digit = HEX[((self.node >> (60 - 4 * i)) & 0xf) as usize];
+        text.bytes[width] = b'-';
+        for i in 0..8 {
+            text.bytes[width + 1 + i] = HEX[((self.counter >> (28 - 4 * i)) & 0xf) as usize];
         }
-        String::from_utf8(text.to_vec()).expect("digits, hex digits and dashes are ASCII")
+        text.bytes[width + 9] = b'-';
+        for i in 0..16 {
+            text.bytes[width + 10 + i] = HEX[((self.node >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        text
     }
 
     pub fn decode(text: &str) -> Option<Hlc> {
@@ -173,6 +186,32 @@ pub fn system_now_millis() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     u64::try_from(now.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The text form of an [`Hlc`], held inline.
+pub struct HlcText {
+    bytes: [u8; HlcText::CAPACITY],
+    len: usize,
+}
+
+impl HlcText {
+    /// 20 digits of millis at most, a dash, 8 hex digits, a dash, 16 hex digits.
+    const CAPACITY: usize = 46;
+}
+
+impl std::ops::Deref for HlcText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len])
+            .expect("digits, hex digits and dashes are ASCII")
+    }
+}
+
+impl Serialize for HlcText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
+    }
 }
 
 #[cfg(test)]

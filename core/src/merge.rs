@@ -79,10 +79,15 @@ impl FieldState {
     /// Folds another replica's state of the same field into this one (what a pull delivers): the
     /// result is the state of the union of both op sets.
     pub fn absorb(&mut self, other: &FieldState) {
-        for version in other.winner.iter().chain(other.losers.iter()) {
-            self.merge_version(version.clone(), &[]);
+        self.absorb_owned(other.clone());
+    }
+
+    /// [`absorb`](Self::absorb) for a state the caller gives away: its versions move in uncopied.
+    pub fn absorb_owned(&mut self, other: FieldState) {
+        for version in other.winner.into_iter().chain(other.losers) {
+            self.merge_version(version, &[]);
         }
-        self.merge_version_superseded(other.superseded.iter().copied());
+        self.merge_version_superseded(other.superseded);
     }
 
     fn merge_version_superseded(&mut self, seen: impl IntoIterator<Item = Hlc>) {

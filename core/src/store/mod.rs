@@ -11,6 +11,7 @@
 //!   transaction as the change itself (see [`write`]).
 
 pub mod checkpoint;
+mod doc;
 mod outbox;
 mod read;
 mod search;
@@ -199,7 +200,7 @@ impl Store {
         let mut writer = self.lock_writer();
         let tx = writer.conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM record; DELETE FROM field; DELETE FROM op; DELETE FROM person_key;
+            "DELETE FROM record; DELETE FROM op; DELETE FROM person_key;
              DELETE FROM search_index; DELETE FROM search_doc; DELETE FROM case_summary;
              DELETE FROM meta WHERE key NOT IN ('device_id', 'last_hlc');",
         )?;

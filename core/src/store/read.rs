@@ -1,14 +1,12 @@
 //! Reading records back as plain field maps, and the conflicts waiting for review.
 
-use super::Store;
+use super::{Store, doc};
 use crate::error::Result;
-use crate::hlc::Hlc;
 use crate::merge::Version;
 use crate::op::RecordKind;
 pub use crate::record::Record;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A field where concurrent offline edits disagree: the value in force and the ones that lost.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,25 +19,29 @@ pub struct ConflictView {
 }
 
 pub(crate) fn load_record(conn: &Connection, record_id: &str) -> Result<Option<Record>> {
-    let head: Option<(String, bool)> = conn
-        .prepare_cached("SELECT kind, deleted FROM record WHERE id = ?1")?
-        .query_row([record_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    load_record_with(conn, record_id, |_| true)
+}
+
+/// A record with only the fields `wanted` accepts decoded.
+pub(crate) fn load_record_with(
+    conn: &Connection,
+    record_id: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Option<Record>> {
+    let row: Option<(String, bool, String)> = conn
+        .prepare_cached("SELECT kind, deleted, fields FROM record WHERE id = ?1")?
+        .query_row([record_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
         .optional()?;
-    let Some((kind, deleted)) = head else {
+    let Some((kind, deleted, fields)) = row else {
         return Ok(None);
     };
-    let mut fields = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT name, value FROM field WHERE record_id = ?1")?;
-    let mut rows = stmt.query([record_id])?;
-    while let Some(row) = rows.next()? {
-        let value: String = row.get(1)?;
-        fields.insert(row.get(0)?, serde_json::from_str(&value)?);
-    }
     Ok(Some(Record {
         id: record_id.to_string(),
         kind: parse_kind(&kind)?,
         deleted,
-        fields,
+        fields: doc::decode_values(&fields, wanted)?,
     }))
 }
 
@@ -49,12 +51,11 @@ fn parse_kind(text: &str) -> Result<RecordKind> {
     })
 }
 
-/// Loads many records with one query per call, ordered by id.
+/// Loads many records with one query per call (`sql` selects id, kind, deleted, fields).
 fn load_records(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Record>> {
     load_records_with(conn, sql, arg, |_| true)
 }
 
-/// Like [`load_records`], keeping only the fields `wanted` accepts.
 fn load_records_with(
     conn: &Connection,
     sql: &str,
@@ -65,47 +66,23 @@ fn load_records_with(
     let mut rows = stmt.query([arg])?;
     let mut records: Vec<Record> = Vec::new();
     while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        if records.last().is_none_or(|r| r.id != id) {
-            let kind: String = row.get(1)?;
-            records.push(Record {
-                id,
-                kind: parse_kind(&kind)?,
-                deleted: row.get(2)?,
-                fields: BTreeMap::new(),
-            });
-        }
-        if let Some(name) = row
-            .get_ref(3)?
-            .as_str_or_null()
-            .map_err(rusqlite::Error::from)?
-            && wanted(name)
-        {
-            let value = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-            let record = records.last_mut().expect("pushed above");
-            record
-                .fields
-                .insert(name.to_string(), serde_json::from_str(value)?);
-        }
+        let kind = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let fields = row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        records.push(Record {
+            id: row.get(0)?,
+            kind: parse_kind(kind)?,
+            deleted: row.get(2)?,
+            fields: doc::decode_values(fields, &wanted)?,
+        });
     }
     Ok(records)
 }
 
-const CHILDREN_OF_CASE: &str = "SELECT r.id, r.kind, r.deleted, f.name, f.value FROM record r
-     LEFT JOIN field f ON f.record_id = r.id
-     WHERE r.case_id = ?1 AND r.deleted = 0 ORDER BY r.id";
+const CHILDREN_OF_CASE: &str = "SELECT id, kind, deleted, fields FROM record
+     WHERE case_id = ?1 AND deleted = 0 ORDER BY id";
 
 pub(crate) fn load_children(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
     load_records(conn, CHILDREN_OF_CASE, case_id)
-}
-
-/// The live children of a case with only the fields the case summary reads
-/// ([`CHILD_FIELDS`](crate::domain::snapshot::CHILD_FIELDS)): the others (long visit notes) are
-/// skipped without being decoded.
-pub(crate) fn load_children_for_summary(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
-    load_records_with(conn, CHILDREN_OF_CASE, case_id, |name| {
-        crate::domain::snapshot::CHILD_FIELDS.contains(&name)
-    })
 }
 
 impl Store {
@@ -132,9 +109,8 @@ impl Store {
         self.read(|conn| {
             load_records(
                 conn,
-                "SELECT r.id, r.kind, r.deleted, f.name, f.value FROM record r
-                 LEFT JOIN field f ON f.record_id = r.id
-                 WHERE r.kind = ?1 AND r.deleted = 0 ORDER BY r.id",
+                "SELECT id, kind, deleted, fields FROM record
+                 WHERE kind = ?1 AND deleted = 0 ORDER BY id",
                 kind.as_str(),
             )
         })
@@ -144,34 +120,27 @@ impl Store {
     pub fn conflicts(&self) -> Result<Vec<ConflictView>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT f.record_id, r.kind, f.name, f.value, f.hlc, f.author, f.history
-                 FROM field f JOIN record r ON r.id = f.record_id
-                 WHERE f.conflict = 1 AND r.deleted = 0 ORDER BY f.record_id, f.name",
+                "SELECT id, kind, fields FROM record
+                 WHERE conflicts > 0 AND deleted = 0 ORDER BY id",
             )?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
             while let Some(row) = rows.next()? {
-                let value: String = row.get(3)?;
-                let hlc: String = row.get(4)?;
-                let history: String = row.get(6)?;
-                #[derive(Deserialize)]
-                struct Losers {
-                    losers: Vec<Version>,
+                let record_id: String = row.get(0)?;
+                let kind = parse_kind(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?;
+                let states =
+                    doc::decode_states(row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?;
+                for (field, state) in states {
+                    if let (Some(current), false) = (state.winner, state.losers.is_empty()) {
+                        out.push(ConflictView {
+                            record_id: record_id.clone(),
+                            kind,
+                            field,
+                            current,
+                            losers: state.losers,
+                        });
+                    }
                 }
-                let kind: String = row.get(1)?;
-                out.push(ConflictView {
-                    record_id: row.get(0)?,
-                    kind: parse_kind(&kind)?,
-                    field: row.get(2)?,
-                    current: Version {
-                        value: serde_json::from_str(&value)?,
-                        hlc: Hlc::decode(&hlc).ok_or_else(|| crate::Error::Corrupt {
-                            detail: "unreadable field clock".into(),
-                        })?,
-                        author: row.get(5)?,
-                    },
-                    losers: serde_json::from_str::<Losers>(&history)?.losers,
-                });
             }
             Ok(out)
         })

@@ -1,24 +1,15 @@
 //! The write path: one transaction per user action; each changed field becomes a [`FieldOp`] in the
 //! `op` table, merged into the field's state with the same function the server uses.
 
+use super::doc::{self, States};
 use super::{Store, Writer, meta_set};
 use crate::error::{Error, Result};
 use crate::fold::{digits, fold};
 use crate::hlc::{Clock, Hlc};
-use crate::merge::{FieldState, Version};
+use crate::merge::FieldState;
 use crate::op::{DELETED_FIELD, FieldOp, RecordKind, Value, new_id};
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// Losers and superseded versions of a field, stored beside the inline winner only when non-empty.
-#[derive(Serialize, Deserialize, Default)]
-struct History {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    losers: Vec<Version>,
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    superseded: BTreeSet<Hlc>,
-}
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub struct WriteTx<'a> {
     tx: Transaction<'a>,
@@ -26,12 +17,49 @@ pub struct WriteTx<'a> {
     device_id: &'a str,
     author: Option<&'a str>,
     now: u64,
-    touched: BTreeMap<String, RecordKind>,
-    touched_cases: BTreeSet<String>,
-    /// Case of each child record seen in this transaction, so a record's fields look it up once.
-    linked_case: std::collections::HashMap<String, Option<String>>,
-    /// Records whose row exists, with their kind and the newest HLC written in this transaction.
-    ensured: std::collections::HashMap<String, (RecordKind, Hlc)>,
+    /// Records read or changed in this transaction: each is read from the database once and, if
+    /// changed, written back once at commit.
+    docs: HashMap<String, Doc>,
+}
+
+/// A record as this transaction sees it.
+struct Doc {
+    kind: RecordKind,
+    states: States,
+    /// Whether the record's row exists in the database.
+    stored: bool,
+    /// The case the stored row belongs to: a child moved to another case leaves both summaries stale.
+    stored_case: Option<String>,
+    /// The newest HLC this transaction wrote into the record; `None` while it is unchanged.
+    changed: Option<Hlc>,
+}
+
+impl Doc {
+    fn text(&self, field: &str) -> Option<&str> {
+        self.states.get(field)?.value()?.as_str()
+    }
+
+    fn deleted(&self) -> bool {
+        self.states
+            .get(DELETED_FIELD)
+            .and_then(FieldState::value)
+            .is_some_and(|v| *v == Value::Bool(true))
+    }
+
+    /// The record's current values of the fields `wanted` accepts.
+    fn record_with(&self, id: &str, wanted: impl Fn(&str) -> bool) -> super::Record {
+        super::Record {
+            id: id.to_string(),
+            kind: self.kind,
+            deleted: self.deleted(),
+            fields: self
+                .states
+                .iter()
+                .filter(|(name, _)| wanted(name))
+                .filter_map(|(name, state)| Some((name.clone(), state.value()?.clone())))
+                .collect(),
+        }
+    }
 }
 
 impl Store {
@@ -52,10 +80,7 @@ impl Store {
             device_id: &identity.device_id,
             author: identity.user_id.as_deref(),
             now,
-            touched: BTreeMap::new(),
-            touched_cases: BTreeSet::new(),
-            linked_case: std::collections::HashMap::new(),
-            ensured: std::collections::HashMap::new(),
+            docs: HashMap::new(),
         };
         let outcome = action(&mut write).and_then(|value| write.finish().map(|()| value));
         match outcome {
@@ -95,7 +120,7 @@ impl WriteTx<'_> {
         field: &str,
         value: Value,
     ) -> Result<bool> {
-        let state = self.field_state(record_id, field)?;
+        let state = self.state_of(record_id, field)?;
         if state.value() == Some(&value) && !state.has_conflict() {
             return Ok(false);
         }
@@ -140,7 +165,7 @@ impl WriteTx<'_> {
         let kind = self.kind_of(record_id)?.ok_or_else(|| Error::NotFound {
             id: record_id.to_string(),
         })?;
-        let state = self.field_state(record_id, field)?;
+        let state = self.state_of(record_id, field)?;
         if !state.has_conflict() {
             return Err(Error::invalid(
                 "Trường này không còn xung đột để giải quyết.",
@@ -179,9 +204,8 @@ impl WriteTx<'_> {
                 format!("Invalid data, not saved: {e}"),
             ))
         })?;
-        self.ensure_record(record_id, kind, hlc)?;
         state.merge(&op);
-        self.save_state(record_id, field, &state)?;
+        self.put_state(record_id, kind, field, state, hlc)?;
         let supersedes_text: Vec<String> = op.supersedes.iter().map(Hlc::encode).collect();
         self.tx
             .prepare_cached(
@@ -199,78 +223,51 @@ impl WriteTx<'_> {
                 op.device_id,
                 op.author,
             ])?;
-        self.after_field_change(record_id, kind, field, &state)?;
         Ok(())
     }
 
-    /// Merges a pulled record. A record this device has never seen is inserted whole: nothing local can
-    /// collide with it, so no field is read first (what makes a fresh device's first pull fast). A
+    /// Merges a pulled record. A record this device has never seen is taken whole: nothing local can
+    /// collide with it, so nothing is read first (what makes a fresh device's first pull fast). A
     /// known record is merged field by field. Returns how many winning values changed.
-    pub fn absorb_record(&mut self, remote: &super::RemoteRecord) -> Result<usize> {
+    pub fn absorb_record(&mut self, remote: super::RemoteRecord) -> Result<usize> {
         let id = remote.record_id.as_str();
-        if self.ensured.contains_key(id) || self.kind_of(id)?.is_some() {
+        if self.doc(id)?.is_some() {
             let mut changed = 0;
             for (field, state) in &remote.fields {
                 changed += usize::from(self.absorb(id, remote.kind, field, state)?);
             }
             return Ok(changed);
         }
-        self.insert_pulled_record(remote)
-    }
-
-    fn insert_pulled_record(&mut self, remote: &super::RemoteRecord) -> Result<usize> {
-        let mut states: Vec<(&str, FieldState)> = Vec::with_capacity(remote.fields.len());
-        for (field, incoming) in &remote.fields {
-            self.observe_remote_clocks(incoming);
+        let mut states = States::new();
+        for (field, incoming) in remote.fields {
+            self.observe_remote_clocks(&incoming);
             // Absorbing into an empty state runs the shared merge, so the stored state is exactly what
             // the per-field path would have produced.
             let mut state = FieldState::default();
-            state.absorb(incoming);
+            state.absorb_owned(incoming);
             if state.winner.is_some() {
-                states.push((field, state));
+                states.insert(field, state);
             }
         }
         let Some(newest) = states
-            .iter()
-            .filter_map(|(_, s)| s.winner.as_ref().map(|w| w.hlc))
+            .values()
+            .filter_map(|s| s.winner.as_ref().map(|w| w.hlc))
             .max()
         else {
             return Ok(0);
         };
-        let link = |name: &str| -> Option<&str> {
-            states
-                .iter()
-                .find(|(field, _)| *field == name)
-                .and_then(|(_, s)| s.value()?.as_str())
-        };
-        let case_id = link("case_id").map(str::to_string);
-        let deleted = states
-            .iter()
-            .any(|(field, s)| *field == DELETED_FIELD && s.value() == Some(&Value::Bool(true)));
-        self.tx
-            .prepare_cached(
-                "INSERT INTO record (id, kind, case_id, household_id, deleted, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                remote.record_id,
-                remote.kind.as_str(),
-                case_id,
-                link("household_id"),
-                deleted,
-                newest.encode()
-            ])?;
-        {
-            let mut insert = self.tx.prepare_cached(SAVE_FIELD)?;
-            for (field, state) in &states {
-                bind_field_row(&mut insert, &remote.record_id, field, state)?;
-            }
-        }
-        // Not added to `ensured`: the row already carries its newest clock, and a later write in this
-        // transaction finds the row (and checks its kind) like any other.
-        self.linked_case.insert(remote.record_id.clone(), case_id);
-        self.note_record_changed(&remote.record_id, remote.kind)?;
-        Ok(states.len())
+        let changed = states.len();
+        self.docs.insert(
+            remote.record_id,
+            Doc {
+                kind: remote.kind,
+                states,
+                stored: false,
+                stored_case: None,
+                changed: Some(newest),
+            },
+        );
+        Ok(changed)
     }
 
     fn observe_remote_clocks(&mut self, remote: &FieldState) {
@@ -288,7 +285,7 @@ impl WriteTx<'_> {
         remote: &FieldState,
     ) -> Result<bool> {
         self.observe_remote_clocks(remote);
-        let mut state = self.field_state(record_id, field)?;
+        let mut state = self.state_of(record_id, field)?;
         let before = state.clone();
         state.absorb(remote);
         if state == before {
@@ -299,10 +296,9 @@ impl WriteTx<'_> {
             .as_ref()
             .map(|w| w.hlc)
             .unwrap_or(Hlc::new(0, 0, 0));
-        self.ensure_record(record_id, kind, newest)?;
-        self.save_state(record_id, field, &state)?;
-        self.after_field_change(record_id, kind, field, &state)?;
-        Ok(before.value() != state.value())
+        let value_changed = before.value() != state.value();
+        self.put_state(record_id, kind, field, state, newest)?;
+        Ok(value_changed)
     }
 
     pub(crate) fn set_pull_cursor(&self, cursor: u64) -> Result<()> {
@@ -312,7 +308,6 @@ impl WriteTx<'_> {
     /// Removes a record and everything stored about it from this device (it left the device's scope).
     pub fn evict(&mut self, record_id: &str) -> Result<()> {
         for sql in [
-            "DELETE FROM field WHERE record_id = ?1",
             "DELETE FROM record WHERE id = ?1",
             "DELETE FROM search_index WHERE rowid = (SELECT id FROM search_doc WHERE record_id = ?1)",
             "DELETE FROM search_doc WHERE record_id = ?1",
@@ -320,22 +315,22 @@ impl WriteTx<'_> {
         ] {
             self.tx.prepare_cached(sql)?.execute([record_id])?;
         }
-        self.touched.remove(record_id);
-        self.ensured.remove(record_id);
-        self.linked_case.remove(record_id);
+        self.docs.remove(record_id);
         Ok(())
     }
 
+    /// The full merge state of a field as this transaction sees it.
     pub fn field_state(&self, record_id: &str, field: &str) -> Result<FieldState> {
+        if let Some(doc) = self.docs.get(record_id) {
+            return Ok(doc.states.get(field).cloned().unwrap_or_default());
+        }
         read_field_state(&self.tx, record_id, field)
     }
 
-    fn save_state(&mut self, record_id: &str, field: &str, state: &FieldState) -> Result<()> {
-        let mut statement = self.tx.prepare_cached(SAVE_FIELD)?;
-        bind_field_row(&mut statement, record_id, field, state)
-    }
-
     pub fn kind_of(&self, record_id: &str) -> Result<Option<RecordKind>> {
+        if let Some(doc) = self.docs.get(record_id) {
+            return Ok(Some(doc.kind));
+        }
         let kind: Option<String> = self
             .tx
             .prepare_cached("SELECT kind FROM record WHERE id = ?1")?
@@ -344,125 +339,134 @@ impl WriteTx<'_> {
         Ok(kind.and_then(|k| RecordKind::parse(&k)))
     }
 
-    /// The current fields of a record as this transaction sees them.
+    /// The current fields of a record as this transaction sees it.
     pub fn record(&self, record_id: &str) -> Result<Option<super::Record>> {
-        super::read::load_record(&self.tx, record_id)
+        match self.docs.get(record_id) {
+            Some(doc) => Ok(Some(doc.record_with(record_id, |_| true))),
+            None => super::read::load_record(&self.tx, record_id),
+        }
     }
 
-    /// Makes sure the record row exists with this kind. Checked once per record per transaction; the
-    /// row's newest HLC is written at commit.
-    fn ensure_record(&mut self, record_id: &str, kind: RecordKind, hlc: Hlc) -> Result<()> {
-        if let Some((known_kind, newest)) = self.ensured.get_mut(record_id) {
-            if *known_kind != kind {
-                return Err(kind_mismatch());
-            }
-            *newest = (*newest).max(hlc);
-            return Ok(());
+    /// The record as this transaction sees it, read from the database on first use.
+    fn doc(&mut self, record_id: &str) -> Result<Option<&mut Doc>> {
+        if !self.docs.contains_key(record_id) {
+            let row: Option<(String, Option<String>, String)> = self
+                .tx
+                .prepare_cached("SELECT kind, case_id, fields FROM record WHERE id = ?1")?
+                .query_row([record_id], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                })
+                .optional()?;
+            let Some((kind, stored_case, fields)) = row else {
+                return Ok(None);
+            };
+            let kind = RecordKind::parse(&kind).ok_or_else(|| Error::Corrupt {
+                detail: "unknown record kind".into(),
+            })?;
+            let doc = Doc {
+                kind,
+                states: doc::decode_states(&fields)?,
+                stored: true,
+                stored_case,
+                changed: None,
+            };
+            self.docs.insert(record_id.to_string(), doc);
         }
-        match self.kind_of(record_id)? {
-            Some(existing) if existing != kind => {
-                return Err(kind_mismatch());
-            }
-            Some(_) => {}
-            None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO record (id, kind, updated_hlc) VALUES (?1, ?2, ?3)",
-                    )?
-                    .execute(params![record_id, kind.as_str(), hlc.encode()])?;
-            }
-        }
-        self.ensured.insert(record_id.to_string(), (kind, hlc));
-        Ok(())
+        Ok(self.docs.get_mut(record_id))
     }
 
-    /// Keeps the denormalised link columns in step with the winning values and marks records whose
-    /// search entries must be rebuilt at commit.
-    fn after_field_change(
+    fn state_of(&mut self, record_id: &str, field: &str) -> Result<FieldState> {
+        Ok(self
+            .doc(record_id)?
+            .and_then(|doc| doc.states.get(field).cloned())
+            .unwrap_or_default())
+    }
+
+    /// Stores a field's new state in its record, creating the record if it is new. A record keeps
+    /// the kind it was created with.
+    fn put_state(
         &mut self,
         record_id: &str,
         kind: RecordKind,
         field: &str,
-        state: &FieldState,
+        state: FieldState,
+        hlc: Hlc,
     ) -> Result<()> {
-        let value = state.value().cloned().unwrap_or(Value::Null);
-        let column = match field {
-            "case_id" => Some("case_id"),
-            "household_id" => Some("household_id"),
-            DELETED_FIELD => Some("deleted"),
-            _ => None,
-        };
-        if let Some(column) = column {
-            let sql_value: rusqlite::types::Value = match (&value, column) {
-                (Value::Bool(deleted), "deleted") => i64::from(*deleted).into(),
-                (Value::String(link), _) => link.clone().into(),
-                (_, "deleted") => 0i64.into(),
-                _ => rusqlite::types::Value::Null,
-            };
-            self.tx
-                .prepare_cached(&format!("UPDATE record SET {column} = ?2 WHERE id = ?1"))?
-                .execute(params![record_id, sql_value])?;
+        if self.doc(record_id)?.is_none() {
+            self.docs.insert(
+                record_id.to_string(),
+                Doc {
+                    kind,
+                    states: States::new(),
+                    stored: false,
+                    stored_case: None,
+                    changed: None,
+                },
+            );
         }
-        if field == "case_id" {
-            self.linked_case.remove(record_id);
+        let doc = self.docs.get_mut(record_id).expect("inserted above");
+        if doc.kind != kind {
+            return Err(kind_mismatch());
         }
-        self.note_record_changed(record_id, kind)
-    }
-
-    /// Marks what a change of this record makes stale: its search entries (people and households) and
-    /// the summary of the case it belongs to, both rebuilt once at commit.
-    fn note_record_changed(&mut self, record_id: &str, kind: RecordKind) -> Result<()> {
-        if matches!(kind, RecordKind::Person | RecordKind::Household) {
-            self.touched.insert(record_id.to_string(), kind);
-        }
-        match kind {
-            RecordKind::Case => {
-                self.touched_cases.insert(record_id.to_string());
-            }
-            RecordKind::Person => {
-                let mut stmt = self
-                    .tx
-                    .prepare_cached("SELECT case_id FROM case_summary WHERE subject_id = ?1")?;
-                let cases = stmt
-                    .query_map([record_id], |row| row.get::<_, String>(0))?
-                    .collect::<Result<Vec<_>, _>>()?;
-                drop(stmt);
-                self.touched_cases.extend(cases);
-            }
-            RecordKind::Household => {}
-            _ if self.linked_case.contains_key(record_id) => {
-                let case_id = self.linked_case[record_id].clone();
-                self.touched_cases.extend(case_id);
-            }
-            _ => {
-                let case_id: Option<String> = self
-                    .tx
-                    .prepare_cached("SELECT case_id FROM record WHERE id = ?1")?
-                    .query_row([record_id], |row| row.get(0))
-                    .optional()?
-                    .flatten();
-                if case_id.is_some() {
-                    self.linked_case
-                        .insert(record_id.to_string(), case_id.clone());
-                }
-                self.touched_cases.extend(case_id);
-            }
-        }
+        doc.states.insert(field.to_string(), state);
+        doc.changed = Some(doc.changed.map_or(hlc, |newest| newest.max(hlc)));
         Ok(())
     }
 
+    /// Writes every changed record once, then rebuilds what they make stale: search entries and
+    /// duplicate keys of people and households, and the summaries of the cases they belong to.
     fn finish(&mut self) -> Result<()> {
-        for (record_id, (_, newest)) in std::mem::take(&mut self.ensured) {
-            self.tx
-                .prepare_cached(
-                    "UPDATE record SET updated_hlc = max(updated_hlc, ?2) WHERE id = ?1",
-                )?
-                .execute(params![record_id, newest.encode()])?;
+        let mut touched: Vec<(String, RecordKind)> = Vec::new();
+        let mut touched_cases: BTreeSet<String> = BTreeSet::new();
+        let mut subjects: Vec<String> = Vec::new();
+        {
+            let mut save = self.tx.prepare_cached(SAVE_RECORD)?;
+            for (id, doc) in self.docs.iter_mut() {
+                let Some(newest) = doc.changed.take() else {
+                    continue;
+                };
+                let case_id = doc.text("case_id").map(str::to_string);
+                save.execute(params![
+                    id,
+                    doc.kind.as_str(),
+                    case_id,
+                    doc.text("household_id"),
+                    doc.deleted(),
+                    newest.encode(),
+                    doc::conflicts(&doc.states) as i64,
+                    doc::encode(&doc.states)?,
+                ])?;
+                doc.stored = true;
+                match doc.kind {
+                    RecordKind::Case => {
+                        touched_cases.insert(id.clone());
+                    }
+                    RecordKind::Person => {
+                        touched.push((id.clone(), doc.kind));
+                        subjects.push(id.clone());
+                    }
+                    RecordKind::Household => touched.push((id.clone(), doc.kind)),
+                    _ => {
+                        touched_cases.extend(doc.stored_case.clone());
+                        touched_cases.extend(case_id.clone());
+                    }
+                }
+                doc.stored_case = case_id;
+            }
         }
-        for (record_id, kind) in std::mem::take(&mut self.touched) {
+        for subject in subjects {
+            let mut stmt = self
+                .tx
+                .prepare_cached("SELECT case_id FROM case_summary WHERE subject_id = ?1")?;
+            let cases = stmt.query_map([&subject], |row| row.get::<_, String>(0))?;
+            for case in cases {
+                touched_cases.insert(case?);
+            }
+        }
+        for (record_id, kind) in touched {
             self.reindex(&record_id, kind)?;
         }
-        for case_id in std::mem::take(&mut self.touched_cases) {
+        for case_id in touched_cases {
             self.refresh_case_summary(&case_id)?;
         }
         meta_set(&self.tx, "last_hlc", &self.clock.last().encode())?;
@@ -485,7 +489,7 @@ impl WriteTx<'_> {
             Some(id) => self.record(id)?,
             None => None,
         };
-        let children = super::read::load_children_for_summary(&self.tx, case_id)?;
+        let children = self.children_for_summary(case_id)?;
         let snapshot = crate::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
         self.tx
             .prepare_cached(
@@ -498,6 +502,28 @@ impl WriteTx<'_> {
                 serde_json::to_string(&snapshot)?
             ])?;
         Ok(())
+    }
+
+    /// The live children of a case with only the fields its summary reads
+    /// ([`CHILD_FIELDS`](crate::domain::snapshot::CHILD_FIELDS)), ordered by id: records this
+    /// transaction holds come from memory (a pulled page's visits were just written), the others are
+    /// read with their other fields (long visit notes) left undecoded.
+    fn children_for_summary(&self, case_id: &str) -> Result<Vec<super::Record>> {
+        let wanted = |name: &str| crate::domain::snapshot::CHILD_FIELDS.contains(&name);
+        let ids = self
+            .tx
+            .prepare_cached("SELECT id FROM record WHERE case_id = ?1 AND deleted = 0 ORDER BY id")?
+            .query_map([case_id], |row| row.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut children = Vec::with_capacity(ids.len());
+        for id in ids {
+            let child = match self.docs.get(&id) {
+                Some(doc) => Some(doc.record_with(&id, wanted)),
+                None => super::read::load_record_with(&self.tx, &id, wanted)?,
+            };
+            children.extend(child);
+        }
+        Ok(children)
     }
 
     fn reindex(&mut self, record_id: &str, kind: RecordKind) -> Result<()> {
@@ -541,42 +567,13 @@ impl WriteTx<'_> {
     }
 }
 
-const SAVE_FIELD: &str =
-    "INSERT INTO field (record_id, name, value, hlc, author, history, conflict)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-     ON CONFLICT(record_id, name) DO UPDATE SET
-       value = ?3, hlc = ?4, author = ?5, history = ?6, conflict = ?7";
-
-/// Stores a field's state: the winner inline, losers and superseded versions as JSON only when there
-/// are any. A state with no winner has nothing to store.
-fn bind_field_row(
-    statement: &mut rusqlite::Statement<'_>,
-    record_id: &str,
-    field: &str,
-    state: &FieldState,
-) -> Result<()> {
-    let Some(winner) = &state.winner else {
-        return Ok(());
-    };
-    let history = if state.losers.is_empty() && state.superseded.is_empty() {
-        None
-    } else {
-        Some(serde_json::to_string(&History {
-            losers: state.losers.clone(),
-            superseded: state.superseded.clone(),
-        })?)
-    };
-    statement.execute(params![
-        record_id,
-        field,
-        serde_json::to_string(&winner.value)?,
-        winner.hlc.encode(),
-        winner.author,
-        history,
-        state.has_conflict(),
-    ])?;
-    Ok(())
-}
+/// Writes a changed record: its row's derived columns and its fields' states in one statement.
+const SAVE_RECORD: &str =
+    "INSERT INTO record (id, kind, case_id, household_id, deleted, updated_hlc, conflicts, fields)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+     ON CONFLICT(id) DO UPDATE SET
+       case_id = ?3, household_id = ?4, deleted = ?5, updated_hlc = max(updated_hlc, ?6),
+       conflicts = ?7, fields = ?8";
 
 fn text_of<'v>(fields: &'v BTreeMap<String, Value>, name: &str) -> &'v str {
     fields.get(name).and_then(Value::as_str).unwrap_or("")
@@ -632,38 +629,16 @@ pub(crate) fn read_field_state(
     record_id: &str,
     field: &str,
 ) -> Result<FieldState> {
-    let row = conn
-        .prepare_cached(
-            "SELECT value, hlc, author, history FROM field WHERE record_id = ?1 AND name = ?2",
-        )?
-        .query_row([record_id, field], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, Option<String>>(3)?,
-            ))
-        })
+    let fields: Option<String> = conn
+        .prepare_cached("SELECT fields FROM record WHERE id = ?1")?
+        .query_row([record_id], |row| row.get(0))
         .optional()?;
-    let Some((value, hlc, author, history)) = row else {
+    let Some(fields) = fields else {
         return Ok(FieldState::default());
     };
-    let hlc = Hlc::decode(&hlc).ok_or_else(|| Error::Corrupt {
-        detail: "unreadable field clock".into(),
-    })?;
-    let history: History = match history {
-        Some(text) => serde_json::from_str(&text)?,
-        None => History::default(),
-    };
-    Ok(FieldState {
-        winner: Some(Version {
-            value: serde_json::from_str(&value)?,
-            hlc,
-            author,
-        }),
-        losers: history.losers,
-        superseded: history.superseded,
-    })
+    Ok(doc::decode_states(&fields)?
+        .remove(field)
+        .unwrap_or_default())
 }
 
 fn kind_mismatch() -> Error {

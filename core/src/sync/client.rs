@@ -269,7 +269,7 @@ impl Store {
                 report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
                 report.pulled_records += page.records.len();
                 report.evicted += page.evicted.len();
-                report.changed_values += self.apply_remote_page(&page)?;
+                report.changed_values += self.apply_remote_page(page)?;
             }
             Ok(())
         })
