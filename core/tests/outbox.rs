@@ -47,7 +47,7 @@ fn deliver(ops: &[FieldOp], to: &Store) {
             }
         })
         .collect();
-    to.apply_remote(&records, &[]).unwrap();
+    to.apply_remote(records, &[]).unwrap();
 }
 
 const NOW: u64 = 1_795_000_000_000;
@@ -244,7 +244,7 @@ fn an_evicted_record_leaves_the_phone_and_search() {
         .unwrap();
     assert_eq!(lan.store.search("dinh", 5).unwrap().len(), 1);
     lan.store
-        .apply_remote(&[], std::slice::from_ref(&person))
+        .apply_remote(Vec::new(), std::slice::from_ref(&person))
         .unwrap();
     assert!(lan.store.record(&person).unwrap().is_none());
     assert!(lan.store.search("dinh", 5).unwrap().is_empty());
@@ -338,7 +338,7 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
         },
     ];
     let fresh = phone("hoa", NOW + 100);
-    fresh.store.apply_remote(&records, &[]).unwrap();
+    fresh.store.apply_remote(records.clone(), &[]).unwrap();
     // The other phone already holds each record (one field of it), so every field goes the slow way.
     let known = phone("hoa", NOW + 100);
     let stubs: Vec<RemoteRecord> = records
@@ -348,8 +348,8 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
             ..r.clone()
         })
         .collect();
-    known.store.apply_remote(&stubs, &[]).unwrap();
-    known.store.apply_remote(&records, &[]).unwrap();
+    known.store.apply_remote(stubs, &[]).unwrap();
+    known.store.apply_remote(records.clone(), &[]).unwrap();
 
     for record in &records {
         assert_eq!(

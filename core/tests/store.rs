@@ -193,6 +193,14 @@ fn search_finds_vietnamese_names_without_diacritics_and_by_numbers() {
         ids("\"; DROP TABLE record; --").is_empty(),
         "query syntax is neutralised"
     );
+    store
+        .write(|w| w.set(&hoa, RecordKind::Person, "full_name", json!("Trần Thị Mai")))
+        .unwrap();
+    assert!(
+        ids("hoa").is_empty(),
+        "a renamed person is no longer found by the old name"
+    );
+    assert_eq!(ids("mai"), vec![hoa.clone()]);
     store.write(|w| w.delete(&duc)).unwrap();
     assert!(ids("duc").is_empty(), "a tombstoned person leaves search");
 }

@@ -206,8 +206,8 @@ impl Store {
 
     /// Merges pulled records in one transaction: every field state is absorbed with the shared merge,
     /// evicted records leave the device. Returns how many field values changed.
-    pub fn apply_remote(&self, records: &[RemoteRecord], evicted: &[String]) -> Result<usize> {
-        self.write(|w| absorb_all(w, records.to_vec(), evicted))
+    pub fn apply_remote(&self, records: Vec<RemoteRecord>, evicted: &[String]) -> Result<usize> {
+        self.write(|w| absorb_all(w, records, evicted))
     }
 
     /// Merges a pulled page and moves the pull cursor past it in the same transaction: a page is

@@ -416,7 +416,7 @@ impl WriteTx<'_> {
     /// Writes every changed record once, then rebuilds what they make stale: search entries and
     /// duplicate keys of people and households, and the summaries of the cases they belong to.
     fn finish(&mut self) -> Result<()> {
-        let mut touched: Vec<(String, RecordKind)> = Vec::new();
+        let mut touched: Vec<(String, RecordKind, bool)> = Vec::new();
         let mut touched_cases: BTreeSet<String> = BTreeSet::new();
         let mut subjects: Vec<String> = Vec::new();
         {
@@ -436,16 +436,16 @@ impl WriteTx<'_> {
                     doc::conflicts(&doc.states) as i64,
                     doc::encode(&doc.states)?,
                 ])?;
-                doc.stored = true;
+                let was_stored = std::mem::replace(&mut doc.stored, true);
                 match doc.kind {
                     RecordKind::Case => {
                         touched_cases.insert(id.clone());
                     }
                     RecordKind::Person => {
-                        touched.push((id.clone(), doc.kind));
+                        touched.push((id.clone(), doc.kind, was_stored));
                         subjects.push(id.clone());
                     }
-                    RecordKind::Household => touched.push((id.clone(), doc.kind)),
+                    RecordKind::Household => touched.push((id.clone(), doc.kind, was_stored)),
                     _ => {
                         touched_cases.extend(doc.stored_case.clone());
                         touched_cases.extend(case_id.clone());
@@ -463,8 +463,8 @@ impl WriteTx<'_> {
                 touched_cases.insert(case?);
             }
         }
-        for (record_id, kind) in touched {
-            self.reindex(&record_id, kind)?;
+        for (record_id, kind, was_stored) in touched {
+            self.reindex(&record_id, kind, was_stored)?;
         }
         for case_id in touched_cases {
             self.refresh_case_summary(&case_id)?;
@@ -526,20 +526,25 @@ impl WriteTx<'_> {
         Ok(children)
     }
 
-    fn reindex(&mut self, record_id: &str, kind: RecordKind) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT OR IGNORE INTO search_doc (record_id) VALUES (?1)")?
-            .execute([record_id])?;
+    /// Rebuilds a person's or household's search entry and duplicate keys. A record new to this
+    /// device (`was_stored` false) has none to remove first.
+    fn reindex(&mut self, record_id: &str, kind: RecordKind, was_stored: bool) -> Result<()> {
         let doc: i64 = self
             .tx
-            .prepare_cached("SELECT id FROM search_doc WHERE record_id = ?1")?
+            .prepare_cached(
+                "INSERT INTO search_doc (record_id) VALUES (?1)
+                 ON CONFLICT(record_id) DO UPDATE SET record_id = excluded.record_id
+                 RETURNING id",
+            )?
             .query_row([record_id], |row| row.get(0))?;
-        self.tx
-            .prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
-            .execute([doc])?;
-        self.tx
-            .prepare_cached("DELETE FROM person_key WHERE record_id = ?1")?
-            .execute([record_id])?;
+        if was_stored {
+            self.tx
+                .prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
+                .execute([doc])?;
+            self.tx
+                .prepare_cached("DELETE FROM person_key WHERE record_id = ?1")?
+                .execute([record_id])?;
+        }
         let Some(record) = self.record(record_id)? else {
             return Ok(());
         };
