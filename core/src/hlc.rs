@@ -208,12 +208,6 @@ impl std::ops::Deref for HlcText {
     }
 }
 
-impl Serialize for HlcText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

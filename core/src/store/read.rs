@@ -45,7 +45,7 @@ pub(crate) fn load_record_with(
     }))
 }
 
-fn parse_kind(text: &str) -> Result<RecordKind> {
+pub(crate) fn parse_kind(text: &str) -> Result<RecordKind> {
     RecordKind::parse(text).ok_or_else(|| crate::Error::Corrupt {
         detail: "unknown record kind".into(),
     })

@@ -360,11 +360,8 @@ impl WriteTx<'_> {
             let Some((kind, stored_case, fields)) = row else {
                 return Ok(None);
             };
-            let kind = RecordKind::parse(&kind).ok_or_else(|| Error::Corrupt {
-                detail: "unknown record kind".into(),
-            })?;
             let doc = Doc {
-                kind,
+                kind: super::read::parse_kind(&kind)?,
                 states: doc::decode_states(&fields)?,
                 stored: true,
                 stored_case,
@@ -432,7 +429,7 @@ impl WriteTx<'_> {
                     case_id,
                     doc.text("household_id"),
                     doc.deleted(),
-                    newest.encode(),
+                    &*newest.text(),
                     doc::conflicts(&doc.states) as i64,
                     doc::encode(&doc.states)?,
                 ])?;
