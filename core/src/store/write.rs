@@ -460,14 +460,11 @@ impl WriteTx<'_> {
                 touched_cases.insert(case?);
             }
         }
-        for (record_id, kind, was_stored) in touched {
-            self.reindex(&record_id, kind, was_stored)?;
-        }
         for case_id in touched_cases {
             self.refresh_case_summary(&case_id)?;
         }
         meta_set(&self.tx, "last_hlc", &self.clock.last().encode())?;
-        Ok(())
+        self.reindex(touched)
     }
 
     /// Rebuilds the case's derived summary from its records (see `domain::snapshot`).
@@ -523,46 +520,58 @@ impl WriteTx<'_> {
         Ok(children)
     }
 
-    /// Rebuilds a person's or household's search entry and duplicate keys. A record new to this
-    /// device (`was_stored` false) has none to remove first.
-    fn reindex(&mut self, record_id: &str, kind: RecordKind, was_stored: bool) -> Result<()> {
-        let doc: i64 = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO search_doc (record_id) VALUES (?1)
-                 ON CONFLICT(record_id) DO UPDATE SET record_id = excluded.record_id
-                 RETURNING id",
-            )?
-            .query_row([record_id], |row| row.get(0))?;
-        if was_stored {
-            self.tx
-                .prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
-                .execute([doc])?;
-            self.tx
-                .prepare_cached("DELETE FROM person_key WHERE record_id = ?1")?
-                .execute([record_id])?;
-        }
-        let Some(record) = self.record(record_id)? else {
-            return Ok(());
-        };
-        if record.deleted {
-            return Ok(());
-        }
-        let body = search_body(kind, &record.fields);
-        if !body.is_empty() {
-            self.tx
+    /// Rebuilds the search entries and duplicate keys of people and households (`was_stored` false:
+    /// new to this device, so there is nothing to remove first).
+    ///
+    /// FTS5 writes the entries it holds in memory to disk whenever another statement opens a statement
+    /// savepoint (an upsert does): interleaved with other writes, every record would become an index
+    /// segment of its own. So every other write comes first, and the index entries go in one run, last
+    /// in the transaction.
+    fn reindex(&mut self, touched: Vec<(String, RecordKind, bool)>) -> Result<()> {
+        let mut entries: Vec<(i64, bool, String, RecordKind, String)> = Vec::new();
+        for (record_id, kind, was_stored) in touched {
+            let doc: i64 = self
+                .tx
                 .prepare_cached(
-                    "INSERT INTO search_index (rowid, record_id, kind, body) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO search_doc (record_id) VALUES (?1)
+                     ON CONFLICT(record_id) DO UPDATE SET record_id = excluded.record_id
+                     RETURNING id",
                 )?
-                .execute(params![doc, record_id, kind.as_str(), body])?;
+                .query_row([&record_id], |row| row.get(0))?;
+            if was_stored {
+                self.tx
+                    .prepare_cached("DELETE FROM person_key WHERE record_id = ?1")?
+                    .execute([&record_id])?;
+            }
+            let body = match self.record(&record_id)? {
+                Some(record) if !record.deleted => {
+                    if kind == RecordKind::Person {
+                        for key in person_keys(&record.fields) {
+                            self.tx
+                                .prepare_cached(
+                                    "INSERT OR IGNORE INTO person_key (key, record_id) VALUES (?1, ?2)",
+                                )?
+                                .execute(params![key, record_id])?;
+                        }
+                    }
+                    search_body(kind, &record.fields)
+                }
+                _ => String::new(),
+            };
+            entries.push((doc, was_stored, record_id, kind, body));
         }
-        if kind == RecordKind::Person {
-            for key in person_keys(&record.fields) {
+        for (doc, was_stored, record_id, kind, body) in entries {
+            if was_stored {
+                self.tx
+                    .prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
+                    .execute([doc])?;
+            }
+            if !body.is_empty() {
                 self.tx
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO person_key (key, record_id) VALUES (?1, ?2)",
+                        "INSERT INTO search_index (rowid, record_id, kind, body) VALUES (?1, ?2, ?3, ?4)",
                     )?
-                    .execute(params![key, record_id])?;
+                    .execute(params![doc, record_id, kind.as_str(), body])?;
             }
         }
         Ok(())
