@@ -165,6 +165,17 @@ impl Store {
     /// The full merge state of one field (winner, losers, superseded versions): what audits and the
     /// simulator's no-loss check read.
     pub fn field_state(&self, record_id: &str, field: &str) -> Result<crate::merge::FieldState> {
-        self.read(|conn| super::write::read_field_state(conn, record_id, field))
+        self.read(|conn| {
+            let fields: Option<String> = conn
+                .prepare_cached("SELECT fields FROM record WHERE id = ?1")?
+                .query_row([record_id], |row| row.get(0))
+                .optional()?;
+            Ok(match fields {
+                Some(fields) => doc::decode_states(&fields)?
+                    .remove(field)
+                    .unwrap_or_default(),
+                None => crate::merge::FieldState::default(),
+            })
+        })
     }
 }

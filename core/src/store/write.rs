@@ -277,7 +277,7 @@ impl WriteTx<'_> {
     }
 
     /// Merges another replica's state of a field (from a pull). Returns whether the winning value changed.
-    pub fn absorb(
+    fn absorb(
         &mut self,
         record_id: &str,
         kind: RecordKind,
@@ -317,14 +317,6 @@ impl WriteTx<'_> {
         }
         self.docs.remove(record_id);
         Ok(())
-    }
-
-    /// The full merge state of a field as this transaction sees it.
-    pub fn field_state(&self, record_id: &str, field: &str) -> Result<FieldState> {
-        if let Some(doc) = self.docs.get(record_id) {
-            return Ok(doc.states.get(field).cloned().unwrap_or_default());
-        }
-        read_field_state(&self.tx, record_id, field)
     }
 
     pub fn kind_of(&self, record_id: &str) -> Result<Option<RecordKind>> {
@@ -633,23 +625,6 @@ pub(crate) fn person_keys(fields: &BTreeMap<String, Value>) -> Vec<String> {
         keys.push(format!("nb:{name}|{birth_date}"));
     }
     keys
-}
-
-pub(crate) fn read_field_state(
-    conn: &rusqlite::Connection,
-    record_id: &str,
-    field: &str,
-) -> Result<FieldState> {
-    let fields: Option<String> = conn
-        .prepare_cached("SELECT fields FROM record WHERE id = ?1")?
-        .query_row([record_id], |row| row.get(0))
-        .optional()?;
-    let Some(fields) = fields else {
-        return Ok(FieldState::default());
-    };
-    Ok(doc::decode_states(&fields)?
-        .remove(field)
-        .unwrap_or_default())
 }
 
 fn kind_mismatch() -> Error {
