@@ -4,12 +4,13 @@
 //! Under `cargo test` (no `--bench` argument) it runs each target once on small data, as a smoke test.
 
 use chrono::NaiveDate;
-use hoso_core::cases::{CaseArea, NewCase};
-use hoso_core::demo::{self, Rng};
-use hoso_core::forms::Answers;
-use hoso_core::merge::{FieldState, Version};
-use hoso_core::op::{RecordKind, new_id};
-use hoso_core::store::{RemoteRecord, Store};
+use hoso_core::actions::{CaseArea, NewCase};
+use hoso_core::app::App;
+use hoso_model::demo::{self, Rng};
+use hoso_model::forms::Answers;
+use hoso_model::merge::{FieldState, Version};
+use hoso_model::op::{RecordKind, new_id};
+use hoso_model::protocol::RemoteRecord;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -54,12 +55,12 @@ fn report(
     );
 }
 
-fn open_store(dir: &tempfile::TempDir, name: &str) -> Store {
-    let store = Store::open(dir.path().join(name), KEY).expect("open store");
-    store
-        .set_identity("bench-user", hoso_core::domain::Role::CaseManager)
+fn open_store(dir: &tempfile::TempDir, name: &str) -> App {
+    let app = App::open(dir.path().join(name), KEY).expect("open store");
+    app.store
+        .set_identity("bench-user", hoso_model::role::Role::CaseManager)
         .expect("identity");
-    store
+    app
 }
 
 fn person_fields(p: &demo::Person) -> Answers {
@@ -78,14 +79,14 @@ fn person_fields(p: &demo::Person) -> Answers {
 
 fn bench_search(sizes: &Sizes) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_store(&dir, "search.db");
+    let app = open_store(&dir, "search.db");
     let mut rng = Rng::new(42);
     let mut people = Vec::with_capacity(sizes.people);
     for chunk in 0..sizes.people.div_ceil(5_000) {
         let batch: Vec<demo::Person> = (0..5_000.min(sizes.people - chunk * 5_000))
             .map(|_| demo::person(&mut rng, today(), 0, 95))
             .collect();
-        store
+        app.store
             .write(|w| {
                 for p in &batch {
                     w.set_all(&new_id(), RecordKind::Person, person_fields(p))?;
@@ -98,7 +99,7 @@ fn bench_search(sizes: &Sizes) {
     let mut queries: Vec<String> = Vec::new();
     for i in 0..sizes.samples {
         let p = &people[(i * 7919) % people.len()];
-        let folded = hoso_core::fold::fold(&p.full_name);
+        let folded = hoso_model::fold::fold(&p.full_name);
         let words: Vec<&str> = folded.split(' ').collect();
         queries.push(match i % 5 {
             0 => words.last().copied().unwrap_or("an").to_string(),
@@ -113,7 +114,7 @@ fn bench_search(sizes: &Sizes) {
     let mut hits = 0;
     for (i, q) in queries.iter().enumerate() {
         let start = Instant::now();
-        hits += store.search(q, 20).expect("search").len();
+        hits += app.store.search(q, 20).expect("search").len();
         let elapsed = start.elapsed();
         samples.push(elapsed);
         by_kind[i % 5].push(elapsed);
@@ -147,15 +148,17 @@ fn bench_search(sizes: &Sizes) {
 
 fn bench_open_case(sizes: &Sizes) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_store(&dir, "case.db");
+    let app = open_store(&dir, "case.db");
     let mut rng = Rng::new(7);
-    let subject = store
+    let subject = app
+        .cases
         .register_person(
             None,
             person_fields(&demo::person(&mut rng, today(), 20, 80)),
         )
         .expect("person");
-    let case_id = store
+    let case_id = app
+        .cases
         .open_case(NewCase {
             subject_id: subject.record_id,
             household_id: None,
@@ -167,7 +170,7 @@ fn bench_open_case(sizes: &Sizes) {
         })
         .expect("case");
     for chunk in 0..sizes.visits.div_ceil(100) {
-        store
+        app.store
             .write(|w| {
                 for i in 0..100.min(sizes.visits - chunk * 100) {
                     let id = new_id();
@@ -205,7 +208,7 @@ fn bench_open_case(sizes: &Sizes) {
     let mut timeline = 0;
     for _ in 0..sizes.samples {
         let start = Instant::now();
-        let file = store.case_file(&case_id).expect("case file");
+        let file = app.cases.case_file(&case_id).expect("case file");
         samples.push(start.elapsed());
         timeline = file.timeline.len();
     }
@@ -220,7 +223,7 @@ fn bench_open_case(sizes: &Sizes) {
 
 fn bench_create_case(sizes: &Sizes) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_store(&dir, "create.db");
+    let app = open_store(&dir, "create.db");
     let mut rng = Rng::new(99);
     let mut samples = Vec::with_capacity(sizes.samples);
     for _ in 0..sizes.samples {
@@ -228,7 +231,8 @@ fn bench_create_case(sizes: &Sizes) {
         let guardian = demo::person(&mut rng, today(), 30, 60);
         let answers = full_information_form(&subject, &guardian, &mut rng);
         let start = Instant::now();
-        let intake = store
+        let intake = app
+            .cases
             .create_case_with_information(
                 CaseArea {
                     commune_code: "25920".into(),
@@ -290,10 +294,10 @@ fn full_information_form(
 
 fn bench_follow_ups(sizes: &Sizes) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_store(&dir, "caseload.db");
+    let app = open_store(&dir, "caseload.db");
     let mut rng = Rng::new(2000);
     for chunk in 0..sizes.caseload.div_ceil(200) {
-        store
+        app.store
             .write(|w| {
                 for _ in 0..200.min(sizes.caseload - chunk * 200) {
                     let p = demo::person(&mut rng, today(), 0, 95);
@@ -338,7 +342,7 @@ fn bench_follow_ups(sizes: &Sizes) {
     let mut tasks = 0;
     for _ in 0..sizes.samples {
         let start = Instant::now();
-        tasks = store.follow_ups(today()).expect("follow-ups").len();
+        tasks = app.cases.follow_ups(today()).expect("follow-ups").len();
         samples.push(start.elapsed());
     }
     report(
@@ -362,7 +366,7 @@ fn bench_apply_pulled(sizes: &Sizes) {
         sizes.caseload,
         sizes.visits_per_pulled_case,
     );
-    let mut clock = hoso_core::hlc::Clock::new(0x5eed);
+    let mut clock = hoso_model::hlc::Clock::new(0x5eed);
     let start_millis = 1_795_000_000_000;
     let records: Vec<RemoteRecord> = caseload
         .into_iter()
@@ -405,16 +409,16 @@ fn bench_apply_pulled(sizes: &Sizes) {
     let mut samples = Vec::new();
     for run in 0..sizes.apply_runs {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = open_store(&dir, &format!("fresh-{run}.db"));
+        let app = open_store(&dir, &format!("fresh-{run}.db"));
         // Pages arrive decoded and are given to the store, as `sync_now` does.
         let run_pages = pages.clone();
         let start = Instant::now();
         for page in run_pages {
-            store.apply_remote(page, &[]).expect("apply page");
+            app.store.apply_remote(page, &[]).expect("apply page");
         }
         samples.push(start.elapsed());
         assert_eq!(
-            store.case_snapshots().expect("summaries").len(),
+            app.store.case_snapshots().expect("summaries").len(),
             sizes.caseload
         );
     }

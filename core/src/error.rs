@@ -2,7 +2,7 @@
 //! numbers or field values), only ids, codes and counts. The FFI maps it to the small public
 //! `ApiError` in [`crate::ffi`].
 
-use crate::i18n::Localized;
+use hoso_model::i18n::Localized;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -21,13 +21,13 @@ pub enum Error {
     #[error("invalid input: {}", .0.en)]
     Invalid(Localized),
     #[error("validation failed on {} field(s)", .0.len())]
-    Validation(Vec<crate::forms::Issue>),
+    Validation(Vec<hoso_model::forms::Issue>),
     #[error("not allowed: {}", .0.en)]
     NotAllowed(Localized),
     #[error(transparent)]
-    Clock(#[from] crate::hlc::ClockError),
+    Clock(#[from] hoso_model::hlc::ClockError),
     #[error(transparent)]
-    OpShape(#[from] crate::op::OpShapeError),
+    OpShape(#[from] hoso_model::op::OpShapeError),
     #[error("storage: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("serialisation: {0}")]
@@ -36,12 +36,29 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("network: {0}")]
     Network(String),
+    /// The server answered something the protocol does not allow (e.g. a push without receipts).
+    #[error("the server broke the protocol: {0}")]
+    Protocol(String),
     #[error("the server refused: {status} {code}")]
     Server { status: u16, code: String },
     #[error("this device was revoked by the server")]
     Revoked,
     #[error("interrupted")]
     Interrupted,
+}
+
+impl From<hoso_sqlite::Error> for Error {
+    fn from(error: hoso_sqlite::Error) -> Error {
+        match error {
+            hoso_sqlite::Error::WrongKeyOrNotADatabase => Error::WrongKeyOrNotADatabase,
+            hoso_sqlite::Error::Corrupt { detail } => Error::Corrupt { detail },
+            hoso_sqlite::Error::NewerSchema { found, supported } => {
+                Error::NewerSchema { found, supported }
+            }
+            hoso_sqlite::Error::Sqlite(e) => Error::Sqlite(e),
+            hoso_sqlite::Error::Io(e) => Error::Io(e),
+        }
+    }
 }
 
 impl Error {

@@ -1,21 +1,13 @@
-//! hoso-core: the offline case file of Vietnamese social work (TT 02/2020/TT-BLĐTBXH).
+//! hoso-core: the device side of hoso — the encrypted store, the case actions a collaborator takes,
+//! the sync client, and the uniffi API the apps call. The rules it applies live in `hoso-model`.
 //!
-//! Layers, from pure to I/O (arrows point down only): the pure domain ([`hlc`], [`op`], [`merge`],
-//! [`fold`], [`forms`]) knows nothing of storage or network; the I/O layers wrap it.
+//! Layers, arrows pointing down only: [`ffi`] → [`app`] → [`actions`] and [`sync`] → [`store`] →
+//! `hoso-sqlite` and `hoso-model`.
 
-pub mod admin_units;
-pub mod cases;
-pub mod demo;
-pub mod domain;
+pub mod actions;
+pub mod app;
 pub mod error;
 pub mod ffi;
-pub mod fold;
-pub mod forms;
-pub mod hlc;
-pub mod i18n;
-pub mod merge;
-pub mod op;
-pub mod record;
 pub mod store;
 pub mod sync;
 

@@ -4,11 +4,11 @@ mod common;
 
 use chrono::NaiveDate;
 use hoso_core::Error;
-use hoso_core::cases::NewCase;
-use hoso_core::domain::Role;
-use hoso_core::domain::followup::TaskKind;
-use hoso_core::domain::lifecycle::{Action, CaseStatus};
-use hoso_core::store::Store;
+use hoso_core::actions::NewCase;
+use hoso_core::app::App;
+use hoso_model::domain::followup::TaskKind;
+use hoso_model::domain::lifecycle::{Action, CaseStatus};
+use hoso_model::role::Role;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const KEY: &str = "5e7b9d0f2a7f3a9c0e5b2d4f6a8c1e3b5d7f9a0c2e4b6d8f0a3c1e5b7d9f1a3c";
 
 struct Phone {
-    store: Store,
+    app: App,
     clock: Arc<AtomicU64>,
     _dir: tempfile::TempDir,
 }
@@ -36,15 +36,17 @@ impl Phone {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(AtomicU64::new(millis(day)));
         let time = clock.clone();
-        let store = Store::open_with_time(
+        let app = App::open_with_time(
             dir.path().join("p.db"),
             KEY,
             Arc::new(move || time.load(Ordering::SeqCst)),
         )
         .unwrap();
-        store.set_identity("ctv-mai", Role::Collaborator).unwrap();
+        app.store
+            .set_identity("ctv-mai", Role::Collaborator)
+            .unwrap();
         Phone {
-            store,
+            app,
             clock,
             _dir: dir,
         }
@@ -55,27 +57,30 @@ impl Phone {
     }
 
     fn as_chairman(&self) {
-        self.store
+        self.app
+            .store
             .set_identity("chu-tich-xa", Role::Approver)
             .unwrap();
     }
 
     fn as_collaborator(&self) {
-        self.store
+        self.app
+            .store
             .set_identity("ctv-mai", Role::Collaborator)
             .unwrap();
     }
 
     fn status(&self, case_id: &str) -> CaseStatus {
-        self.store.case_file(case_id).unwrap().status
+        self.app.cases.case_file(case_id).unwrap().status
     }
 
     fn open_case(&self) -> String {
         let subject = self
-            .store
-            .register_person(None, common::answers(json!({"full_name": "Nguyễn Thị Lan", "birth_date": "1948-03-12", "sex": "female"})))
+            .app
+            .cases.register_person(None, common::answers(json!({"full_name": "Nguyễn Thị Lan", "birth_date": "1948-03-12", "sex": "female"})))
             .unwrap();
-        self.store
+        self.app
+            .cases
             .open_case(NewCase {
                 subject_id: subject.record_id,
                 household_id: None,
@@ -88,14 +93,19 @@ impl Phone {
             .unwrap()
     }
 
-    fn complete(&self, case_id: &str, form_id: &str, answers: hoso_core::forms::Answers) -> String {
-        let id = self.store.start_form(case_id, form_id).unwrap();
+    fn complete(
+        &self,
+        case_id: &str,
+        form_id: &str,
+        answers: hoso_model::forms::Answers,
+    ) -> String {
+        let id = self.app.cases.start_form(case_id, form_id).unwrap();
         assert_eq!(
-            self.store.save_form(&id, answers).unwrap(),
+            self.app.cases.save_form(&id, answers).unwrap(),
             vec![],
             "{form_id} is complete"
         );
-        self.store.submit_form(&id).unwrap();
+        self.app.cases.submit_form(&id).unwrap();
         id
     }
 }
@@ -115,7 +125,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
 
     // Step 1: information, needs, screening.
     let m01 = phone.complete(&case_id, "TT02-M01", common::information_form());
-    let file = phone.store.case_file(&case_id).unwrap();
+    let file = phone.app.cases.case_file(&case_id).unwrap();
     let subject = file.subject.unwrap();
     assert_eq!(
         subject.text("citizen_id"),
@@ -128,22 +138,26 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         "a household was created for it"
     );
     assert_eq!(
-        phone.store.search("tran van binh", 5).unwrap().len(),
+        phone.app.store.search("tran van binh", 5).unwrap().len(),
         1,
         "the guardian is a searchable person"
     );
-    assert!(phone.store.open_form(&m01).unwrap().orphaned.is_empty());
-    let early = refused_vi(phone.store.act(&case_id, Action::StartPlanning));
+    assert!(phone.app.cases.open_form(&m01).unwrap().orphaned.is_empty());
+    let early = refused_vi(phone.app.cases.act(&case_id, Action::StartPlanning));
     assert!(early.contains("Mẫu số 02"), "{early}");
     phone.complete(&case_id, "TT02-M02", common::needs_assessment());
     phone.complete(&case_id, "TT02-M03", common::eligibility());
-    phone.store.act(&case_id, Action::StartPlanning).unwrap();
+    phone
+        .app
+        .cases
+        .act(&case_id, Action::StartPlanning)
+        .unwrap();
 
     // Step 2: the plan, submitted and approved by the chairman only.
     phone.on("2026-11-05");
-    let plan = phone.store.start_form(&case_id, "TT02-M04").unwrap();
-    phone.store.save_form(&plan, common::plan()).unwrap();
-    let self_approval = refused_vi(phone.store.act(
+    let plan = phone.app.cases.start_form(&case_id, "TT02-M04").unwrap();
+    phone.app.cases.save_form(&plan, common::plan()).unwrap();
+    let self_approval = refused_vi(phone.app.cases.act(
         &case_id,
         Action::ApprovePlan {
             plan_id: plan.clone(),
@@ -154,7 +168,8 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         "{self_approval}"
     );
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::SubmitPlan {
@@ -165,7 +180,8 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
     assert_eq!(phone.status(&case_id), CaseStatus::PlanSubmitted);
     assert_summary_matches_the_whole_case(&phone, &case_id);
     let waiting = phone
-        .store
+        .app
+        .cases
         .follow_ups(NaiveDate::from_ymd_opt(2026, 11, 6).unwrap())
         .unwrap();
     assert!(
@@ -174,7 +190,8 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
     );
     phone.as_chairman();
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::ApprovePlan {
@@ -184,7 +201,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         .unwrap();
     phone.as_collaborator();
     assert_eq!(phone.status(&case_id), CaseStatus::InProgress);
-    let edit = phone.store.save_form(&plan, common::plan());
+    let edit = phone.app.cases.save_form(&plan, common::plan());
     assert!(
         matches!(edit, Err(Error::NotAllowed(_))),
         "an approved plan cannot be edited in place"
@@ -193,21 +210,24 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
     // Step 3: visits and a referral.
     phone.on("2026-11-15");
     phone
-        .store
+        .app
+        .cases
         .record_visit(&case_id, common::visit("2026-11-15", "2026-11-29"))
         .unwrap();
     let referral = phone
-        .store
+        .app
+        .cases
         .add_referral(&case_id, common::referral())
         .unwrap();
-    phone.store.update_referral(&referral, "sent").unwrap();
-    let backwards = phone.store.update_referral(&referral, "proposed");
+    phone.app.cases.update_referral(&referral, "sent").unwrap();
+    let backwards = phone.app.cases.update_referral(&referral, "proposed");
     assert!(matches!(backwards, Err(Error::NotAllowed(m)) if m.vi.contains("đã gửi")));
 
     // Step 4: an adjustment, approved again; the old plan is superseded.
-    let adjusted = phone.store.start_adjustment(&case_id).unwrap();
+    let adjusted = phone.app.cases.start_adjustment(&case_id).unwrap();
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::SubmitAdjustment {
@@ -218,7 +238,8 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
     assert_eq!(phone.status(&case_id), CaseStatus::AdjustmentSubmitted);
     phone.as_chairman();
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::ApproveAdjustment {
@@ -228,17 +249,22 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         .unwrap();
     phone.as_collaborator();
     assert_summary_matches_the_whole_case(&phone, &case_id);
-    let file = phone.store.case_file(&case_id).unwrap();
+    let file = phone.app.cases.case_file(&case_id).unwrap();
     assert_eq!(file.case.text("current_plan_id"), Some(adjusted.as_str()));
     let old_plan = file.forms.iter().find(|f| f.id == plan).unwrap();
     assert_eq!(old_plan.text("status"), Some("superseded"));
 
     // Step 5: closure proposed, approved, handed over, followed up.
     phone.on("2026-11-20");
-    let closure = phone.store.start_form(&case_id, "TT02-M06").unwrap();
-    phone.store.save_form(&closure, common::closure()).unwrap();
+    let closure = phone.app.cases.start_form(&case_id, "TT02-M06").unwrap();
     phone
-        .store
+        .app
+        .cases
+        .save_form(&closure, common::closure())
+        .unwrap();
+    phone
+        .app
+        .cases
         .act(
             &case_id,
             Action::ProposeClosure {
@@ -247,18 +273,23 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         )
         .unwrap();
     phone.as_chairman();
-    phone.store.act(&case_id, Action::ApproveClosure).unwrap();
+    phone
+        .app
+        .cases
+        .act(&case_id, Action::ApproveClosure)
+        .unwrap();
     phone.as_collaborator();
     assert_eq!(phone.status(&case_id), CaseStatus::Closed);
     phone.on("2026-11-21");
     phone.complete(&case_id, "TT02-HANDOVER", common::handover());
-    let refused = phone.store.start_form(&case_id, "TT02-M04");
+    let refused = phone.app.cases.start_form(&case_id, "TT02-M04");
     assert!(
         matches!(refused, Err(Error::NotAllowed(_))),
         "no new plan on a closed case"
     );
     let tasks = phone
-        .store
+        .app
+        .cases
         .follow_ups(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
         .unwrap();
     let follow_up = tasks
@@ -271,7 +302,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         follow_up.reason.vi
     );
 
-    let file = phone.store.case_file(&case_id).unwrap();
+    let file = phone.app.cases.case_file(&case_id).unwrap();
     assert_eq!(file.step, 5);
     let titles: Vec<&str> = file.timeline.iter().map(|e| e.title.vi.as_str()).collect();
     for expected in [
@@ -299,13 +330,13 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
 /// The summary the store keeps (built from the few child fields it reads) is the one the whole case
 /// gives: follow-ups never act on a stale or partial view.
 fn assert_summary_matches_the_whole_case(phone: &Phone, case_id: &str) {
-    let case = phone.store.record(case_id).unwrap().unwrap();
+    let case = phone.app.store.record(case_id).unwrap().unwrap();
     let subject = case
         .text("subject_id")
-        .and_then(|id| phone.store.record(id).unwrap());
-    let children = phone.store.records_of_case(case_id).unwrap();
-    let expected = hoso_core::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
-    let stored = phone.store.case_snapshots().unwrap();
+        .and_then(|id| phone.app.store.record(id).unwrap());
+    let children = phone.app.store.records_of_case(case_id).unwrap();
+    let expected = hoso_model::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
+    let stored = phone.app.store.case_snapshots().unwrap();
     let stored = stored.iter().find(|s| s.case_id == case_id).unwrap();
     assert_eq!(stored, &expected);
 }
@@ -314,11 +345,15 @@ fn assert_summary_matches_the_whole_case(phone: &Phone, case_id: &str) {
 fn closure_needs_a_reason_that_holds_and_the_case_managers_signature() {
     let phone = Phone::new("2026-11-20");
     let case_id = phone.open_case();
-    let closure = phone.store.start_form(&case_id, "TT02-M06").unwrap();
+    let closure = phone.app.cases.start_form(&case_id, "TT02-M06").unwrap();
     let mut answers = common::closure();
     answers.insert("closure_trigger".into(), json!("no_contact_1_month"));
-    phone.store.save_form(&closure, answers.clone()).unwrap();
-    let early = refused_vi(phone.store.act(
+    phone
+        .app
+        .cases
+        .save_form(&closure, answers.clone())
+        .unwrap();
+    let early = refused_vi(phone.app.cases.act(
         &case_id,
         Action::ProposeClosure {
             closure_form_id: closure.clone(),
@@ -328,9 +363,10 @@ fn closure_needs_a_reason_that_holds_and_the_case_managers_signature() {
     phone.on("2026-12-21");
     answers.insert("signed_case_manager".into(), json!(false));
     answers.insert("meeting_date".into(), json!("2026-12-21"));
-    phone.store.save_form(&closure, answers).unwrap();
+    phone.app.cases.save_form(&closure, answers).unwrap();
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::ProposeClosure {
@@ -339,10 +375,11 @@ fn closure_needs_a_reason_that_holds_and_the_case_managers_signature() {
         )
         .unwrap();
     phone.as_chairman();
-    let unsigned = refused_vi(phone.store.act(&case_id, Action::ApproveClosure));
+    let unsigned = refused_vi(phone.app.cases.act(&case_id, Action::ApproveClosure));
     assert!(unsigned.contains("chữ ký"), "{unsigned}");
     phone
-        .store
+        .app
+        .cases
         .act(
             &case_id,
             Action::ReturnClosure {
@@ -361,17 +398,17 @@ fn closure_needs_a_reason_that_holds_and_the_case_managers_signature() {
 fn an_incomplete_form_is_saved_as_a_draft_but_cannot_be_submitted() {
     let phone = Phone::new("2026-11-02");
     let case_id = phone.open_case();
-    let form = phone.store.start_form(&case_id, "TT02-M02").unwrap();
+    let form = phone.app.cases.start_form(&case_id, "TT02-M02").unwrap();
     let mut partial = common::needs_assessment();
     partial.remove("summary");
-    let issues = phone.store.save_form(&form, partial).unwrap();
+    let issues = phone.app.cases.save_form(&form, partial).unwrap();
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0].message.vi, "“Nhận xét chung” là bắt buộc.");
-    match phone.store.submit_form(&form) {
+    match phone.app.cases.submit_form(&form) {
         Err(Error::Validation(issues)) => assert_eq!(issues[0].field, "summary"),
         other => panic!("expected validation issues, got {other:?}"),
     }
-    let draft = phone.store.open_form(&form).unwrap();
+    let draft = phone.app.cases.open_form(&form).unwrap();
     assert_eq!(draft.status, "draft");
     assert_eq!(
         draft.answers["need_health"],
@@ -385,12 +422,16 @@ fn drafts_survive_an_app_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.db");
     let (case_id, form) = {
-        let store = Store::open(&path, KEY).unwrap();
-        store.set_identity("ctv-mai", Role::Collaborator).unwrap();
-        let subject = store
+        let app = App::open(&path, KEY).unwrap();
+        app.store
+            .set_identity("ctv-mai", Role::Collaborator)
+            .unwrap();
+        let subject = app
+            .cases
             .register_person(None, common::answers(json!({"full_name": "Lò Văn Páo"})))
             .unwrap();
-        let case_id = store
+        let case_id = app
+            .cases
             .open_case(NewCase {
                 subject_id: subject.record_id,
                 household_id: None,
@@ -401,8 +442,8 @@ fn drafts_survive_an_app_restart() {
                 categories: vec![],
             })
             .unwrap();
-        let form = store.start_form(&case_id, "TT02-M05").unwrap();
-        store
+        let form = app.cases.start_form(&case_id, "TT02-M05").unwrap();
+        app.cases
             .save_form(
                 &form,
                 common::answers(json!({"observations": "Nhà sàn dột, cần sửa trước mùa mưa"})),
@@ -410,8 +451,8 @@ fn drafts_survive_an_app_restart() {
             .unwrap();
         (case_id, form)
     };
-    let store = Store::open(&path, KEY).unwrap();
-    let draft = store.open_form(&form).unwrap();
+    let app = App::open(&path, KEY).unwrap();
+    let draft = app.cases.open_form(&form).unwrap();
     assert_eq!(draft.case_id, case_id);
     assert_eq!(
         draft.answers["observations"],
@@ -423,7 +464,8 @@ fn drafts_survive_an_app_restart() {
 fn registering_a_person_twice_warns_and_bad_identity_data_is_refused_with_nothing_saved() {
     let phone = Phone::new("2026-11-02");
     let first = phone
-        .store
+        .app
+        .cases
         .register_person(
             None,
             common::answers(json!({"full_name": "Đỗ Văn Hùng", "birth_date": "1975-07-07"})),
@@ -431,15 +473,16 @@ fn registering_a_person_twice_warns_and_bad_identity_data_is_refused_with_nothin
         .unwrap();
     assert!(first.likely_duplicates.is_empty());
     let second = phone
-        .store
+        .app
+        .cases
         .register_person(
             None,
             common::answers(json!({"full_name": "do van hung", "birth_date": "1975-07-07"})),
         )
         .unwrap();
     assert_eq!(second.likely_duplicates, vec![first.record_id]);
-    let outbox_before = phone.store.outbox_len().unwrap();
-    let bad = phone.store.register_person(
+    let outbox_before = phone.app.store.outbox_len().unwrap();
+    let bad = phone.app.cases.register_person(
         None,
         common::answers(json!({"full_name": "Hà Thị Thu", "birth_date": "1990-01-01", "citizen_id": "001090234567", "sex": "female"})),
     );
@@ -451,20 +494,22 @@ fn registering_a_person_twice_warns_and_bad_identity_data_is_refused_with_nothin
         other => panic!("expected a validation error, got {other:?}"),
     }
     assert_eq!(
-        phone.store.outbox_len().unwrap(),
+        phone.app.store.outbox_len().unwrap(),
         outbox_before,
         "nothing was saved"
     );
     let provincial = Phone::new("2026-11-02");
     provincial
+        .app
         .store
         .set_identity("so-y-te", Role::ProvincialOfficer)
         .unwrap();
     let subject = provincial
-        .store
+        .app
+        .cases
         .register_person(None, common::answers(json!({"full_name": "A"})))
         .unwrap();
-    let refused = provincial.store.open_case(NewCase {
+    let refused = provincial.app.cases.open_case(NewCase {
         subject_id: subject.record_id,
         household_id: None,
         commune_code: "25920".into(),
@@ -480,34 +525,40 @@ fn registering_a_person_twice_warns_and_bad_identity_data_is_refused_with_nothin
 fn sharing_follows_the_latest_consent() {
     let phone = Phone::new("2026-11-02");
     let case_id = phone.open_case();
-    assert!(!phone.store.sharing_decision(&case_id).unwrap().allowed);
+    assert!(!phone.app.cases.sharing_decision(&case_id).unwrap().allowed);
     phone
-        .store
+        .app
+        .cases
         .record_consent(&case_id, common::consent())
         .unwrap();
-    assert!(phone.store.sharing_decision(&case_id).unwrap().allowed);
+    assert!(phone.app.cases.sharing_decision(&case_id).unwrap().allowed);
     let mut withdrawal = common::consent();
     withdrawal.insert("withdrawn".into(), json!(true));
     withdrawal.insert("withdrawn_date".into(), json!("2026-11-02"));
-    phone.store.record_consent(&case_id, withdrawal).unwrap();
-    assert!(!phone.store.sharing_decision(&case_id).unwrap().allowed);
+    phone
+        .app
+        .cases
+        .record_consent(&case_id, withdrawal)
+        .unwrap();
+    assert!(!phone.app.cases.sharing_decision(&case_id).unwrap().allowed);
 }
 
 #[test]
 fn a_case_is_created_from_a_full_information_form_in_one_action() {
     let phone = Phone::new("2026-11-04");
-    let area = || hoso_core::cases::CaseArea {
+    let area = || hoso_core::actions::CaseArea {
         commune_code: "25920".into(),
         province_code: "79".into(),
         facility_id: None,
     };
     let intake = phone
-        .store
+        .app
+        .cases
         .create_case_with_information(area(), common::information_form())
         .unwrap();
     assert_eq!(intake.issues, vec![]);
     assert!(intake.likely_duplicates.is_empty());
-    let file = phone.store.case_file(&intake.case_id).unwrap();
+    let file = phone.app.cases.case_file(&intake.case_id).unwrap();
     assert_eq!(file.status, CaseStatus::Intake);
     assert_eq!(file.subject.as_ref().unwrap().id, intake.subject_id);
     assert_eq!(
@@ -519,13 +570,14 @@ fn a_case_is_created_from_a_full_information_form_in_one_action() {
         Some("Nguyễn Thị Lan")
     );
     assert_eq!(file.case.fields["categories"], json!(["ND20-D5-K5-a"]));
-    let draft = phone.store.open_form(&intake.form_record_id).unwrap();
+    let draft = phone.app.cases.open_form(&intake.form_record_id).unwrap();
     assert_eq!(
         draft.answers["care_capacity"],
         common::information_form()["care_capacity"]
     );
     let again = phone
-        .store
+        .app
+        .cases
         .create_case_with_information(area(), common::information_form())
         .unwrap();
     assert_eq!(
@@ -536,18 +588,20 @@ fn a_case_is_created_from_a_full_information_form_in_one_action() {
     let mut bad = common::information_form();
     bad.insert("subject.citizen_id".into(), json!("123"));
     let cases_before = phone
+        .app
         .store
-        .records_of_kind(hoso_core::op::RecordKind::Case)
+        .records_of_kind(hoso_model::op::RecordKind::Case)
         .unwrap()
         .len();
     assert!(matches!(
-        phone.store.create_case_with_information(area(), bad),
+        phone.app.cases.create_case_with_information(area(), bad),
         Err(Error::Validation(_))
     ));
     assert_eq!(
         phone
+            .app
             .store
-            .records_of_kind(hoso_core::op::RecordKind::Case)
+            .records_of_kind(hoso_model::op::RecordKind::Case)
             .unwrap()
             .len(),
         cases_before

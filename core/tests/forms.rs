@@ -3,14 +3,14 @@
 mod common;
 
 use chrono::NaiveDate;
-use hoso_core::forms::{Registry, upgrade_answers, validate};
+use hoso_model::forms::{Registry, upgrade_answers, validate};
 use serde_json::json;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
 }
 
-fn codes(form: &str, answers: &hoso_core::forms::Answers) -> Vec<(String, String)> {
+fn codes(form: &str, answers: &hoso_model::forms::Answers) -> Vec<(String, String)> {
     let registry = Registry::builtin();
     let definition = registry.latest(form).unwrap();
     validate(definition, answers, today())
@@ -48,7 +48,7 @@ fn the_closure_form_offers_the_twelve_triggers_in_the_laws_order() {
         .choices()
         .unwrap();
     let codes: Vec<&str> = choices.iter().map(|c| c.code.as_str()).collect();
-    let expected: Vec<&str> = hoso_core::domain::closure::ClosureTrigger::ALL
+    let expected: Vec<&str> = hoso_model::domain::closure::ClosureTrigger::ALL
         .iter()
         .map(|t| t.code())
         .collect();

@@ -1,8 +1,9 @@
 //! Two phones exchanging field states through the store's outbox and inbox, as sync does.
 
-use hoso_core::merge::FieldState;
-use hoso_core::op::{FieldOp, RecordKind, new_id};
-use hoso_core::store::{OutboxState, Rejection, RemoteRecord, Store};
+use hoso_core::store::{OutboxState, Rejection, Store};
+use hoso_model::merge::FieldState;
+use hoso_model::op::{FieldOp, RecordKind, new_id};
+use hoso_model::protocol::RemoteRecord;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -203,7 +204,7 @@ fn the_outbox_shows_each_records_state_and_edits_during_a_push_stay_queued() {
             &batch[1],
             &Rejection {
                 code: "out_of_scope".into(),
-                reason: hoso_core::i18n::Localized::new("Ngoài địa bàn.", "Out of area."),
+                reason: hoso_model::i18n::Localized::new("Ngoài địa bàn.", "Out of area."),
             },
         )
         .unwrap();
@@ -255,8 +256,8 @@ fn an_evicted_record_leaves_the_phone_and_search() {
 /// losers and tombstones, what lists, search, duplicate warnings and follow-ups show.
 #[test]
 fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
-    use hoso_core::hlc::Hlc;
-    use hoso_core::merge::Version;
+    use hoso_model::hlc::Hlc;
+    use hoso_model::merge::Version;
     let at = |n: u64, node: u64| Hlc::new(NOW + n, 0, node);
     let version = |value: serde_json::Value, hlc: Hlc, author: &str| Version {
         value,
@@ -331,7 +332,7 @@ fn a_record_pulled_whole_ends_exactly_as_one_merged_field_by_field() {
                 ("a.visit_date".into(), settled(json!("2026-10-20"), 19)),
                 ("a.next_visit_date".into(), settled(json!("2026-12-20"), 20)),
                 (
-                    hoso_core::op::DELETED_FIELD.into(),
+                    hoso_model::op::DELETED_FIELD.into(),
                     settled(json!(true), 21),
                 ),
             ],

@@ -1,8 +1,8 @@
 //! The encrypted store as a collaborator's phone uses it.
 
 use hoso_core::Error;
-use hoso_core::op::RecordKind;
 use hoso_core::store::Store;
+use hoso_model::op::RecordKind;
 use serde_json::json;
 
 const KEY: &str = "7f3a9c0e5b2d4f6a8c1e3b5d7f9a0c2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d0f2a";
@@ -15,7 +15,7 @@ fn open(dir: &tempfile::TempDir) -> Store {
 }
 
 fn add_person(store: &Store, name: &str, citizen_id: &str, birth_date: &str) -> String {
-    let id = hoso_core::op::new_id();
+    let id = hoso_model::op::new_id();
     store
         .write(|w| {
             w.set_all(
@@ -104,7 +104,7 @@ fn a_database_from_a_newer_app_is_refused_and_not_changed() {
         let conn = rusqlite::Connection::open(dir.path().join("hoso.db")).unwrap();
         conn.execute_batch(&format!(
             "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = 99;",
-            hoso_core::store::CIPHER_SETTINGS
+            hoso_sqlite::connection::CIPHER_SETTINGS
         ))
         .unwrap();
     }
@@ -119,7 +119,7 @@ fn a_database_from_a_newer_app_is_refused_and_not_changed() {
         let conn = rusqlite::Connection::open(dir.path().join("hoso.db")).unwrap();
         conn.execute_batch(&format!(
             "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = 1;",
-            hoso_core::store::CIPHER_SETTINGS
+            hoso_sqlite::connection::CIPHER_SETTINGS
         ))
         .unwrap();
     }
@@ -156,7 +156,7 @@ fn writing_before_enrollment_is_refused_clearly() {
     let store = Store::open(dir.path().join("hoso.db"), KEY).unwrap();
     let result = store.write(|w| {
         w.set(
-            &hoso_core::op::new_id(),
+            &hoso_model::op::new_id(),
             RecordKind::Person,
             "full_name",
             json!("A"),
@@ -241,7 +241,7 @@ fn administrative_units_are_updatable_data_kept_on_the_device() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);
     assert_eq!(store.admin_units().unwrap().provinces.len(), 34);
-    let newer = hoso_core::admin_units::AdminUnits::from_csv(
+    let newer = hoso_model::admin_units::AdminUnits::from_csv(
         "2026-04-30",
         "code,name,kind\n40,Nghệ An,tinh\n",
         "code,name,kind,province_code\n16681,Vinh Phú,phuong,40\n",

@@ -1,11 +1,12 @@
 //! Server ingest speed: realistic ops pushed in batches of 1,000 into the SQLite storage.
 //! `cargo bench -p hoso-server --bench ingest` prints one JSON line; under `cargo test` it is a smoke run.
 
-use hoso_core::demo::{self, Rng};
-use hoso_core::domain::Role;
-use hoso_core::hlc::{Clock, system_now_millis};
-use hoso_core::op::{FieldOp, RecordKind, new_id};
-use hoso_core::sync::protocol::{Area, AreaKind, ReceiptStatus};
+use hoso_model::area::{Area, AreaKind};
+use hoso_model::demo::{self, Rng};
+use hoso_model::hlc::{Clock, system_now_millis};
+use hoso_model::op::{FieldOp, RecordKind, new_id};
+use hoso_model::protocol::ReceiptStatus;
+use hoso_model::role::Role;
 use hoso_server::storage::{DeviceAuth, SqliteStorage, Storage};
 use serde_json::json;
 use std::time::Instant;
@@ -35,7 +36,7 @@ fn main() {
         role: Role::Collaborator,
         area,
     };
-    let mut clock = Clock::new(hoso_core::store::node_of(&device_id));
+    let mut clock = Clock::new(hoso_model::hlc::node_of(&device_id));
     let mut rng = Rng::new(5);
     let today = chrono::Utc::now().date_naive();
     let mut ops = Vec::new();
@@ -54,6 +55,7 @@ fn main() {
         let p = demo::person(&mut rng, today, 0, 95);
         let (person, case) = (new_id(), new_id());
         ops.push(op(&case, RecordKind::Case, "commune_code", json!("25920")));
+        ops.push(op(&case, RecordKind::Case, "province_code", json!("79")));
         ops.push(op(&case, RecordKind::Case, "subject_id", json!(person)));
         ops.push(op(
             &person,

@@ -1,19 +1,19 @@
 //! `serve --demo`: a demo commune (Phường Tân Hiệp, 79) with realistic cases, and enrollment codes for
 //! its users, so a phone or the simulator can be tried against a fresh server. Loaded once per data folder.
 
-use crate::storage::{DeviceAuth, SqliteStorage, Storage, StorageError};
+use crate::storage::{DeviceAuth, OnceJob, SqliteStorage, Storage, StorageError};
 use chrono::{Days, NaiveDate};
-use hoso_core::demo::{self, Rng};
-use hoso_core::domain::Role;
-use hoso_core::hlc::{Clock, system_now_millis};
-use hoso_core::op::{FieldOp, RecordKind, Value, new_id};
-use hoso_core::sync::protocol::{Area, AreaKind};
+use hoso_model::area::{Area, AreaKind};
+use hoso_model::demo::{self, Rng};
+use hoso_model::hlc::{Clock, system_now_millis};
+use hoso_model::op::{FieldOp, RecordKind, Value, new_id};
+use hoso_model::role::Role;
 use serde_json::json;
 
 const CASES: usize = 40;
 
 pub fn load(storage: &SqliteStorage) -> Result<(), StorageError> {
-    if !storage.mark_once("demo")? {
+    if !storage.mark_once(OnceJob::DemoData)? {
         println!("  demo data   : already loaded in this data folder");
         return Ok(());
     }
@@ -62,7 +62,7 @@ pub fn load(storage: &SqliteStorage) -> Result<(), StorageError> {
 
 fn caseload_ops(device: &DeviceAuth, now: u64) -> Vec<FieldOp> {
     let mut rng = Rng::new(now);
-    let mut clock = Clock::new(hoso_core::store::node_of(&device.device_id));
+    let mut clock = Clock::new(hoso_model::hlc::node_of(&device.device_id));
     let today = chrono::DateTime::from_timestamp_millis(now as i64)
         .map(|t| t.date_naive())
         .unwrap_or(NaiveDate::MIN);

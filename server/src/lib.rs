@@ -2,5 +2,6 @@
 //! (`main.rs`) and the benchmarks.
 
 pub mod api;
+pub mod credentials;
 pub mod demo;
 pub mod storage;

@@ -1,9 +1,9 @@
 //! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
 
 use clap::{Parser, Subcommand};
-use hoso_core::domain::Role;
-use hoso_core::hlc::system_now_millis;
-use hoso_core::sync::protocol::{Area, AreaKind};
+use hoso_model::area::{Area, AreaKind};
+use hoso_model::hlc::system_now_millis;
+use hoso_model::role::Role;
 use hoso_server::storage::{self, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
@@ -91,7 +91,8 @@ fn area(kind: &str, code: &str) -> Area {
 fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
     let now = system_now_millis();
     let shown = |e: storage::StorageError| match e {
-        storage::StorageError::Refused { message, .. } => {
+        storage::StorageError::Refused(refusal) => {
+            let message = refusal.message();
             format!("{} / {}", message.vi, message.en)
         }
         other => other.to_string(),

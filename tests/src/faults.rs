@@ -94,7 +94,7 @@ impl FaultyProxy {
         let injected = Arc::new(AtomicU64::new(0));
         let (stop_flag, counter) = (stop.clone(), injected.clone());
         thread::spawn(move || {
-            let mut rng = hoso_core::demo::Rng::new(seed);
+            let mut rng = hoso_model::demo::Rng::new(seed);
             while !stop_flag.load(Ordering::SeqCst) {
                 let Ok((mut client, _)) = listener.accept() else {
                     thread::sleep(std::time::Duration::from_millis(2));

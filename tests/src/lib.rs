@@ -1,11 +1,10 @@
 //! Harness for end-to-end tests and the simulator: a real `hoso-server` process on loopback with its
 //! own data folder, and real hoso-core devices (each its own encrypted database) enrolled against it.
 
-use hoso_core::domain::Role;
-use hoso_core::store::Store;
-use hoso_core::sync::protocol::{
-    Area, AreaKind, CreateArea, CreateUser, CreatedUser, IssueCode, IssuedCode,
-};
+use hoso_core::app::App;
+use hoso_model::area::{Area, AreaKind};
+use hoso_model::protocol::{CreateArea, CreateUser, CreatedUser, IssueCode, IssuedCode};
+use hoso_model::role::Role;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -173,10 +172,9 @@ impl Server {
     pub fn device(&self, name: &str, role: Role, area: Area) -> Device {
         let code = self.user_code(name, role, area);
         let dir = tempfile::tempdir().expect("temp dir");
-        let store =
-            Store::open(dir.path().join("device.db"), &device_key(name)).expect("device store");
-        store.enroll(&self.url, &code, name).expect("enrollment");
-        Device { store, _dir: dir }
+        let app = App::open(dir.path().join("device.db"), &device_key(name)).expect("device store");
+        app.sync.enroll(&self.url, &code, name).expect("enrollment");
+        Device { app, _dir: dir }
     }
 }
 
@@ -214,9 +212,19 @@ pub fn device_key(name: &str) -> String {
         .collect()
 }
 
+/// A device: its own encrypted store in a temporary folder, with the case actions and sync client the
+/// apps hold (reached through `Deref`: `device.cases`, `device.sync`, `device.store`).
 pub struct Device {
-    pub store: Store,
+    pub app: App,
     _dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for Device {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
 }
 
 pub fn commune(code: &str) -> Area {

@@ -2,11 +2,11 @@
 
 use crate::faults::FaultyProxy;
 use crate::{Device, Server, commune};
-use hoso_core::cases::NewCase;
-use hoso_core::demo::{self, Rng};
-use hoso_core::domain::Role;
-use hoso_core::op::RecordKind;
-use hoso_core::sync::protocol::AreaKind;
+use hoso_core::actions::NewCase;
+use hoso_model::area::AreaKind;
+use hoso_model::demo::{self, Rng};
+use hoso_model::op::RecordKind;
+use hoso_model::role::Role;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ pub struct ScenarioReport {
     pub elapsed_ms: u128,
 }
 
-fn answers(value: serde_json::Value) -> hoso_core::forms::Answers {
+fn answers(value: serde_json::Value) -> hoso_model::forms::Answers {
     serde_json::from_value(value).expect("an object")
 }
 
@@ -53,7 +53,7 @@ pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String
     let today = chrono::Utc::now().date_naive();
     let person = demo::person(rng, today, 5, 90);
     let subject = device
-        .store
+        .cases
         .register_person(
             None,
             answers(json!({"full_name": person.full_name, "birth_date": person.birth_date.to_string(), "sex": person.sex,
@@ -61,7 +61,7 @@ pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String
         )
         .expect("register");
     let case_id = device
-        .store
+        .cases
         .open_case(NewCase {
             subject_id: subject.record_id,
             household_id: None,
@@ -73,7 +73,7 @@ pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String
         })
         .expect("case");
     device
-        .store
+        .cases
         .record_visit(
             &case_id,
             answers(json!({"visit_date": today.to_string(), "met_with": ["subject"], "observations": demo::visit_note(rng)})),
@@ -92,7 +92,7 @@ fn round(devices: &[Device], tries: usize) -> (usize, usize) {
                     let (mut attempts, mut failures) = (0, 0);
                     for _ in 0..tries {
                         attempts += 1;
-                        match device.store.sync_now() {
+                        match device.sync.sync_now() {
                             Ok(_) => break,
                             Err(_) => failures += 1,
                         }
@@ -159,8 +159,8 @@ pub fn scenario(
             );
             if let Some(proxy) = &proxy {
                 device
-                    .store
-                    .set_meta("server_url", &proxy.url)
+                    .sync
+                    .set_server(&proxy.url)
                     .expect("route through the proxy");
             }
             device
@@ -198,7 +198,7 @@ pub fn scenario(
             .expect("cases");
         if let Some(case) = cases.get(rng.below(cases.len().max(1) as u64) as usize) {
             let field = *rng.pick(&fields);
-            let file = device.store.case_file(&case.id).expect("case file");
+            let file = device.cases.case_file(&case.id).expect("case file");
             let (record_id, kind) = match field {
                 "phone" => (
                     file.subject.map(|s| s.id).unwrap_or_default(),
@@ -243,7 +243,7 @@ pub fn scenario(
     }
     if let Some(proxy) = &proxy {
         for device in &devices {
-            device.store.set_meta("server_url", &url).expect("direct");
+            device.sync.set_server(&url).expect("direct");
         }
         let _ = proxy;
     }
@@ -346,11 +346,11 @@ pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> 
             .expect("caseload");
     }
     let push_started = Instant::now();
-    recorder.store.sync_now().expect("push the caseload");
+    recorder.sync.sync_now().expect("push the caseload");
     let push_elapsed_ms = push_started.elapsed().as_millis();
     let fresh = server.device("ctv-moi", Role::Collaborator, commune(COMMUNES[0]));
     let started = Instant::now();
-    let report = fresh.store.sync_now().expect("initial pull");
+    let report = fresh.sync.sync_now().expect("initial pull");
     let elapsed = started.elapsed();
     InitialSyncReport {
         cases,

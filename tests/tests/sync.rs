@@ -2,11 +2,12 @@
 //! another commune's records, bad requests change nothing.
 
 use hoso_core::Error;
-use hoso_core::cases::NewCase;
-use hoso_core::domain::Role;
-use hoso_core::domain::lifecycle::Action;
-use hoso_core::op::{FieldOp, RecordKind};
-use hoso_core::sync::protocol::{AreaKind, PushRequest, PushResponse, ReceiptStatus, compress};
+use hoso_core::actions::NewCase;
+use hoso_model::area::AreaKind;
+use hoso_model::domain::lifecycle::Action;
+use hoso_model::op::{FieldOp, RecordKind};
+use hoso_model::protocol::{PushRequest, PushResponse, ReceiptStatus, compress};
+use hoso_model::role::Role;
 use hoso_tests::{Device, Server, commune, province};
 use serde_json::json;
 
@@ -20,14 +21,14 @@ fn setup() -> Server {
 
 fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
     let subject = device
-        .store
+        .cases
         .register_person(
             None,
             serde_json::from_value(json!({"full_name": name, "birth_date": "1950-02-03"})).unwrap(),
         )
         .unwrap();
     let case_id = device
-        .store
+        .cases
         .open_case(NewCase {
             subject_id: subject.record_id,
             household_id: None,
@@ -39,7 +40,7 @@ fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
         })
         .unwrap();
     device
-        .store
+        .cases
         .record_visit(
             &case_id,
             serde_json::from_value(json!({"visit_date": "2026-01-10", "met_with": ["subject"], "observations": "Ổn định"})).unwrap(),
@@ -49,7 +50,11 @@ fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
 }
 
 fn token(device: &Device) -> String {
-    device.store.meta("device_token").unwrap().unwrap()
+    device
+        .store
+        .meta(hoso_core::store::meta_keys::DEVICE_TOKEN)
+        .unwrap()
+        .unwrap()
 }
 
 #[test]
@@ -58,13 +63,13 @@ fn two_collaborators_editing_offline_converge_and_both_see_the_conflict() {
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let minh = server.device("minh", Role::Collaborator, commune("25920"));
     let case_id = open_case(&lan, "Nguyễn Thị Bảy", "25920");
-    lan.store.sync_now().unwrap();
-    let report = minh.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    let report = minh.sync.sync_now().unwrap();
     assert!(
         report.pulled_records >= 3,
         "case, subject and visit arrive: {report:?}"
     );
-    let subject = minh.store.case_file(&case_id).unwrap().subject.unwrap().id;
+    let subject = minh.cases.case_file(&case_id).unwrap().subject.unwrap().id;
     // both edit the same field without network
     lan.store
         .write(|w| {
@@ -80,8 +85,8 @@ fn two_collaborators_editing_offline_converge_and_both_see_the_conflict() {
         })
         .unwrap();
     for _ in 0..2 {
-        lan.store.sync_now().unwrap();
-        minh.store.sync_now().unwrap();
+        lan.sync.sync_now().unwrap();
+        minh.sync.sync_now().unwrap();
     }
     for device in [&lan, &minh] {
         assert_eq!(
@@ -108,8 +113,8 @@ fn two_collaborators_editing_offline_converge_and_both_see_the_conflict() {
     lan.store
         .write(|w| w.resolve_conflict(&subject, "phone", json!("0901111111")))
         .unwrap();
-    lan.store.sync_now().unwrap();
-    minh.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    minh.sync.sync_now().unwrap();
     assert!(minh.store.conflicts().unwrap().is_empty());
     assert_eq!(
         minh.store.record(&subject).unwrap().unwrap().text("phone"),
@@ -123,8 +128,8 @@ fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
     open_case(&lan, "Lê Văn Tám", "25920");
-    lan.store.sync_now().unwrap();
-    outsider.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    outsider.sync.sync_now().unwrap();
     assert!(
         outsider
             .store
@@ -154,7 +159,7 @@ fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
         .unwrap();
     assert_eq!(negative.status(), 400);
     let administrator = server.device("quan-tri", Role::Admin, commune("26734"));
-    administrator.store.sync_now().unwrap();
+    administrator.sync.sync_now().unwrap();
     assert!(
         administrator
             .store
@@ -171,7 +176,7 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
     let case_id = open_case(&lan, "Võ Thị Sáu", "25920");
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     // The outsider's phone writes to a record id it learnt elsewhere, plus a legitimate record.
     outsider
         .store
@@ -181,7 +186,7 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
         })
         .unwrap();
     open_case(&outsider, "Đinh Văn Lộc", "26734");
-    let report = outsider.store.sync_now().unwrap();
+    let report = outsider.sync.sync_now().unwrap();
     assert_eq!(report.rejected, 1, "{report:?}");
     let rejected: Vec<_> = outsider.store.outbox().unwrap();
     assert_eq!(rejected.len(), 1);
@@ -195,9 +200,9 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
             .vi
             .contains("ngoài địa bàn")
     );
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     assert_eq!(
-        lan.store.case_file(&case_id).unwrap().case.text("status"),
+        lan.cases.case_file(&case_id).unwrap().case.text("status"),
         Some("intake")
     );
 }
@@ -209,9 +214,9 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
     let other = server.device("hoa", Role::Collaborator, commune("26734"));
     let officer = server.device("so", Role::ProvincialOfficer, province("79"));
     let case_id = open_case(&lan, "Hồ Văn Mười", "25920");
-    lan.store.sync_now().unwrap();
-    other.store.sync_now().unwrap();
-    officer.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    other.sync.sync_now().unwrap();
+    officer.sync.sync_now().unwrap();
     assert_eq!(
         officer
             .store
@@ -221,7 +226,7 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
         1,
         "the province sees it"
     );
-    lan.store
+    lan.cases
         .act(
             &case_id,
             Action::Transfer {
@@ -230,8 +235,8 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
             },
         )
         .unwrap();
-    lan.store.sync_now().unwrap();
-    let report = lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    let report = lan.sync.sync_now().unwrap();
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
         "evicted: {report:?}"
@@ -247,11 +252,11 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
         lan.store.search("muoi", 5).unwrap().is_empty(),
         "and the subject"
     );
-    other.store.sync_now().unwrap();
-    let file = other.store.case_file(&case_id).unwrap();
+    other.sync.sync_now().unwrap();
+    let file = other.cases.case_file(&case_id).unwrap();
     assert_eq!(file.visits.len(), 1);
     assert_eq!(file.subject.unwrap().text("full_name"), Some("Hồ Văn Mười"));
-    officer.store.sync_now().unwrap();
+    officer.sync.sync_now().unwrap();
     assert!(
         officer.store.record(&case_id).unwrap().is_some(),
         "still in the province"
@@ -270,15 +275,15 @@ fn provincial_staff_read_the_province_but_cannot_write_and_only_approvers_approv
                 .map(|_| ())
         })
         .unwrap();
-    let report = lan.store.sync_now().unwrap();
+    let report = lan.sync.sync_now().unwrap();
     assert_eq!(
         report.rejected, 1,
         "a collaborator cannot close a case: {report:?}"
     );
-    officer.store.sync_now().unwrap();
+    officer.sync.sync_now().unwrap();
     assert_eq!(
         officer
-            .store
+            .cases
             .case_file(&case_id)
             .unwrap()
             .case
@@ -292,7 +297,7 @@ fn provincial_staff_read_the_province_but_cannot_write_and_only_approvers_approv
                 .map(|_| ())
         })
         .unwrap();
-    assert_eq!(officer.store.sync_now().unwrap().rejected, 1);
+    assert_eq!(officer.sync.sync_now().unwrap().rejected, 1);
 }
 
 fn raw_push(
@@ -377,13 +382,13 @@ fn a_repeated_push_is_idempotent_and_bad_requests_get_a_clear_4xx_and_change_not
     assert_eq!(unauthenticated.status(), 401);
 
     let mut bad_op = ops[0].clone();
-    bad_op.op_id = hoso_core::op::new_id();
+    bad_op.op_id = hoso_model::op::new_id();
     bad_op.field = "Bad Field!".into();
     let mut skewed = ops[1].clone();
-    skewed.op_id = hoso_core::op::new_id();
+    skewed.op_id = hoso_model::op::new_id();
     skewed.hlc.millis += 10 * 24 * 3600 * 1000;
     let mut good = ops[2].clone();
-    good.op_id = hoso_core::op::new_id();
+    good.op_id = hoso_model::op::new_id();
     good.hlc.counter += 1000;
     let mixed: PushResponse = raw_push(
         &server,
@@ -409,23 +414,23 @@ fn a_revoked_device_is_told_and_wipes_its_data_and_the_server_keeps_everything_a
     let mut server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let case_id = open_case(&lan, "Mai Văn Hai", "25920");
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     server.restart();
     let minh = server.device("minh", Role::Collaborator, commune("25920"));
-    minh.store.sync_now().unwrap();
+    minh.sync.sync_now().unwrap();
     assert!(
         minh.store.record(&case_id).unwrap().is_some(),
         "data survived the restart"
     );
     let device_id = lan.store.identity().device_id;
     hoso_tests::admin_command(&server.data, &["revoke-device", "--device", &device_id]);
-    assert!(matches!(lan.store.sync_now(), Err(Error::Revoked)));
+    assert!(matches!(lan.sync.sync_now(), Err(Error::Revoked)));
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
         "the revoked phone erased its records"
     );
     assert!(lan.store.ops_to_push(10).unwrap().is_empty());
-    assert!(!lan.store.sync_status().unwrap().enrolled);
+    assert!(!lan.sync.status().unwrap().enrolled);
 }
 
 #[test]
@@ -434,8 +439,8 @@ fn a_failed_sync_schedules_its_own_retry_and_loses_nothing() {
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     open_case(&lan, "Ngô Thị Tư", "25920");
     server.stop();
-    assert!(matches!(lan.store.sync_now(), Err(Error::Network(_))));
-    let status = lan.store.sync_status().unwrap();
+    assert!(matches!(lan.sync.sync_now(), Err(Error::Network(_))));
+    let status = lan.sync.status().unwrap();
     assert_eq!(status.consecutive_failures, 1);
     assert!(
         status.next_attempt_millis > 0,
@@ -443,8 +448,8 @@ fn a_failed_sync_schedules_its_own_retry_and_loses_nothing() {
     );
     assert!(status.outbox_ops > 0, "the work waits in the outbox");
     server.restart();
-    lan.store.sync_now().unwrap();
-    let status = lan.store.sync_status().unwrap();
+    lan.sync.sync_now().unwrap();
+    let status = lan.sync.status().unwrap();
     assert_eq!((status.consecutive_failures, status.outbox_ops), (0, 0));
 }
 
@@ -455,7 +460,7 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
     let other = server.device("hoa", Role::Collaborator, commune("26734"));
     let case_id = open_case(&lan, "Tạ Văn Bảy", "25920");
     for day in ["2026-02-01", "2026-03-01", "2026-04-01"] {
-        lan.store
+        lan.cases
             .record_visit(
                 &case_id,
                 serde_json::from_value(
@@ -465,7 +470,9 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
             )
             .unwrap();
     }
-    lan.store
+    // Created in its own commune first: a case is never created in another area.
+    lan.sync.sync_now().unwrap();
+    lan.cases
         .act(
             &case_id,
             Action::Transfer {
@@ -474,7 +481,7 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
             },
         )
         .unwrap();
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     // Page through the new commune's scope one field at a time, as a phone on a bad line might.
     let client = reqwest::blocking::Client::new();
     let (mut cursor, mut fields, mut pages) = (0u64, 0usize, 0);
@@ -528,20 +535,20 @@ fn a_sync_interrupted_while_a_page_is_on_its_way_stops_and_the_next_one_finishes
     for n in 0..5 {
         open_case(&lan, &format!("Nguyễn Văn Tư {n}"), "25920");
     }
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     let hoa = server.device("hoa", Role::Collaborator, commune("25920"));
     let slow = hoso_tests::faults::FaultyProxy::slow(
         server.url.trim_start_matches("http://").to_string(),
         std::time::Duration::from_millis(400),
     );
-    hoa.store.set_meta("server_url", &slow.url).unwrap();
+    hoa.sync.set_server(&slow.url).unwrap();
     let outcome = std::thread::scope(|scope| {
-        let sync = scope.spawn(|| hoa.store.sync_now());
+        let sync = scope.spawn(|| hoa.sync.sync_now());
         // The user taps "stop" while the first page is on its way (the link holds it 400 ms), and
         // again until the sync returns, so that a slow start cannot miss it.
         std::thread::sleep(std::time::Duration::from_millis(150));
         while !sync.is_finished() {
-            hoa.store.interrupt_sync();
+            hoa.sync.interrupt();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         sync.join().unwrap()
@@ -557,7 +564,7 @@ fn a_sync_interrupted_while_a_page_is_on_its_way_stops_and_the_next_one_finishes
             .is_empty(),
         "the page that arrived after the stop was not merged"
     );
-    hoa.store.sync_now().unwrap();
+    hoa.sync.sync_now().unwrap();
     assert_eq!(
         hoa.store.records_of_kind(RecordKind::Case).unwrap().len(),
         5,
@@ -571,10 +578,10 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let hoa = server.device("hoa", Role::Collaborator, commune("25920"));
     open_case(&lan, "Đinh Thị Mai", "25920");
-    lan.store.sync_now().unwrap();
-    hoa.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
+    hoa.sync.sync_now().unwrap();
     let damaged = open_case(&lan, "Vi Văn Khánh", "25920");
-    lan.store.sync_now().unwrap();
+    lan.sync.sync_now().unwrap();
     {
         let db = rusqlite::Connection::open(server.data.join("hoso-server.db")).unwrap();
         db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
@@ -586,7 +593,7 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
             .unwrap();
         assert!(changed > 0);
     }
-    let refused = hoa.store.sync_now();
+    let refused = hoa.sync.sync_now();
     assert!(
         matches!(
             &refused,
@@ -594,7 +601,7 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
         ),
         "{refused:?}"
     );
-    assert_eq!(hoa.store.sync_status().unwrap().consecutive_failures, 1);
+    assert_eq!(hoa.sync.status().unwrap().consecutive_failures, 1);
     assert_eq!(
         hoa.store.records_of_kind(RecordKind::Case).unwrap().len(),
         1,

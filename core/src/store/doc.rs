@@ -7,9 +7,9 @@
 //! keep). The clock is three numbers rather than its sortable text: shorter, and read without parsing hex.
 
 use crate::error::{Error, Result};
-use crate::hlc::Hlc;
-use crate::merge::{FieldState, Version};
-use crate::op::Value;
+use hoso_model::hlc::Hlc;
+use hoso_model::merge::{FieldState, Version};
+use hoso_model::op::Value;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::{BTreeMap, BTreeSet};

@@ -7,11 +7,11 @@
 
 use super::{Store, WriteTx};
 use crate::error::Result;
-use crate::hlc::Hlc;
-use crate::i18n::Localized;
-use crate::merge::FieldState;
-use crate::op::{FieldOp, RecordKind};
-use crate::sync::protocol::PullResponse;
+use hoso_model::hlc::Hlc;
+use hoso_model::i18n::Localized;
+use hoso_model::op::FieldOp;
+use hoso_model::protocol::{PullResponse, RemoteRecord};
+use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -64,53 +64,19 @@ pub struct Rejection {
     pub reason: Localized,
 }
 
-/// A record as pulled: its kind and the state of each field. Devices decode each state into a
-/// [`FieldState`]; the server sends the JSON it stored as it is (`S` = raw JSON), without decoding it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RemoteRecord<S = FieldState> {
-    pub record_id: String,
-    pub kind: RecordKind,
-    pub fields: Vec<(String, S)>,
-}
-
 impl Store {
     /// Ops to push next, oldest first: queued ones, and sent ones whose receipt never came.
     pub fn ops_to_push(&self, limit: usize) -> Result<Vec<FieldOp>> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT op_id, record_id, kind, field, value, hlc, supersedes, device_id, author FROM op
-                 WHERE sync_state IN ('queued', 'sent') ORDER BY seq LIMIT ?1",
-            )?;
-            let rows = stmt.query_map([limit as i64], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, String>(8)?,
-                ))
-            })?;
-            let corrupt = || crate::Error::Corrupt { detail: "unreadable op".into() };
-            rows.map(|row| {
-                let (op_id, record_id, kind, field, value, hlc, supersedes, device_id, author) = row?;
-                let supersedes: Vec<String> = serde_json::from_str(&supersedes)?;
-                Ok(FieldOp {
-                    op_id,
-                    record_id,
-                    kind: RecordKind::parse(&kind).ok_or_else(corrupt)?,
-                    field,
-                    value: serde_json::from_str(&value)?,
-                    hlc: Hlc::decode(&hlc).ok_or_else(corrupt)?,
-                    supersedes: supersedes.iter().map(|t| Hlc::decode(t).ok_or_else(corrupt)).collect::<Result<_>>()?,
-                    device_id,
-                    author,
-                })
-            })
-            .collect()
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {OP_COLUMNS} FROM op WHERE sync_state IN ('queued', 'sent') ORDER BY seq LIMIT ?1"
+            ))?;
+            let mut rows = stmt.query([limit as i64])?;
+            let mut ops = Vec::new();
+            while let Some(row) = rows.next()? {
+                ops.push(OpRow::read(row, 0)?);
+            }
+            Ok(ops)
         })
     }
 

@@ -2,9 +2,9 @@
 
 use super::{Store, doc};
 use crate::error::Result;
-use crate::merge::Version;
-use crate::op::RecordKind;
-pub use crate::record::Record;
+use hoso_model::merge::Version;
+use hoso_model::op::RecordKind;
+pub use hoso_model::record::Record;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +96,7 @@ impl Store {
     }
 
     /// The derived summaries of every case on this device.
-    pub fn case_snapshots(&self) -> Result<Vec<crate::domain::snapshot::CaseSnapshot>> {
+    pub fn case_snapshots(&self) -> Result<Vec<hoso_model::domain::snapshot::CaseSnapshot>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached("SELECT snapshot FROM case_summary")?;
             let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
@@ -164,7 +164,11 @@ impl Store {
 impl Store {
     /// The full merge state of one field (winner, losers, superseded versions): what audits and the
     /// simulator's no-loss check read.
-    pub fn field_state(&self, record_id: &str, field: &str) -> Result<crate::merge::FieldState> {
+    pub fn field_state(
+        &self,
+        record_id: &str,
+        field: &str,
+    ) -> Result<hoso_model::merge::FieldState> {
         self.read(|conn| {
             let fields: Option<String> = conn
                 .prepare_cached("SELECT fields FROM record WHERE id = ?1")?
@@ -174,7 +178,7 @@ impl Store {
                 Some(fields) => doc::decode_states(&fields)?
                     .remove(field)
                     .unwrap_or_default(),
-                None => crate::merge::FieldState::default(),
+                None => hoso_model::merge::FieldState::default(),
             })
         })
     }

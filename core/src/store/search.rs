@@ -3,8 +3,8 @@
 
 use super::Store;
 use crate::error::Result;
-use crate::fold::fold;
-use crate::op::RecordKind;
+use hoso_model::fold::fold;
+use hoso_model::op::RecordKind;
 use serde::{Deserialize, Serialize};
 
 /// How many matches are ordered before the best `limit` are returned.
@@ -69,7 +69,7 @@ impl Store {
     /// People already known under the same citizen ID, or the same folded name and birth date.
     pub fn likely_duplicates(
         &self,
-        fields: &std::collections::BTreeMap<String, crate::op::Value>,
+        fields: &std::collections::BTreeMap<String, hoso_model::op::Value>,
         except: Option<&str>,
     ) -> Result<Vec<String>> {
         let keys = super::write::person_keys(fields);

@@ -2,12 +2,14 @@
 //! `op` table, merged into the field's state with the same function the server uses.
 
 use super::doc::{self, States};
-use super::{Store, Writer, meta_set};
+use super::{Store, Writer, meta_keys};
 use crate::error::{Error, Result};
-use crate::fold::{digits, fold};
-use crate::hlc::{Clock, Hlc};
-use crate::merge::FieldState;
-use crate::op::{DELETED_FIELD, FieldOp, RecordKind, Value, new_id};
+use hoso_model::fold::{digits, fold};
+use hoso_model::hlc::{Clock, Hlc};
+use hoso_model::merge::FieldState;
+use hoso_model::op::{DELETED_FIELD, FieldOp, RecordKind, Value, new_id};
+use hoso_sqlite::meta;
+use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -199,37 +201,25 @@ impl WriteTx<'_> {
             author,
         };
         op.check_shape().map_err(|e| {
-            Error::Invalid(crate::i18n::Localized::new(
+            Error::Invalid(hoso_model::i18n::Localized::new(
                 "Dữ liệu không hợp lệ, không thể lưu.",
                 format!("Invalid data, not saved: {e}"),
             ))
         })?;
         state.merge(&op);
         self.put_state(record_id, kind, field, state, hlc)?;
-        let supersedes_text: Vec<String> = op.supersedes.iter().map(Hlc::encode).collect();
         self.tx
-            .prepare_cached(
-                "INSERT INTO op (op_id, record_id, kind, field, value, hlc, supersedes, device_id, author)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                op.op_id,
-                op.record_id,
-                kind.as_str(),
-                op.field,
-                serde_json::to_string(&op.value)?,
-                hlc.encode(),
-                serde_json::to_string(&supersedes_text)?,
-                op.device_id,
-                op.author,
-            ])?;
+            .prepare_cached(&format!(
+                "INSERT INTO op ({OP_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            ))?
+            .execute(OpRow::encode(&op).values().as_slice())?;
         Ok(())
     }
 
     /// Merges a pulled record. A record this device has never seen is taken whole: nothing local can
     /// collide with it, so nothing is read first (what makes a fresh device's first pull fast). A
     /// known record is merged field by field. Returns how many winning values changed.
-    pub fn absorb_record(&mut self, remote: super::RemoteRecord) -> Result<usize> {
+    pub fn absorb_record(&mut self, remote: hoso_model::protocol::RemoteRecord) -> Result<usize> {
         let id = remote.record_id.as_str();
         if self.doc(id)?.is_some() {
             let mut changed = 0;
@@ -302,7 +292,11 @@ impl WriteTx<'_> {
     }
 
     pub(crate) fn set_pull_cursor(&self, cursor: u64) -> Result<()> {
-        meta_set(&self.tx, "pull_cursor", &cursor.to_string())
+        Ok(meta::set(
+            &self.tx,
+            meta_keys::PULL_CURSOR,
+            &cursor.to_string(),
+        )?)
     }
 
     /// Removes a record and everything stored about it from this device (it left the device's scope).
@@ -455,7 +449,7 @@ impl WriteTx<'_> {
         for case_id in touched_cases {
             self.refresh_case_summary(&case_id)?;
         }
-        meta_set(&self.tx, "last_hlc", &self.clock.last().encode())?;
+        meta::set(&self.tx, meta_keys::LAST_HLC, &self.clock.last().encode())?;
         self.reindex(touched)
     }
 
@@ -476,7 +470,7 @@ impl WriteTx<'_> {
             None => None,
         };
         let children = self.children_for_summary(case_id)?;
-        let snapshot = crate::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
+        let snapshot = hoso_model::domain::snapshot::snapshot(&case, subject.as_ref(), &children);
         self.tx
             .prepare_cached(
                 "INSERT INTO case_summary (case_id, subject_id, snapshot) VALUES (?1, ?2, ?3)
@@ -491,11 +485,11 @@ impl WriteTx<'_> {
     }
 
     /// The live children of a case with only the fields its summary reads
-    /// ([`CHILD_FIELDS`](crate::domain::snapshot::CHILD_FIELDS)), ordered by id: records this
+    /// ([`CHILD_FIELDS`](hoso_model::domain::snapshot::CHILD_FIELDS)), ordered by id: records this
     /// transaction holds come from memory (a pulled page's visits were just written), the others are
     /// read with their other fields (long visit notes) left undecoded.
     fn children_for_summary(&self, case_id: &str) -> Result<Vec<super::Record>> {
-        let wanted = |name: &str| crate::domain::snapshot::CHILD_FIELDS.contains(&name);
+        let wanted = |name: &str| hoso_model::domain::snapshot::CHILD_FIELDS.contains(&name);
         let ids = self
             .tx
             .prepare_cached("SELECT id FROM record WHERE case_id = ?1 AND deleted = 0 ORDER BY id")?

@@ -1,19 +1,28 @@
-//! The device side of sync: enroll once, then `sync_now` pushes the outbox and pulls the scope.
+//! The device side of sync: [`SyncClient`] enrolls once, then `sync_now` pushes the outbox and pulls
+//! the scope.
 //!
 //! Resumable by construction: ops are acknowledged one by one from receipts (a push cut mid-way is
 //! simply repeated, the server dedupes by op id), and the pull cursor only advances after a page is
 //! merged. Synchronous on purpose: phones call it from a background thread.
 
 use super::backoff::retry_delay_millis;
-use super::protocol::{
-    EnrollRequest, EnrollResponse, ErrorBody, MAX_OPS_PER_PUSH, PullResponse, PushRequest,
-    PushResponse, ReceiptStatus, compress, decompress,
-};
 use crate::error::{Error, Result};
+use crate::store::meta_keys::{
+    AREA, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR, SERVER_URL,
+    SYNC_FAILURES,
+};
 use crate::store::{Rejection, Store};
+use hoso_model::hlc::node_of;
+use hoso_model::protocol::{
+    EnrollRequest, EnrollResponse, ErrorBody, MAX_OPS_PER_PUSH, PullResponse, PushRequest,
+    PushResponse, Receipt, ReceiptStatus, compress, decompress,
+};
+use hoso_model::role::Role;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::Ordering;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Largest pulled response accepted after decompression.
@@ -105,7 +114,51 @@ fn call<T: DeserializeOwned>(
     Ok(serde_json::from_slice(&bytes)?)
 }
 
-impl Store {
+/// Syncs one store with its server. Holds the store it syncs and the flag that stops a running sync.
+pub struct SyncClient {
+    store: Arc<Store>,
+    interrupted: AtomicBool,
+}
+
+/// The server's answer to one push, reduced to what the outbox needs.
+#[derive(Debug, Default, PartialEq)]
+struct PushOutcome {
+    acknowledged: Vec<String>,
+    rejected: Vec<(String, Rejection)>,
+}
+
+/// Sorts the receipts of one batch. Receipts for ops that were not in the batch are ignored: only the
+/// server's word on what was sent counts.
+fn sort_receipts(batch: &HashSet<&str>, receipts: Vec<Receipt>) -> PushOutcome {
+    let mut outcome = PushOutcome::default();
+    for receipt in receipts {
+        if !batch.contains(receipt.op_id.as_str()) {
+            continue;
+        }
+        match receipt.status {
+            ReceiptStatus::Accepted | ReceiptStatus::Duplicate => {
+                outcome.acknowledged.push(receipt.op_id)
+            }
+            ReceiptStatus::Rejected => {
+                let rejection = Rejection {
+                    code: receipt.code.unwrap_or_else(|| "rejected".into()),
+                    reason: receipt.reason.unwrap_or_default(),
+                };
+                outcome.rejected.push((receipt.op_id, rejection));
+            }
+        }
+    }
+    outcome
+}
+
+impl SyncClient {
+    pub fn new(store: Arc<Store>) -> SyncClient {
+        SyncClient {
+            store,
+            interrupted: AtomicBool::new(false),
+        }
+    }
+
     /// Enrolls this device with a one-time code from the server's administrator.
     pub fn enroll(
         &self,
@@ -113,7 +166,8 @@ impl Store {
         code: &str,
         device_name: &str,
     ) -> Result<EnrollResponse> {
-        let device_id = self.identity().device_id;
+        let store = &self.store;
+        let device_id = store.identity().device_id;
         let url = format!("{}/v1/enroll", server_url.trim_end_matches('/'));
         let request = EnrollRequest {
             code: code.trim().to_string(),
@@ -121,20 +175,32 @@ impl Store {
             device_name: device_name.to_string(),
         };
         let response: EnrollResponse = call(http()?.post(url), Some(&request), &mut (0, 0))?;
-        self.set_identity(&response.user_id, response.role)?;
-        self.set_meta("server_url", server_url.trim_end_matches('/'))?;
-        self.set_meta("device_token", &response.token)?;
-        self.set_meta("area", &serde_json::to_string(&response.area)?)?;
+        store.set_identity(&response.user_id, response.role)?;
+        store.set_meta(SERVER_URL, server_url.trim_end_matches('/'))?;
+        store.set_meta(DEVICE_TOKEN, &response.token)?;
+        store.set_meta(AREA, &serde_json::to_string(&response.area)?)?;
         Ok(response)
     }
 
+    /// Points this device at another address of its server (a new domain, a proxy); the enrollment
+    /// stays.
+    pub fn set_server(&self, server_url: &str) -> Result<()> {
+        self.store
+            .set_meta(SERVER_URL, server_url.trim_end_matches('/'))
+    }
+
+    /// The user's role, as the server gave it at enrollment.
+    pub fn role(&self) -> Result<Role> {
+        self.store.role()
+    }
+
     /// Asks a running sync to stop at its next step; it returns `Interrupted` and loses nothing.
-    pub fn interrupt_sync(&self) {
-        self.sync_interrupted.store(true, Ordering::SeqCst);
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
     }
 
     fn check_interrupted(&self) -> Result<()> {
-        if self.sync_interrupted.swap(false, Ordering::SeqCst) {
+        if self.interrupted.swap(false, Ordering::SeqCst) {
             Err(Error::Interrupted)
         } else {
             Ok(())
@@ -142,83 +208,86 @@ impl Store {
     }
 
     /// Pushes every queued op, then pulls until the scope is up to date. On failure the retry is
-    /// scheduled by itself (see [`Store::sync_status`]).
+    /// scheduled by itself (see [`SyncClient::status`]).
     pub fn sync_now(&self) -> Result<SyncReport> {
-        self.sync_interrupted.store(false, Ordering::SeqCst);
+        self.interrupted.store(false, Ordering::SeqCst);
         let outcome = self.sync_once();
+        let store = &self.store;
         match &outcome {
             Ok(_) => {
-                self.set_meta("sync_failures", "0")?;
-                self.set_meta("last_sync_success", &self.now_millis().to_string())?;
+                store.set_meta(SYNC_FAILURES, "0")?;
+                store.set_meta(LAST_SYNC_SUCCESS, &store.now_millis().to_string())?;
             }
-            Err(Error::Revoked) => self.wipe()?,
+            Err(Error::Revoked) => store.wipe()?,
             Err(_) => {
-                let failures = self
-                    .meta("sync_failures")?
+                let failures = store
+                    .meta(SYNC_FAILURES)?
                     .and_then(|f| f.parse::<u32>().ok())
                     .unwrap_or(0)
                     + 1;
-                self.set_meta("sync_failures", &failures.to_string())?;
-                self.set_meta("last_sync_failure", &self.now_millis().to_string())?;
+                store.set_meta(SYNC_FAILURES, &failures.to_string())?;
+                store.set_meta(LAST_SYNC_FAILURE, &store.now_millis().to_string())?;
             }
         }
         outcome
     }
 
     fn sync_once(&self) -> Result<SyncReport> {
-        let server = self.meta("server_url")?.ok_or_else(|| {
+        let server = self.store.meta(SERVER_URL)?.ok_or_else(|| {
             Error::not_allowed(
                 "Thiết bị chưa được đăng ký với máy chủ.",
                 "This device is not enrolled with a server.",
             )
         })?;
-        let token = self.meta("device_token")?.unwrap_or_default();
+        let token = self.store.meta(DEVICE_TOKEN)?.unwrap_or_default();
         let client = http()?;
         let mut report = SyncReport::default();
+        self.push_outbox(&client, &server, &token, &mut report)?;
+        self.pull_pages(&client, &server, &token, &mut report)?;
+        Ok(report)
+    }
+
+    /// Pushes the outbox in batches until it is empty. A batch the server answers without a receipt
+    /// for any of its ops is an error, not a reason to send it again forever.
+    fn push_outbox(
+        &self,
+        client: &reqwest::blocking::Client,
+        server: &str,
+        token: &str,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let store = &self.store;
         loop {
             self.check_interrupted()?;
-            let ops = self.ops_to_push(MAX_OPS_PER_PUSH)?;
+            let ops = store.ops_to_push(MAX_OPS_PER_PUSH)?;
             if ops.is_empty() {
-                break;
+                return Ok(());
             }
             let ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
-            self.mark_sent(&ids)?;
+            store.mark_sent(&ids)?;
             report.pushed += ops.len();
             let mut wire = (0, 0);
             let response: Result<PushResponse> = call(
-                client.post(format!("{server}/v1/push")).bearer_auth(&token),
+                client.post(format!("{server}/v1/push")).bearer_auth(token),
                 Some(&PushRequest { ops }),
                 &mut wire,
             );
             report.bytes_up += wire.0;
             report.bytes_down += wire.1;
-            let response = response?;
-            let mut acknowledged = Vec::new();
-            for receipt in response.receipts {
-                match receipt.status {
-                    ReceiptStatus::Accepted | ReceiptStatus::Duplicate => {
-                        acknowledged.push(receipt.op_id)
-                    }
-                    ReceiptStatus::Rejected => {
-                        report.rejected += 1;
-                        let rejection = Rejection {
-                            code: receipt.code.unwrap_or_else(|| "rejected".into()),
-                            reason: receipt.reason.unwrap_or_default(),
-                        };
-                        self.mark_rejected(&receipt.op_id, &rejection)?;
-                    }
-                }
-            }
-            report.acknowledged += acknowledged.len();
-            if acknowledged.is_empty() && report.rejected == 0 {
-                return Err(Error::Network(
-                    "the server acknowledged nothing in a push".into(),
+            let batch: HashSet<&str> = ids.iter().map(String::as_str).collect();
+            let outcome = sort_receipts(&batch, response?.receipts);
+            if outcome.acknowledged.is_empty() && outcome.rejected.is_empty() {
+                return Err(Error::Protocol(
+                    "the server answered a push without a receipt for any of its ops".into(),
                 ));
             }
-            self.mark_acknowledged(&acknowledged)?;
+            for (op_id, rejection) in &outcome.rejected {
+                store.mark_rejected(op_id, rejection)?;
+            }
+            report.rejected += outcome.rejected.len();
+            report.acknowledged += outcome.acknowledged.len();
+            store.mark_acknowledged(&outcome.acknowledged)?;
         }
-        self.pull_pages(&client, &server, &token, &mut report)?;
-        Ok(report)
     }
 
     /// Pulls until the scope is up to date. The next page is fetched (and decoded) on a second thread
@@ -232,7 +301,8 @@ impl Store {
         report: &mut SyncReport,
     ) -> Result<()> {
         let start = self
-            .meta("pull_cursor")?
+            .store
+            .meta(PULL_CURSOR)?
             .and_then(|c| c.parse::<u64>().ok())
             .unwrap_or(0);
         std::thread::scope(|scope| {
@@ -269,32 +339,71 @@ impl Store {
                 report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
                 report.pulled_records += page.records.len();
                 report.evicted += page.evicted.len();
-                report.changed_values += self.apply_remote_page(page)?;
+                report.changed_values += self.store.apply_remote_page(page)?;
             }
             Ok(())
         })
     }
 
-    pub fn sync_status(&self) -> Result<SyncStatus> {
-        let failures = self
-            .meta("sync_failures")?
+    pub fn status(&self) -> Result<SyncStatus> {
+        let store = &self.store;
+        let failures = store
+            .meta(SYNC_FAILURES)?
             .and_then(|f| f.parse::<u32>().ok())
             .unwrap_or(0);
-        let last_failure = self
-            .meta("last_sync_failure")?
+        let last_failure = store
+            .meta(LAST_SYNC_FAILURE)?
             .and_then(|f| f.parse::<u64>().ok())
             .unwrap_or(0);
-        let jitter = crate::store::node_of(&self.identity().device_id) % 1000;
+        let jitter = node_of(&store.identity().device_id) % 1000;
         Ok(SyncStatus {
-            enrolled: self.meta("device_token")?.is_some(),
-            last_success_millis: self.meta("last_sync_success")?.and_then(|f| f.parse().ok()),
+            enrolled: store.meta(DEVICE_TOKEN)?.is_some(),
+            last_success_millis: store.meta(LAST_SYNC_SUCCESS)?.and_then(|f| f.parse().ok()),
             consecutive_failures: failures,
             next_attempt_millis: if failures == 0 {
                 0
             } else {
                 last_failure + retry_delay_millis(failures, jitter)
             },
-            outbox_ops: self.outbox_len()?,
+            outbox_ops: store.outbox_len()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoso_model::i18n::Localized;
+
+    fn receipt(op_id: &str, status: ReceiptStatus) -> Receipt {
+        Receipt {
+            op_id: op_id.into(),
+            status,
+            code: (status == ReceiptStatus::Rejected).then(|| "not_allowed".into()),
+            reason: (status == ReceiptStatus::Rejected).then(|| Localized::new("không", "no")),
+        }
+    }
+
+    #[test]
+    fn receipts_sort_into_acknowledged_and_rejected() {
+        let batch: HashSet<&str> = ["a", "b", "c"].into_iter().collect();
+        let outcome = sort_receipts(
+            &batch,
+            vec![
+                receipt("a", ReceiptStatus::Accepted),
+                receipt("b", ReceiptStatus::Duplicate),
+                receipt("c", ReceiptStatus::Rejected),
+            ],
+        );
+        assert_eq!(outcome.acknowledged, vec!["a", "b"]);
+        assert_eq!(outcome.rejected.len(), 1);
+        assert_eq!(outcome.rejected[0].1.code, "not_allowed");
+    }
+
+    #[test]
+    fn receipts_for_ops_not_sent_in_the_batch_count_for_nothing() {
+        let batch: HashSet<&str> = ["a"].into_iter().collect();
+        let outcome = sort_receipts(&batch, vec![receipt("z", ReceiptStatus::Accepted)]);
+        assert_eq!(outcome, PushOutcome::default());
     }
 }

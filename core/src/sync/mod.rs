@@ -1,7 +1,5 @@
-//! Sync: the wire protocol shared with `hoso-server` ([`protocol`]), the device client ([`client`]) and
-//! the retry schedule ([`backoff`]). See `docs/protocol.md`.
+//! Sync: the device client ([`client`]) of the protocol in `hoso_model::protocol` and the retry
+//! schedule ([`backoff`]). See `docs/protocol.md`.
 
 pub mod backoff;
 pub mod client;
-pub mod policy;
-pub mod protocol;

@@ -1,7 +1,7 @@
 //! Realistic complete fillings of every form, shared by the tests.
 #![allow(dead_code)]
 
-use hoso_core::forms::Answers;
+use hoso_model::forms::Answers;
 use serde_json::{Value, json};
 
 pub fn answers(pairs: Value) -> Answers {

@@ -1,0 +1,168 @@
+//! The one module that owns the FFI surface (uniffi proc-macros). Synchronous calls, safe from several
+//! background threads; one call per user action (a whole form is saved in one call). Form definitions
+//! and answers cross as JSON: the phones' generic renderer interprets them as data. Errors cross as the
+//! small [`ApiError`]; details go to the log, never personal data.
+
+use crate::app::App;
+use crate::error::Error;
+use hoso_model::forms::{Answers, Issue};
+use hoso_model::i18n::Localized;
+use hoso_model::role::Role;
+use std::sync::Arc;
+
+mod cases;
+mod sync;
+
+pub use cases::*;
+pub use sync::*;
+
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ApiError {
+    #[error("the key is wrong or the file is not a hoso database")]
+    WrongKey,
+    #[error("the database was written by a newer app")]
+    NewerApp,
+    #[error("the database file is damaged")]
+    Damaged,
+    #[error("not found")]
+    NotFound,
+    #[error("{message_en}")]
+    Invalid {
+        message_vi: String,
+        message_en: String,
+    },
+    #[error("{} field(s) to fix", issues.len())]
+    Validation { issues: Vec<FieldIssue> },
+    #[error("{message_en}")]
+    NotAllowed {
+        message_vi: String,
+        message_en: String,
+    },
+    #[error("no network or the server did not answer")]
+    Network,
+    #[error("the server refused: {code}")]
+    Server { status: u16, code: String },
+    #[error("this device was revoked; its data was erased")]
+    Revoked,
+    #[error("interrupted")]
+    Interrupted,
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> ApiError {
+        let localized = |m: Localized| (m.vi, m.en);
+        match error {
+            Error::WrongKeyOrNotADatabase => ApiError::WrongKey,
+            Error::NewerSchema { .. } => ApiError::NewerApp,
+            Error::Corrupt { .. } => ApiError::Damaged,
+            Error::NotFound { .. } => ApiError::NotFound,
+            Error::Invalid(m) => {
+                let (message_vi, message_en) = localized(m);
+                ApiError::Invalid {
+                    message_vi,
+                    message_en,
+                }
+            }
+            Error::NotAllowed(m) => {
+                let (message_vi, message_en) = localized(m);
+                ApiError::NotAllowed {
+                    message_vi,
+                    message_en,
+                }
+            }
+            Error::Validation(issues) => ApiError::Validation {
+                issues: issues.into_iter().map(FieldIssue::from).collect(),
+            },
+            Error::Network(detail) => {
+                tracing::warn!(%detail, "sync network failure");
+                ApiError::Network
+            }
+            Error::Server { status, code } => ApiError::Server { status, code },
+            Error::Protocol(detail) => {
+                tracing::error!(%detail, "the server broke the protocol");
+                ApiError::Server {
+                    status: 0,
+                    code: "protocol".into(),
+                }
+            }
+            Error::Revoked => ApiError::Revoked,
+            Error::Interrupted => ApiError::Interrupted,
+            other => {
+                tracing::error!(error = %other, "internal error");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn json_answers(json: &str) -> ApiResult<Answers> {
+    serde_json::from_str(json).map_err(|_| ApiError::Invalid {
+        message_vi: "Dữ liệu biểu mẫu không đúng định dạng JSON.".into(),
+        message_en: "The form data is not valid JSON.".into(),
+    })
+}
+
+fn to_json(value: &impl serde::Serialize) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|_| ApiError::Internal)
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct FieldIssue {
+    pub field: String,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl From<Issue> for FieldIssue {
+    fn from(issue: Issue) -> FieldIssue {
+        FieldIssue {
+            field: issue.field,
+            code: issue.code,
+            message_vi: issue.message.vi,
+            message_en: issue.message.en,
+        }
+    }
+}
+
+fn kind_name<T: serde::Serialize>(kind: &T) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The case file of one device: an open encrypted store, its case actions and its sync client.
+#[derive(uniffi::Object)]
+pub struct HosoCore {
+    app: App,
+}
+
+#[uniffi::export]
+impl HosoCore {
+    /// Opens (or creates) the encrypted store; `key_hex` is the 32-byte key from the platform keystore.
+    #[uniffi::constructor]
+    pub fn open(path: String, key_hex: String) -> ApiResult<Arc<HosoCore>> {
+        Ok(Arc::new(HosoCore {
+            app: App::open(path, &key_hex)?,
+        }))
+    }
+
+    pub fn device_id(&self) -> String {
+        self.app.store.identity().device_id
+    }
+
+    /// Every current form definition, as a JSON array, for the generic renderer.
+    pub fn form_definitions_json(&self) -> ApiResult<String> {
+        to_json(&crate::actions::registry().all_latest())
+    }
+
+    /// The role of the enrolled user (`collaborator`, `approver`, …).
+    pub fn role(&self) -> ApiResult<String> {
+        Ok(self.app.store.role().map(Role::as_str)?.to_string())
+    }
+}

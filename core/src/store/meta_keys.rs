@@ -1,0 +1,25 @@
+//! Every key of the device's `meta` table, named once.
+
+use hoso_sqlite::meta::MetaKey;
+
+/// This installation's id (a UUIDv7), made on first open; survives a wipe.
+pub const DEVICE_ID: MetaKey = MetaKey("device_id");
+/// The last clock this device issued (HLC text); survives a wipe so no clock is issued twice.
+pub const LAST_HLC: MetaKey = MetaKey("last_hlc");
+pub const USER_ID: MetaKey = MetaKey("user_id");
+pub const ROLE: MetaKey = MetaKey("role");
+/// What the law leaves open, as JSON (`hoso_model::domain::config::Config`).
+pub const CONFIG: MetaKey = MetaKey("config");
+pub const SERVER_URL: MetaKey = MetaKey("server_url");
+pub const DEVICE_TOKEN: MetaKey = MetaKey("device_token");
+/// The user's area as JSON (`hoso_model::area::Area`).
+pub const AREA: MetaKey = MetaKey("area");
+pub const PULL_CURSOR: MetaKey = MetaKey("pull_cursor");
+pub const SYNC_FAILURES: MetaKey = MetaKey("sync_failures");
+pub const LAST_SYNC_SUCCESS: MetaKey = MetaKey("last_sync_success");
+pub const LAST_SYNC_FAILURE: MetaKey = MetaKey("last_sync_failure");
+pub const ADMIN_UNITS_VERSION: MetaKey = MetaKey("admin_units_version");
+pub const ADMIN_UNITS_COMPLETE: MetaKey = MetaKey("admin_units_complete");
+
+/// The keys a wipe keeps: the installation's identity and clock, never credentials or data.
+pub const KEPT_BY_WIPE: [MetaKey; 2] = [DEVICE_ID, LAST_HLC];

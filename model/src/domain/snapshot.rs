@@ -1,0 +1,160 @@
+//! A case reduced to what follow-ups and caseload lists need. Derived from records by a pure function;
+//! the store keeps one per case, refreshed when any of the case's records changes, so that a
+//! caseload of thousands is listed without reading every visit.
+
+use super::date_of;
+use super::form_ids::{HANDOVER, PLAN, PROGRESS};
+use super::lifecycle::CaseStatus;
+use crate::op::{RecordKind, Value};
+use crate::record::Record;
+use crate::schema::form_status;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    pub title: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub done: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingKind {
+    Plan,
+    Adjustment,
+    Closure,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSnapshot {
+    pub case_id: String,
+    pub subject_name: String,
+    pub status: CaseStatus,
+    pub manager_id: Option<String>,
+    pub commune_code: Option<String>,
+    pub opened_on: Option<NaiveDate>,
+    pub subject_birth: Option<NaiveDate>,
+    pub studying: bool,
+    pub last_visit: Option<NaiveDate>,
+    pub next_visit: Option<NaiveDate>,
+    pub plan_approved_on: Option<NaiveDate>,
+    pub activities: Vec<Activity>,
+    pub pending: Option<(PendingKind, NaiveDate)>,
+    pub last_review: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    /// Day of the hand-over back to the family or community (TT 02 Điều 10.1).
+    pub returned_on: Option<NaiveDate>,
+}
+
+/// The only fields of a case's child records that [`snapshot`] reads: the store loads just these when it
+/// refreshes a summary, so long visit notes are not read back on every change. A test compares the
+/// stored summary with one computed from whole records.
+pub const CHILD_FIELDS: &[&str] = &[
+    "form_id",
+    "status",
+    "submitted_at",
+    "approved_at",
+    "a.visit_date",
+    "a.next_visit_date",
+    "a.activities",
+    "a.evaluation_results",
+    "a.handover_date",
+];
+
+fn text(record: &Record, field: &str) -> Option<String> {
+    record.text(field).map(str::to_string)
+}
+
+pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) -> CaseSnapshot {
+    let status = case
+        .text("status")
+        .and_then(CaseStatus::parse)
+        .unwrap_or(CaseStatus::Intake);
+    let visits: Vec<&Record> = children
+        .iter()
+        .filter(|r| r.kind == RecordKind::Visit && !r.deleted)
+        .collect();
+    let latest_visit = visits
+        .iter()
+        .copied()
+        .max_by_key(|v| (date_of(v.fields.get("a.visit_date")), v.id.clone()));
+    let plan = case
+        .text("current_plan_id")
+        .and_then(|id| children.iter().find(|r| r.id == id));
+    let activities = plan
+        .and_then(|p| p.fields.get("a.activities"))
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| Activity {
+                    title: item
+                        .get("activity")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    start: date_of(item.get("start_date")),
+                    end: date_of(item.get("end_date")),
+                    done: item.get("done").and_then(Value::as_bool).unwrap_or(false),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let since = |id: Option<&str>| {
+        id.and_then(|id| children.iter().find(|r| r.id == id))
+            .and_then(|r| date_of(r.fields.get("submitted_at")))
+    };
+    let pending = match status {
+        CaseStatus::PlanSubmitted => {
+            since(case.text("pending_plan_id")).map(|d| (PendingKind::Plan, d))
+        }
+        CaseStatus::AdjustmentSubmitted => {
+            since(case.text("pending_plan_id")).map(|d| (PendingKind::Adjustment, d))
+        }
+        CaseStatus::ClosureProposed => {
+            since(case.text("pending_closure_id")).map(|d| (PendingKind::Closure, d))
+        }
+        _ => None,
+    };
+    // A review is a progress record (Mẫu 05) that evaluates the plan, or an approved adjustment.
+    let last_review = children
+        .iter()
+        .filter(|r| {
+            (r.text("form_id") == Some(PROGRESS) && r.text("a.evaluation_results").is_some())
+                || (r.text("form_id") == Some(PLAN)
+                    && r.text("status") == Some(form_status::APPROVED))
+        })
+        .filter_map(|r| {
+            date_of(r.fields.get("a.visit_date")).or_else(|| date_of(r.fields.get("approved_at")))
+        })
+        .max();
+    CaseSnapshot {
+        case_id: case.id.clone(),
+        subject_name: subject
+            .and_then(|s| text(s, "full_name"))
+            .unwrap_or_default(),
+        status,
+        manager_id: text(case, "manager_id"),
+        commune_code: text(case, "commune_code"),
+        opened_on: date_of(case.fields.get("opened_on")),
+        subject_birth: subject.and_then(|s| date_of(s.fields.get("birth_date"))),
+        studying: subject
+            .and_then(|s| s.fields.get("studying"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        last_visit: latest_visit.and_then(|v| date_of(v.fields.get("a.visit_date"))),
+        next_visit: latest_visit.and_then(|v| date_of(v.fields.get("a.next_visit_date"))),
+        plan_approved_on: plan.and_then(|p| date_of(p.fields.get("approved_at"))),
+        activities,
+        pending,
+        last_review,
+        closed_on: date_of(case.fields.get("closed_on")),
+        returned_on: children
+            .iter()
+            .filter(|r| r.text("form_id") == Some(HANDOVER))
+            .filter_map(|r| date_of(r.fields.get("a.handover_date")))
+            .max(),
+    }
+}

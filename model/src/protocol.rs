@@ -1,0 +1,144 @@
+//! Wire types of the sync protocol, version 1. Bodies are JSON; requests and responses may be
+//! compressed with zstd (`Content-Encoding: zstd`). Every error body is [`ErrorBody`].
+
+use crate::area::{Area, AreaKind};
+use crate::i18n::Localized;
+use crate::merge::FieldState;
+use crate::op::FieldOp;
+use crate::op::RecordKind;
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+/// At most this many ops in one push.
+pub const MAX_OPS_PER_PUSH: usize = 1_000;
+/// At most this many bytes in one request body, after decompression.
+pub const MAX_BODY_BYTES: usize = 2_500_000;
+/// At most this many field values in one pull page.
+pub const MAX_PAGE_FIELDS: usize = 20_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub device_id: String,
+    pub device_name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub token: String,
+    pub user_id: String,
+    pub role: Role,
+    pub area: Area,
+    pub server_time_millis: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub ops: Vec<FieldOp>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptStatus {
+    Accepted,
+    /// Already received earlier (a retried push): nothing changed.
+    Duplicate,
+    Rejected,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub op_id: String,
+    pub status: ReceiptStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Localized>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub receipts: Vec<Receipt>,
+    pub server_time_millis: u64,
+}
+
+/// A page of the device's scope. `S` is how each field state travels: decoded on devices, the stored
+/// JSON on the server (see [`RemoteRecord`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse<S = FieldState> {
+    pub records: Vec<RemoteRecord<S>>,
+    /// Records that left this device's scope since the cursor: remove them.
+    pub evicted: Vec<String>,
+    pub next_cursor: u64,
+    pub has_more: bool,
+    pub server_time_millis: u64,
+}
+
+/// A record as pulled: its kind and the state of each field. Devices decode each state into a
+/// [`FieldState`]; the server sends the JSON it stored as it is (`S` = raw JSON), without decoding it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoteRecord<S = FieldState> {
+    pub record_id: String,
+    pub kind: RecordKind,
+    pub fields: Vec<(String, S)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: Localized,
+}
+
+/// Area and user set-up through HTTP, for tools holding an admin token.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateArea {
+    pub kind: AreaKind,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateUser {
+    pub name: String,
+    pub role: Role,
+    pub area: Area,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub user_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssueCode {
+    pub user_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub code: String,
+    pub expires_at_millis: u64,
+}
+
+/// zstd level for bodies: fast enough for a phone, good on repetitive JSON.
+pub const ZSTD_LEVEL: i32 = 6;
+
+pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    zstd::bulk::compress(bytes, ZSTD_LEVEL).expect("in-memory compression cannot fail")
+}
+
+/// Decompresses a body, refusing one that would grow past `limit` bytes (a zip bomb stays small).
+pub fn decompress(bytes: &[u8], limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let decoder = zstd::stream::read::Decoder::new(bytes)?;
+    decoder.take(limit as u64 + 1).read_to_end(&mut out)?;
+    if out.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "body larger than the limit",
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,203 @@
+//! The error body of every refused request, and the mapping of storage refusals to HTTP statuses.
+
+use crate::storage::{Refusal, StorageError};
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hoso_model::i18n::Localized;
+use hoso_model::protocol::{ErrorBody, MAX_OPS_PER_PUSH};
+
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: Localized,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: Localized) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message,
+        }
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            Localized::new(
+                "Lỗi máy chủ, hãy thử lại sau.",
+                "Server error, try again later.",
+            ),
+        )
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Localized::new("Không có địa chỉ này.", "No such endpoint."),
+        )
+    }
+
+    pub fn missing_token() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            Localized::new("Thiếu mã truy cập.", "Missing bearer token."),
+        )
+    }
+
+    pub fn damaged_body() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "bad_body",
+            Localized::new(
+                "Nội dung nén hỏng hoặc lớn hơn 2,5 MB sau khi giải nén.",
+                "The compressed body is damaged or larger than 2.5 MB once decompressed.",
+            ),
+        )
+    }
+
+    /// The body is not the JSON the endpoint takes; the English text says where (it names fields,
+    /// never values).
+    pub fn bad_json(error: &serde_json::Error) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            Localized::new(
+                "Nội dung yêu cầu không đúng định dạng.",
+                format!(
+                    "The request body is not valid (line {}, column {}): {}",
+                    error.line(),
+                    error.column(),
+                    error_kind(error)
+                ),
+            ),
+        )
+    }
+
+    pub fn bad_cursor() -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_cursor",
+            Localized::new(
+                "Con trỏ đồng bộ không hợp lệ: cursor và limit phải là số nguyên, mỗi tham số một lần.",
+                "The cursor or limit is not valid: each must be a whole number, given once.",
+            ),
+        )
+    }
+
+    pub fn too_many_ops() -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_many_ops",
+            Localized::new(
+                format!("Mỗi lần gửi tối đa {MAX_OPS_PER_PUSH} thao tác."),
+                format!("At most {MAX_OPS_PER_PUSH} ops per push."),
+            ),
+        )
+    }
+}
+
+/// What kind of JSON error it was, without quoting the input.
+fn error_kind(error: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match error.classify() {
+        Category::Syntax => "not JSON",
+        Category::Eof => "the body ends too early",
+        Category::Data => "a field is missing, unknown or of the wrong type",
+        Category::Io => "the body could not be read",
+    }
+}
+
+fn status_of(refusal: Refusal) -> StatusCode {
+    match refusal {
+        Refusal::BadArea | Refusal::UnknownArea | Refusal::BadDeviceId => StatusCode::BAD_REQUEST,
+        Refusal::UnknownUser | Refusal::UnknownDevice => StatusCode::NOT_FOUND,
+        Refusal::CodeUnknown
+        | Refusal::CodeUsed
+        | Refusal::CodeExpired
+        | Refusal::Unauthenticated
+        | Refusal::DeviceRevoked
+        | Refusal::WrongAdminToken => StatusCode::UNAUTHORIZED,
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> ApiError {
+        match error {
+            StorageError::Refused(refusal) => {
+                ApiError::new(status_of(refusal), refusal.code(), refusal.message())
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&ErrorBody {
+            code: self.code.to_string(),
+            message: self.message,
+        })
+        .unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    }
+}
+
+/// The documented error for a status some other layer answered with (axum's extractors and router
+/// answer in plain text or with an empty body).
+fn for_status(status: StatusCode) -> ApiError {
+    let (code, vi, en) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "bad_body",
+            "Nội dung yêu cầu lớn hơn giới hạn 2,5 MB.",
+            "The request body is larger than the 2.5 MB limit.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Địa chỉ này không nhận phương thức HTTP này.",
+            "This endpoint does not take this HTTP method.",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "Không có địa chỉ này.", "No such endpoint."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "bad_request",
+            "Kiểu nội dung không được hỗ trợ.",
+            "Unsupported content type.",
+        ),
+        status if status.is_server_error() => (
+            "internal",
+            "Lỗi máy chủ, hãy thử lại sau.",
+            "Server error, try again later.",
+        ),
+        _ => (
+            "bad_request",
+            "Yêu cầu không hợp lệ.",
+            "The request is not valid.",
+        ),
+    };
+    ApiError::new(status, code, Localized::new(vi, en))
+}
+
+/// Gives every error response the documented body: one that is already JSON passes unchanged.
+pub async fn error_body_everywhere(response: Response<Body>) -> Response<Body> {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        return for_status(status).into_response();
+    }
+    response
+}

@@ -1,0 +1,90 @@
+//! The device endpoints: enroll, push, pull.
+
+use super::{ApiError, ApiResult, Shared, authenticate, blocking, body, reply};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use hoso_model::hlc::system_now_millis;
+use hoso_model::protocol::{
+    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
+};
+
+pub(super) async fn enroll(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult<Response> {
+    let request: EnrollRequest = body(&headers, &bytes)?;
+    let enrollment = blocking(move || {
+        storage.enroll(
+            &request.code,
+            &request.device_id,
+            &request.device_name,
+            system_now_millis(),
+        )
+    })
+    .await?;
+    tracing::info!(user = %enrollment.user_id, "device enrolled");
+    Ok(reply(
+        &headers,
+        &EnrollResponse {
+            token: enrollment.token,
+            user_id: enrollment.user_id,
+            role: enrollment.role,
+            area: enrollment.area,
+            server_time_millis: system_now_millis(),
+        },
+    ))
+}
+
+pub(super) async fn push(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers).await?;
+    let request: PushRequest = body(&headers, &bytes)?;
+    if request.ops.len() > MAX_OPS_PER_PUSH {
+        return Err(ApiError::too_many_ops());
+    }
+    let count = request.ops.len();
+    let device_id = device.device_id.clone();
+    let receipts =
+        blocking(move || storage.push(&device, &request.ops, system_now_millis())).await?;
+    let rejected = receipts.iter().filter(|r| r.code.is_some()).count();
+    tracing::info!(device = %device_id, ops = count, rejected, "push");
+    Ok(reply(
+        &headers,
+        &PushResponse {
+            receipts,
+            server_time_millis: system_now_millis(),
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct PullQuery {
+    cursor: Option<u64>,
+    limit: Option<u64>,
+}
+
+/// Default page size when the device does not ask for one.
+const DEFAULT_PAGE_FIELDS: u64 = 5_000;
+
+pub(super) async fn pull(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers).await?;
+    let Query(query) = query.map_err(|_| ApiError::bad_cursor())?;
+    let cursor = query.cursor.unwrap_or(0);
+    let limit = usize::try_from(query.limit.unwrap_or(DEFAULT_PAGE_FIELDS)).unwrap_or(usize::MAX);
+    let device_id = device.device_id.clone();
+    let mut page = blocking(move || storage.pull(&device, cursor, limit)).await?;
+    page.server_time_millis = system_now_millis();
+    tracing::info!(device = %device_id, records = page.records.len(), evicted = page.evicted.len(), "pull");
+    Ok(reply(&headers, &page))
+}

@@ -1,0 +1,71 @@
+//! Why a storage operation is refused: a stable code for programs and a message for people. The HTTP
+//! status is the API layer's business.
+
+use hoso_model::i18n::Localized;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    BadArea,
+    UnknownArea,
+    UnknownUser,
+    UnknownDevice,
+    BadDeviceId,
+    CodeUnknown,
+    CodeUsed,
+    CodeExpired,
+    Unauthenticated,
+    DeviceRevoked,
+    WrongAdminToken,
+}
+
+impl Refusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::BadArea => "bad_area",
+            Refusal::UnknownArea => "unknown_area",
+            Refusal::UnknownUser => "unknown_user",
+            Refusal::UnknownDevice => "unknown_device",
+            Refusal::BadDeviceId => "bad_request",
+            Refusal::CodeUnknown => "code_unknown",
+            Refusal::CodeUsed => "code_used",
+            Refusal::CodeExpired => "code_expired",
+            Refusal::Unauthenticated | Refusal::WrongAdminToken => "unauthenticated",
+            Refusal::DeviceRevoked => "device_revoked",
+        }
+    }
+
+    pub fn message(self) -> Localized {
+        let (vi, en) = match self {
+            Refusal::BadArea => (
+                "Mã địa bàn hoặc tên không hợp lệ.",
+                "Invalid area code or name.",
+            ),
+            Refusal::UnknownArea => ("Địa bàn chưa được tạo.", "The area does not exist yet."),
+            Refusal::UnknownUser => ("Không có người dùng này.", "There is no such user."),
+            Refusal::UnknownDevice => ("Không có thiết bị này.", "There is no such device."),
+            Refusal::BadDeviceId => ("Mã thiết bị không hợp lệ.", "Invalid device id."),
+            Refusal::CodeUnknown => (
+                "Mã đăng ký không đúng.",
+                "The enrollment code is not valid.",
+            ),
+            Refusal::CodeUsed => (
+                "Mã đăng ký này đã được dùng.",
+                "This enrollment code was already used.",
+            ),
+            Refusal::CodeExpired => (
+                "Mã đăng ký đã hết hạn.",
+                "This enrollment code has expired.",
+            ),
+            Refusal::Unauthenticated => (
+                "Thiết bị chưa đăng ký hoặc mã truy cập sai.",
+                "Unknown device or wrong token.",
+            ),
+            Refusal::DeviceRevoked => (
+                "Thiết bị này đã bị thu hồi: dữ liệu trên máy sẽ được xóa.",
+                "This device was revoked: its local data will be erased.",
+            ),
+            Refusal::WrongAdminToken => ("Mã quản trị không đúng.", "Wrong admin token."),
+        };
+        Localized::new(vi, en)
+    }
+}

@@ -1,0 +1,295 @@
+//! A push in the SQLite backend: every op vetted (shape, clock, author, write policy, scope), logged in
+//! the append-only audit trail, merged with the shared merge, and its record's placement kept in step —
+//! all in one transaction.
+
+use super::placement::{after_merge, ensure_record, existing, placement};
+use super::{SEQ, placement::placement_from_row};
+use crate::storage::{DeviceAuth, Result};
+use hoso_model::admin_units::AdminUnits;
+use hoso_model::hlc::DEFAULT_MAX_DRIFT_MILLIS;
+use hoso_model::i18n::Localized;
+use hoso_model::merge::{FieldState, MergeOutcome};
+use hoso_model::op::FieldOp;
+use hoso_model::policy::check_write;
+use hoso_model::protocol::{Receipt, ReceiptStatus};
+use hoso_model::role::Role;
+use hoso_model::schema::{adopted_kind, is_parent_link};
+use hoso_model::scope::{self, Placement, ScopeRefusal};
+use hoso_sqlite::meta;
+use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
+use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
+use std::collections::HashMap;
+
+fn receipt(op: &FieldOp, status: ReceiptStatus) -> Receipt {
+    Receipt {
+        op_id: op.op_id.clone(),
+        status,
+        code: None,
+        reason: None,
+    }
+}
+
+fn reject(op: &FieldOp, code: &str, reason: Localized) -> Receipt {
+    Receipt {
+        code: Some(code.to_string()),
+        reason: Some(reason),
+        ..receipt(op, ReceiptStatus::Rejected)
+    }
+}
+
+fn reject_scope(op: &FieldOp, refusal: &ScopeRefusal) -> Receipt {
+    reject(op, refusal.code, refusal.reason.clone())
+}
+
+pub(super) fn push(
+    conn: &mut Connection,
+    units: &AdminUnits,
+    device: &DeviceAuth,
+    ops: &[FieldOp],
+    now: u64,
+) -> Result<Vec<Receipt>> {
+    let tx = conn.transaction()?;
+    let new_refused = refused_new_records(&tx, units, device, ops)?;
+    let mut receipts = Vec::with_capacity(ops.len());
+    // One read and one write of the counter per push, not per op (the push is one transaction).
+    let mut seq: u64 = meta::get_number(&tx, SEQ)?.unwrap_or(0);
+    let mut writer = OpWriter::prepare(&tx, now)?;
+    for op in ops {
+        if writer.is_known(op)? {
+            receipts.push(receipt(op, ReceiptStatus::Duplicate));
+            continue;
+        }
+        if let Some(refusal) = new_refused.get(op.record_id.as_str()) {
+            receipts.push(reject_scope(op, refusal));
+            continue;
+        }
+        let place = match vet(&tx, device, op, now)? {
+            Ok(place) => place,
+            Err(rejection) => {
+                receipts.push(rejection);
+                continue;
+            }
+        };
+        seq += 1;
+        writer.apply(&tx, op, place, seq)?;
+        receipts.push(receipt(op, ReceiptStatus::Accepted));
+    }
+    drop(writer);
+    meta::set(&tx, SEQ, &seq.to_string())?;
+    tx.commit()?;
+    Ok(receipts)
+}
+
+/// The statements every op runs, prepared once per push rather than looked up per op.
+struct OpWriter<'tx> {
+    known_op: rusqlite::CachedStatement<'tx>,
+    log_op: rusqlite::CachedStatement<'tx>,
+    read_state: rusqlite::CachedStatement<'tx>,
+    save_state: rusqlite::CachedStatement<'tx>,
+    now: u64,
+}
+
+impl<'tx> OpWriter<'tx> {
+    fn prepare(tx: &'tx Transaction<'_>, now: u64) -> Result<OpWriter<'tx>> {
+        Ok(OpWriter {
+            known_op: tx.prepare_cached("SELECT seq FROM op_log WHERE op_id = ?1")?,
+            log_op: tx.prepare_cached(&format!(
+                "INSERT INTO op_log (seq, received_at, {OP_COLUMNS})
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            ))?,
+            read_state: tx
+                .prepare_cached("SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2")?,
+            // The field takes its record's kind and area as vetting found them; a later move of the
+            // record re-stamps every field (see `placement::refresh`).
+            save_state: tx.prepare_cached(
+                "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT(record_id, field) DO UPDATE SET state = ?4, seq = ?5",
+            )?,
+            now,
+        })
+    }
+
+    /// Whether the op was received before (a retried push).
+    fn is_known(&mut self, op: &FieldOp) -> Result<bool> {
+        Ok(self
+            .known_op
+            .query_row([&op.op_id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_some())
+    }
+
+    /// Logs the op and merges it into its field. `place` is the record's placement as vetting found
+    /// it (`None`: the record is new).
+    fn apply(
+        &mut self,
+        tx: &Transaction<'_>,
+        op: &FieldOp,
+        place: Option<Placement>,
+        seq: u64,
+    ) -> Result<()> {
+        let row = OpRow::encode(op);
+        let mut values: Vec<&dyn ToSql> = vec![&seq, &self.now];
+        values.extend(row.values());
+        self.log_op.execute(values.as_slice())?;
+        if place.is_none() {
+            ensure_record(tx, &op.record_id, op.kind)?;
+        }
+        let place = place.unwrap_or_default();
+        let current: Option<String> = self
+            .read_state
+            .query_row([&op.record_id, &op.field], |r| r.get(0))
+            .optional()?;
+        let mut state: FieldState = match current {
+            Some(text) => serde_json::from_str(&text)?,
+            None => FieldState::default(),
+        };
+        if matches!(state.merge(op), MergeOutcome::Duplicate) {
+            return Ok(());
+        }
+        self.save_state.execute(params![
+            op.record_id,
+            op.field,
+            op.kind.as_str(),
+            serde_json::to_string(&state)?,
+            seq,
+            place.commune,
+            place.province,
+            place.facility,
+        ])?;
+        after_merge(tx, op, &state, seq)
+    }
+}
+
+/// The records this push creates that the device may not create where the push puts them
+/// (`hoso_model::scope::refuse_new_records`), from the placements the server held before the push.
+fn refused_new_records<'a>(
+    tx: &Transaction<'_>,
+    units: &AdminUnits,
+    device: &DeviceAuth,
+    ops: &'a [FieldOp],
+) -> Result<HashMap<&'a str, ScopeRefusal>> {
+    if device.role == Role::Admin {
+        return Ok(HashMap::new());
+    }
+    let before = placements_before(tx, ops)?;
+    Ok(scope::refuse_new_records(
+        &device.area,
+        ops,
+        units,
+        |id| before.contains_key(id),
+        |id| before.get(id).cloned(),
+    ))
+}
+
+/// The placement of every record the push names (its own records and the ones they link to) that
+/// the server already has, read in batches.
+fn placements_before(tx: &Transaction<'_>, ops: &[FieldOp]) -> Result<HashMap<String, Placement>> {
+    let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
+    ids.extend(ops.iter().filter_map(|op| {
+        let links =
+            is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
+        op.value.as_str().filter(|_| links)
+    }));
+    ids.sort_unstable();
+    ids.dedup();
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, commune_code, province_code, facility_id FROM record WHERE id IN ({})",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut statement = tx.prepare(&sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(chunk))?;
+        while let Some(row) = rows.next()? {
+            found.insert(row.get::<_, String>(0)?, placement_from_row(row, 1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// Checks one op against everything but the merge: its rejection, or the record's placement as it
+/// is now, which the merge reuses (`None`: the server has never seen the record).
+fn vet(
+    tx: &Transaction<'_>,
+    device: &DeviceAuth,
+    op: &FieldOp,
+    now: u64,
+) -> Result<std::result::Result<Option<Placement>, Receipt>> {
+    if let Err(shape) = op.check_shape() {
+        return Ok(Err(reject(
+            op,
+            "bad_shape",
+            Localized::new(
+                "Dữ liệu không đúng định dạng.",
+                format!("Malformed op: {shape}"),
+            ),
+        )));
+    }
+    if op
+        .hlc
+        .check_plausible(now, DEFAULT_MAX_DRIFT_MILLIS)
+        .is_err()
+    {
+        return Ok(Err(reject(
+            op,
+            "clock_skew",
+            Localized::new(
+                "Đồng hồ của thiết bị sai quá xa so với máy chủ: hãy chỉnh ngày giờ của điện thoại.",
+                "The device's clock is too far from the server's: correct the phone's date and time.",
+            ),
+        )));
+    }
+    if op.device_id != device.device_id || op.author != device.user_id {
+        return Ok(Err(reject(
+            op,
+            "not_allowed",
+            Localized::new(
+                "Thao tác không thuộc thiết bị này.",
+                "This op was not made on this device.",
+            ),
+        )));
+    }
+    if let Err(refusal) = check_write(device.role, op) {
+        return Ok(Err(reject(op, refusal.code, refusal.reason)));
+    }
+    let existing = existing(tx, &op.record_id)?;
+    if existing
+        .as_ref()
+        .is_some_and(|(kind, _)| kind != op.kind.as_str())
+    {
+        return Ok(Err(reject(
+            op,
+            "bad_shape",
+            Localized::new("Loại hồ sơ không khớp.", "The record kind does not match."),
+        )));
+    }
+    let place = existing.map(|(_, placement)| placement);
+    if device.role != Role::Admin
+        && let Err(refusal) = check_existing_scope(tx, device, op, place.as_ref())?
+    {
+        return Ok(Err(reject_scope(op, &refusal)));
+    }
+    Ok(Ok(place))
+}
+
+/// An existing record must be in the device's area, and so must any record an op links it to.
+fn check_existing_scope(
+    tx: &Transaction<'_>,
+    device: &DeviceAuth,
+    op: &FieldOp,
+    place: Option<&Placement>,
+) -> Result<std::result::Result<(), ScopeRefusal>> {
+    if let Some(place) = place
+        && let Err(refusal) = scope::check_existing(&device.area, place)
+    {
+        return Ok(Err(refusal));
+    }
+    let links = is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
+    if let Some(target) = op.value.as_str().filter(|_| links)
+        && let Some(target_place) = placement(tx, target)?
+    {
+        return Ok(scope::check_existing(&device.area, &target_place));
+    }
+    Ok(Ok(()))
+}
