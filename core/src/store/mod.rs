@@ -22,7 +22,7 @@ pub use read::{ConflictView, Record};
 pub use search::SearchHit;
 pub use write::WriteTx;
 
-use crate::admin_units::AdminUnits;
+use crate::admin_units::{AdminUnits, Commune, Province};
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -35,6 +35,10 @@ const MIGRATIONS: &[&str] = &[include_str!("../../sql/001_initial.sql")];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 const READER_POOL_SIZE: usize = 4;
+
+/// Meta keys of the imported administrative units (the units themselves are rows of `admin_unit`).
+const META_ADMIN_UNITS_VERSION: &str = "admin_units_version";
+const META_ADMIN_UNITS_COMPLETE: &str = "admin_units_complete";
 
 /// How the file is encrypted beyond the key, set on every connection right after it. Pages are
 /// authenticated with HMAC-SHA256 rather than SQLCipher's default SHA-512: as strong for this purpose,
@@ -169,25 +173,11 @@ impl Store {
             return Ok(units);
         }
         let loaded = self.read(|conn| {
-            let version = meta_get(conn, "admin_units_version")?;
-            let Some(version) = version else { return Ok(AdminUnits::builtin()) };
-            let mut provinces = String::from("code,name,kind\n");
-            let mut communes = String::from("code,name,kind,province_code\n");
-            let mut stmt = conn.prepare("SELECT code, level, name, kind, province_code FROM admin_unit ORDER BY level DESC, code")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let (code, level, name, kind): (String, String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-                if level == "province" {
-                    provinces.push_str(&format!("{code},{name},{kind}\n"));
-                } else {
-                    let province: String = row.get(4)?;
-                    communes.push_str(&format!("{code},{name},{kind},{province}\n"));
-                }
-            }
-            let complete = meta_get(conn, "admin_units_complete")?.as_deref() != Some("0");
-            AdminUnits::from_csv(&version, &provinces, &communes)
-                .map(|units| AdminUnits { complete, ..units })
-                .map_err(|_| Error::Corrupt { detail: "stored administrative units are unreadable".into() })
+            let Some(version) = meta_get(conn, META_ADMIN_UNITS_VERSION)? else {
+                return Ok(AdminUnits::builtin());
+            };
+            let complete = meta_get(conn, META_ADMIN_UNITS_COMPLETE)?.as_deref() != Some("0");
+            load_admin_units(conn, version, complete)
         })?;
         let loaded = Arc::new(loaded);
         *self.admin_units.write().unwrap_or_else(|p| p.into_inner()) = Some(loaded.clone());
@@ -239,10 +229,10 @@ impl Store {
                     ])?;
                 }
             }
-            meta_set(&tx, "admin_units_version", &units.version)?;
+            meta_set(&tx, META_ADMIN_UNITS_VERSION, &units.version)?;
             meta_set(
                 &tx,
-                "admin_units_complete",
+                META_ADMIN_UNITS_COMPLETE,
                 if units.complete { "1" } else { "0" },
             )?;
             tx.commit()?;
@@ -251,6 +241,44 @@ impl Store {
             Some(Arc::new(units.clone()));
         Ok(())
     }
+}
+
+/// Reads the imported administrative units back from their rows, as they were imported.
+fn load_admin_units(conn: &Connection, version: String, complete: bool) -> Result<AdminUnits> {
+    let mut units = AdminUnits {
+        version,
+        complete,
+        provinces: Default::default(),
+        communes: Default::default(),
+    };
+    let mut stmt = conn.prepare("SELECT code, level, name, kind, province_code FROM admin_unit")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (code, level, name, kind): (String, String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        match (level.as_str(), row.get::<_, Option<String>>(4)?) {
+            ("province", _) => {
+                units
+                    .provinces
+                    .insert(code.clone(), Province { code, name, kind });
+            }
+            ("commune", Some(province_code)) => {
+                let commune = Commune {
+                    code: code.clone(),
+                    name,
+                    kind,
+                    province_code,
+                };
+                units.communes.insert(code, commune);
+            }
+            _ => {
+                return Err(Error::Corrupt {
+                    detail: "a stored administrative unit has no valid level or province".into(),
+                });
+            }
+        }
+    }
+    Ok(units)
 }
 
 /// The node of a device's HLC: 64 bits of its id, so ties between devices break the same way everywhere.
