@@ -260,6 +260,35 @@ fn administrative_units_are_updatable_data_kept_on_the_device() {
 }
 
 #[test]
+fn imported_names_with_commas_and_quotes_come_back_identical_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let imported = hoso_model::admin_units::AdminUnits::from_csv(
+        "2026-04-30, bản thử",
+        "code,name,kind\n40,\"Nghệ An, \"\"Xứ Nghệ\"\"\",tinh\n",
+        "code,name,kind,province_code\n16681,\"Thành Vinh, Phường \"\"Mới\"\"\",phuong,40\n",
+    )
+    .unwrap();
+    let partial = hoso_model::admin_units::AdminUnits {
+        complete: false,
+        ..imported
+    };
+    store.import_admin_units(&partial).unwrap();
+    drop(store);
+    let store = open(&dir);
+    let units = store.admin_units().unwrap();
+    assert_eq!(*units, partial);
+    assert_eq!(
+        units.commune("16681").unwrap().name,
+        "Thành Vinh, Phường \"Mới\""
+    );
+    assert!(
+        units.check_area("99999", "40").is_ok(),
+        "still marked partial"
+    );
+}
+
+#[test]
 fn a_short_earlier_word_still_matches_as_a_prefix() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir);

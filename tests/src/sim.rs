@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-pub const COMMUNES: [&str; 2] = ["25920", "26734"];
+pub const COMMUNES: [&str; 2] = ["25920", "27544"];
 
 pub struct ScenarioOptions {
     pub devices: usize,

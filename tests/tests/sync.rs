@@ -14,7 +14,7 @@ use serde_json::json;
 fn setup() -> Server {
     let server = Server::start();
     server.create_area(AreaKind::Commune, "25920", "Phường Tân Hiệp");
-    server.create_area(AreaKind::Commune, "26734", "Xã Bình Mỹ");
+    server.create_area(AreaKind::Commune, "27544", "Xã Bình Mỹ");
     server.create_area(AreaKind::Province, "79", "Thành phố Hồ Chí Minh");
     server
 }
@@ -126,7 +126,7 @@ fn two_collaborators_editing_offline_converge_and_both_see_the_conflict() {
 fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
     let server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
-    let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
+    let outsider = server.device("hoa", Role::Collaborator, commune("27544"));
     open_case(&lan, "Lê Văn Tám", "25920");
     lan.sync.sync_now().unwrap();
     outsider.sync.sync_now().unwrap();
@@ -158,7 +158,7 @@ fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
         .send()
         .unwrap();
     assert_eq!(negative.status(), 400);
-    let administrator = server.device("quan-tri", Role::Admin, commune("26734"));
+    let administrator = server.device("quan-tri", Role::Admin, commune("27544"));
     administrator.sync.sync_now().unwrap();
     assert!(
         administrator
@@ -174,7 +174,7 @@ fn another_commune_never_receives_a_record_even_with_a_forged_cursor() {
 fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
     let server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
-    let outsider = server.device("hoa", Role::Collaborator, commune("26734"));
+    let outsider = server.device("hoa", Role::Collaborator, commune("27544"));
     let case_id = open_case(&lan, "Võ Thị Sáu", "25920");
     lan.sync.sync_now().unwrap();
     // The outsider's phone writes to a record id it learnt elsewhere, plus a legitimate record.
@@ -185,7 +185,7 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
                 .map(|_| ())
         })
         .unwrap();
-    open_case(&outsider, "Đinh Văn Lộc", "26734");
+    open_case(&outsider, "Đinh Văn Lộc", "27544");
     let report = outsider.sync.sync_now().unwrap();
     assert_eq!(report.rejected, 1, "{report:?}");
     let rejected: Vec<_> = outsider.store.outbox().unwrap();
@@ -211,7 +211,7 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
 fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_the_new_ones() {
     let server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
-    let other = server.device("hoa", Role::Collaborator, commune("26734"));
+    let other = server.device("hoa", Role::Collaborator, commune("27544"));
     let officer = server.device("so", Role::ProvincialOfficer, province("79"));
     let case_id = open_case(&lan, "Hồ Văn Mười", "25920");
     lan.sync.sync_now().unwrap();
@@ -230,7 +230,7 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
         .act(
             &case_id,
             Action::Transfer {
-                commune_code: "26734".into(),
+                commune_code: "27544".into(),
                 province_code: "79".into(),
             },
         )
@@ -457,7 +457,7 @@ fn a_failed_sync_schedules_its_own_retry_and_loses_nothing() {
 fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
     let server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
-    let other = server.device("hoa", Role::Collaborator, commune("26734"));
+    let other = server.device("hoa", Role::Collaborator, commune("27544"));
     let case_id = open_case(&lan, "Tạ Văn Bảy", "25920");
     for day in ["2026-02-01", "2026-03-01", "2026-04-01"] {
         lan.cases
@@ -476,7 +476,7 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
         .act(
             &case_id,
             Action::Transfer {
-                commune_code: "26734".into(),
+                commune_code: "27544".into(),
                 province_code: "79".into(),
             },
         )

@@ -10,6 +10,7 @@
 //! - every local change is a [`FieldOp`](hoso_model::op::FieldOp) appended to the `op` table in the same
 //!   transaction as the change itself (see [`write`]).
 
+mod admin_units;
 mod doc;
 pub mod meta_keys;
 mod outbox;
@@ -155,42 +156,6 @@ impl Store {
 }
 
 impl Store {
-    /// The administrative units in force on this device.
-    pub fn admin_units(&self) -> Result<Arc<AdminUnits>> {
-        if let Some(units) = self
-            .admin_units
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        {
-            return Ok(units);
-        }
-        let loaded = self.read(|conn| {
-            let version = meta::get(conn, meta_keys::ADMIN_UNITS_VERSION)?;
-            let Some(version) = version else { return Ok(AdminUnits::builtin()) };
-            let mut provinces = String::from("code,name,kind\n");
-            let mut communes = String::from("code,name,kind,province_code\n");
-            let mut stmt = conn.prepare("SELECT code, level, name, kind, province_code FROM admin_unit ORDER BY level DESC, code")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let (code, level, name, kind): (String, String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
-                if level == "province" {
-                    provinces.push_str(&format!("{code},{name},{kind}\n"));
-                } else {
-                    let province: String = row.get(4)?;
-                    communes.push_str(&format!("{code},{name},{kind},{province}\n"));
-                }
-            }
-            let complete = meta::get(conn, meta_keys::ADMIN_UNITS_COMPLETE)?.as_deref() != Some("0");
-            AdminUnits::from_csv(&version, &provinces, &communes)
-                .map(|units| AdminUnits { complete, ..units })
-                .map_err(|_| Error::Corrupt { detail: "stored administrative units are unreadable".into() })
-        })?;
-        let loaded = Arc::new(loaded);
-        *self.admin_units.write().unwrap_or_else(|p| p.into_inner()) = Some(loaded.clone());
-        Ok(loaded)
-    }
-
     /// Erases every record, op and credential on this device (a revoked device). The empty, still
     /// encrypted file stays, so the app can enroll again.
     pub fn wipe(&self) -> Result<()> {
@@ -211,48 +176,6 @@ impl Store {
         tx.commit()?;
         writer.conn.execute_batch("VACUUM;")?;
         writer.identity.user_id = None;
-        Ok(())
-    }
-
-    /// Replaces the administrative units kept on this device (a newer official list).
-    pub fn import_admin_units(&self, units: &AdminUnits) -> Result<()> {
-        {
-            let mut writer = self.lock_writer();
-            let tx = writer.conn.transaction()?;
-            tx.execute("DELETE FROM admin_unit", [])?;
-            {
-                let mut insert = tx.prepare(
-                    "INSERT INTO admin_unit (code, level, name, kind, province_code) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
-                for p in units.provinces.values() {
-                    insert.execute(rusqlite::params![
-                        p.code,
-                        "province",
-                        p.name,
-                        p.kind,
-                        Option::<String>::None
-                    ])?;
-                }
-                for c in units.communes.values() {
-                    insert.execute(rusqlite::params![
-                        c.code,
-                        "commune",
-                        c.name,
-                        c.kind,
-                        c.province_code
-                    ])?;
-                }
-            }
-            meta::set(&tx, meta_keys::ADMIN_UNITS_VERSION, &units.version)?;
-            meta::set(
-                &tx,
-                meta_keys::ADMIN_UNITS_COMPLETE,
-                if units.complete { "1" } else { "0" },
-            )?;
-            tx.commit()?;
-        }
-        *self.admin_units.write().unwrap_or_else(|p| p.into_inner()) =
-            Some(Arc::new(units.clone()));
         Ok(())
     }
 }
