@@ -206,6 +206,19 @@ fn approver_only(ctx: &CaseContext<'_>) -> Result<(), Localized> {
     }
 }
 
+/// The plan goes to someone else for approval (TT 02/2020 Điều 7.1: the case manager submits, the
+/// chairman or facility head approves): whoever submitted a plan never approves it, even an approver.
+fn not_own_plan(ctx: &CaseContext<'_>, plan: &Record) -> Result<(), Localized> {
+    if plan.text(crate::schema::fields::SUBMITTED_BY) == Some(ctx.user_id) {
+        Err(refuse(
+            "Người trình kế hoạch không được tự phê duyệt kế hoạch của mình (TT 02/2020 Điều 7.1).",
+            "Whoever submitted a plan cannot approve it themselves (TT 02/2020 Art. 7.1).",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 fn form_of_case<'a>(
     ctx: &'a CaseContext<'_>,
     id: &str,
@@ -385,6 +398,7 @@ pub fn decide(action: &Action, ctx: &CaseContext<'_>) -> Result<Vec<Change>, Loc
                 ));
             }
             let plan = form_of_case(ctx, plan_id, PLAN)?;
+            not_own_plan(ctx, plan)?;
             let mut changes = vec![form_change(
                 plan,
                 vec![

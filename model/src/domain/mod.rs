@@ -14,6 +14,7 @@ pub mod editing;
 pub mod followup;
 pub mod identity;
 pub mod lifecycle;
+pub mod oversight;
 pub mod referral;
 pub mod snapshot;
 pub mod timeline;
