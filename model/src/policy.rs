@@ -57,8 +57,8 @@ pub fn check_not_own_plan(
         return Err(Refusal {
             code: "not_allowed",
             reason: Localized::new(
-                "Người trình kế hoạch không được tự phê duyệt kế hoạch của mình (TT 02/2020 Điều 7.1).",
-                "Whoever submitted a plan cannot approve it themselves (TT 02/2020 Art. 7.1).",
+                "Người trình kế hoạch không tự phê duyệt kế hoạch của mình (TT 02/2020 Điều 7.1).",
+                "Whoever submitted a plan cannot approve it (TT 02/2020 Art. 7.1).",
             ),
         });
     }

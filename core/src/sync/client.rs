@@ -8,8 +8,8 @@
 use super::backoff::retry_delay_millis;
 use crate::error::{Error, Result};
 use crate::store::meta_keys::{
-    AREA, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR, SERVER_URL,
-    SYNC_FAILURES,
+    AREA, AREA_DEVICES, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR,
+    SERVER_URL, SYNC_FAILURES,
 };
 use crate::store::{Rejection, Store};
 use hoso_model::hlc::node_of;
@@ -264,12 +264,13 @@ impl SyncClient {
                 return Ok(());
             }
             let ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
+            let outbox = Some(store.outbox_report()?);
             store.mark_sent(&ids)?;
             report.pushed += ops.len();
             let mut wire = (0, 0);
             let response: Result<PushResponse> = call(
                 client.post(format!("{server}/v1/push")).bearer_auth(token),
-                Some(&PushRequest { ops }),
+                Some(&PushRequest { ops, outbox }),
                 &mut wire,
             );
             report.bytes_up += wire.0;
@@ -305,6 +306,16 @@ impl SyncClient {
             .meta(PULL_CURSOR)?
             .and_then(|c| c.parse::<u64>().ok())
             .unwrap_or(0);
+        // What is left in the outbox after the push (edits made meanwhile), reported with each page.
+        let outbox = self.store.outbox_report()?;
+        let report_query = format!(
+            "&pending_ops={}{}",
+            outbox.pending_ops,
+            outbox
+                .oldest_unsent_millis
+                .map(|m| format!("&oldest_unsent_millis={m}"))
+                .unwrap_or_default()
+        );
         std::thread::scope(|scope| {
             let (pages, received) =
                 std::sync::mpsc::sync_channel::<Result<(PullResponse, usize)>>(1);
@@ -315,7 +326,7 @@ impl SyncClient {
                     let page: Result<PullResponse> = call(
                         client
                             .get(format!(
-                                "{server}/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}"
+                                "{server}/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}"
                             ))
                             .bearer_auth(token),
                         None::<&()>,
@@ -339,6 +350,10 @@ impl SyncClient {
                 report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
                 report.pulled_records += page.records.len();
                 report.evicted += page.evicted.len();
+                if !page.has_more {
+                    self.store
+                        .set_meta(AREA_DEVICES, &serde_json::to_string(&page.devices)?)?;
+                }
                 report.changed_values += self.store.apply_remote_page(page)?;
             }
             Ok(())

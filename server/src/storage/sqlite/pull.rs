@@ -110,5 +110,6 @@ pub(super) fn pull(
         next_cursor: upper.max(cursor.min(head)),
         has_more,
         server_time_millis: 0,
+        devices: Vec::new(),
     })
 }
