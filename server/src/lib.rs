@@ -4,4 +4,6 @@
 pub mod api;
 pub mod credentials;
 pub mod demo;
+pub mod report;
 pub mod storage;
+pub mod web;

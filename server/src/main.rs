@@ -1,11 +1,12 @@
-//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
+//! `hoso-server`: the sync server and the dashboard. `serve` runs them; `admin` sets up areas, users,
+//! devices and dashboard codes; `report` writes a periodic report to a file.
 
 use clap::{Parser, Subcommand};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::hlc::system_now_millis;
 use hoso_model::role::Role;
-use hoso_server::storage::{self, SqliteStorage, Storage};
-use hoso_server::{api, demo};
+use hoso_server::storage::{self, SqliteStorage, Storage, WebAccountStore};
+use hoso_server::{api, demo, report, web};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,6 +42,24 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Write the periodic report of an area for a period (works on the data folder directly).
+    Report {
+        #[arg(long, default_value = "hoso-data")]
+        data: PathBuf,
+        /// A province (2 digits), a commune (5 digits) or a facility id.
+        #[arg(long)]
+        area: String,
+        /// 2026 (a year), 2026-H1, 2026-Q2 or 2026-05.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_parser = ["xlsx", "csv"], default_value = "xlsx")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The version for public posting: no HIV/AIDS category, no figures per worker.
+        #[arg(long)]
+        for_posting: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -70,6 +89,11 @@ enum AdminAction {
     RevokeDevice {
         #[arg(long)]
         device: String,
+    },
+    /// A one-time code with which the user sets their dashboard sign-in and password at /setup.
+    IssueWebCode {
+        #[arg(long)]
+        user: String,
     },
     IssueAdminToken,
 }
@@ -121,6 +145,11 @@ fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
         AdminAction::IssueCode { user } => {
             println!("{}", storage.issue_code(&user, now).map_err(shown)?.0)
         }
+        AdminAction::IssueWebCode { user } => {
+            let (code, _) = storage.issue_web_code(&user, now).map_err(shown)?;
+            println!("{code}");
+            println!("set the password at /setup?code={code} (valid 7 days)");
+        }
         AdminAction::RevokeDevice { device } => {
             storage.revoke_device(&device).map_err(shown)?;
             println!("revoked {device}");
@@ -129,6 +158,54 @@ fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
             println!("{}", storage.issue_admin_token(now).map_err(shown)?)
         }
     }
+    Ok(())
+}
+
+/// The area a report names: 2 digits a province, 5 a commune, anything else a facility.
+fn report_area(code: &str) -> Area {
+    let digits = code.bytes().all(|b| b.is_ascii_digit());
+    let kind = match code.len() {
+        2 if digits => AreaKind::Province,
+        5 if digits => AreaKind::Commune,
+        _ => AreaKind::Facility,
+    };
+    Area {
+        kind,
+        code: code.to_string(),
+    }
+}
+
+fn write_report(
+    storage: &SqliteStorage,
+    area: &str,
+    period: &str,
+    format: &str,
+    out: &Path,
+    for_posting: bool,
+) -> Result<(), String> {
+    use hoso_model::domain::report::{Audience, Period};
+    let period = Period::parse(period).map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    let audience = if for_posting {
+        Audience::Posting
+    } else {
+        Audience::Internal
+    };
+    let today = hoso_model::domain::local_date(system_now_millis());
+    let named = report::prepare(storage, &report_area(area), period, audience, today)
+        .map_err(|e| format!("cannot read the cases: {e}"))?;
+    let bytes = if format == "csv" {
+        report::csv(&named).map_err(|e| format!("cannot write CSV: {e}"))?
+    } else {
+        report::xlsx(&named).map_err(|e| format!("cannot write XLSX: {e}"))?
+    };
+    std::fs::write(out, bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "{}: {} — {} ({} cases open at the end)",
+        out.display(),
+        named.area_name,
+        named.report.period.label().vi,
+        named.report.total.open_at_end
+    );
     Ok(())
 }
 
@@ -162,6 +239,7 @@ fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
     );
     println!("  database    : embedded SQLite (hoso-server.db)");
     println!("  listening on: http://{listen}");
+    println!("  dashboard   : http://{listen}/ (sign in; Vietnamese, English on request)");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
@@ -171,10 +249,14 @@ fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        axum::serve(listener, api::router(storage))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let app = api::router(storage.clone()).merge(web::router(storage));
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
     })
 }
 
@@ -191,6 +273,15 @@ fn main() {
         Command::Admin { data, action } => {
             open_storage(&data).and_then(|storage| admin(&storage, action))
         }
+        Command::Report {
+            data,
+            area,
+            period,
+            format,
+            out,
+            for_posting,
+        } => open_storage(&data)
+            .and_then(|storage| write_report(&storage, &area, &period, &format, &out, for_posting)),
     };
     if let Err(message) = outcome {
         eprintln!("hoso-server: {message}");

@@ -4,13 +4,18 @@
 //! Invariants every backend keeps: an op is stored once (by op id) and merged with the shared
 //! `FieldState::merge`; all of one push is one transaction; a refused request changes nothing; the
 //! scope rules of `hoso_model::scope` decide every op, and every pull is limited to the device's own
-//! area whatever cursor it sends. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
+//! area whatever cursor it sends; the read model of each case (`case_view`) changes in the push that
+//! changes the case. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
 
+mod oversight;
 mod refusal;
 pub mod sqlite;
+mod web_accounts;
 
+pub use oversight::{CaseHistory, OversightStore};
 pub use refusal::Refusal;
 pub use sqlite::SqliteStorage;
+pub use web_accounts::{WEB_CODE_TTL_MILLIS, WebAccountStore, WebSession, WebUser};
 
 use hoso_model::area::Area;
 use hoso_model::op::FieldOp;
@@ -75,7 +80,9 @@ pub enum OnceJob {
 /// How long an enrollment code stays valid.
 pub const CODE_TTL_MILLIS: u64 = 7 * 24 * 3600 * 1000;
 
-pub trait Storage: Send + Sync {
+/// The whole backend: the sync protocol below, the read model of oversight and reports
+/// ([`OversightStore`]), and the dashboard's accounts ([`WebAccountStore`]).
+pub trait Storage: OversightStore + WebAccountStore + Send + Sync {
     fn create_area(&self, area: &Area, name: &str) -> Result<()>;
     fn create_user(&self, name: &str, role: Role, area: &Area) -> Result<String>;
     /// A one-time enrollment code for the user, valid for [`CODE_TTL_MILLIS`]: (code, expiry in Unix ms).

@@ -16,6 +16,8 @@ pub enum Refusal {
     Unauthenticated,
     DeviceRevoked,
     WrongAdminToken,
+    /// A dashboard sign-in name someone else already has.
+    LoginTaken,
 }
 
 impl Refusal {
@@ -31,6 +33,7 @@ impl Refusal {
             Refusal::CodeExpired => "code_expired",
             Refusal::Unauthenticated | Refusal::WrongAdminToken => "unauthenticated",
             Refusal::DeviceRevoked => "device_revoked",
+            Refusal::LoginTaken => "login_taken",
         }
     }
 
@@ -65,6 +68,10 @@ impl Refusal {
                 "This device was revoked: its local data will be erased.",
             ),
             Refusal::WrongAdminToken => ("Mã quản trị không đúng.", "Wrong admin token."),
+            Refusal::LoginTaken => (
+                "Tên đăng nhập này đã có người dùng: hãy chọn tên khác.",
+                "This sign-in name is taken: choose another.",
+            ),
         };
         Localized::new(vi, en)
     }

@@ -336,3 +336,13 @@ fn facts_read_visits_plan_approvals_and_referrals_from_the_case_records() {
     assert_eq!(f.categories, vec!["ND20-D5-K1-b".to_string()]);
     assert_eq!(f.manager_id.as_deref(), Some("m1"));
 }
+
+#[test]
+fn cases_opened_and_closed_per_month() {
+    let facts: Vec<CaseFacts> = area().into_iter().map(|c| c.facts).collect();
+    let flow = figures::monthly_flow(&facts, day("2026-01-15"), 7);
+    let counts: Vec<(u32, u32)> = flow.iter().map(|(_, o, c)| (*o, *c)).collect();
+    // R opened in January, Q in February and closed in June, T opened in July.
+    assert_eq!(counts, vec![(1, 0), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (1, 0)]);
+    assert_eq!(flow[0].0, day("2026-01-01"));
+}

@@ -5,26 +5,41 @@
 //! its `field_state` rows with its kind; a change of area is logged in `scope_event` (evictions) and
 //! re-stamps the record's fields (sequence and area) so the new area pulls them whole; a pull walks the
 //! `(area, seq)` index of the device's own area and ends on a sequence boundary; the WAL is
-//! checkpointed by `hoso_sqlite::checkpoint`, off the request path.
+//! checkpointed by `hoso_sqlite::checkpoint`, off the request path; `case_view` and `field_conflict`
+//! (the read model of oversight and reports) change in the push transaction (`read_model`).
 
 mod accounts;
+mod oversight;
 mod placement;
 mod pull;
 mod push;
+mod read_model;
+mod web_accounts;
 
-use super::{DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
+use super::{
+    CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PullPage, Result, Storage,
+    WebAccountStore, WebSession, WebUser,
+};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
+use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
+use hoso_model::domain::report::CaseFacts;
+use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::op::FieldOp;
+use hoso_model::protocol::OutboxReport;
 use hoso_model::protocol::Receipt;
 use hoso_model::role::Role;
 use hoso_sqlite::checkpoint::Checkpointer;
 use hoso_sqlite::meta::{self, MetaKey};
 use rusqlite::Connection;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../sql/001_initial.sql"),
+    include_str!("../../../sql/002_oversight.sql"),
+];
 
 /// The last sequence number handed out (pull cursors count in it).
 const SEQ: MetaKey = MetaKey("seq");
@@ -46,6 +61,7 @@ impl SqliteStorage {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         hoso_sqlite::migrate::migrate(&conn, MIGRATIONS)?;
+        read_model::build_once(&mut conn)?;
         conn.set_prepared_statement_cache_capacity(64);
         let checkpoint_conn = Connection::open(path)?;
         checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
@@ -120,5 +136,73 @@ impl Storage for SqliteStorage {
         }
         meta::set(&conn, key, "1")?;
         Ok(true)
+    }
+}
+
+impl OversightStore for SqliteStorage {
+    fn case_snapshots(&self, area: &Area) -> Result<Vec<CaseSnapshot>> {
+        oversight::case_views(&self.lock(), area, "snapshot")
+    }
+
+    fn case_facts(&self, area: &Area) -> Result<Vec<CaseFacts>> {
+        oversight::case_views(&self.lock(), area, "facts")
+    }
+
+    fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>> {
+        oversight::conflict_entries(&self.lock(), area)
+    }
+
+    fn device_syncs(&self, area: &Area) -> Result<Vec<DeviceSync>> {
+        oversight::device_syncs(&self.lock(), area, &self.units)
+    }
+
+    fn note_sync(&self, device_id: &str, outbox: Option<OutboxReport>, now: u64) -> Result<()> {
+        oversight::note_sync(&self.lock(), device_id, outbox, now)
+    }
+
+    fn case_history(&self, case_id: &str) -> Result<Option<CaseHistory>> {
+        oversight::case_history(&self.lock(), case_id)
+    }
+
+    fn user_names(&self, ids: &[String]) -> Result<HashMap<String, String>> {
+        oversight::names(&self.lock(), "user", ids)
+    }
+}
+
+impl WebAccountStore for SqliteStorage {
+    fn issue_web_code(&self, user_id: &str, now: u64) -> Result<(String, u64)> {
+        web_accounts::issue_web_code(&self.lock(), user_id, now)
+    }
+
+    fn set_web_login(
+        &self,
+        code: &str,
+        login: &str,
+        password_hash: &str,
+        now: u64,
+    ) -> Result<WebUser> {
+        web_accounts::set_web_login(&mut self.lock(), code, login, password_hash, now)
+    }
+
+    fn web_login(&self, login: &str) -> Result<Option<(WebUser, String)>> {
+        web_accounts::web_login(&self.lock(), login)
+    }
+
+    fn create_web_session(
+        &self,
+        token: &str,
+        user_id: &str,
+        csrf: &str,
+        expires_at: u64,
+    ) -> Result<()> {
+        web_accounts::create_web_session(&self.lock(), token, user_id, csrf, expires_at)
+    }
+
+    fn web_session(&self, token: &str, now: u64) -> Result<Option<WebSession>> {
+        web_accounts::web_session(&self.lock(), token, now)
+    }
+
+    fn end_web_session(&self, token: &str) -> Result<()> {
+        web_accounts::end_web_session(&self.lock(), token)
     }
 }

@@ -1,8 +1,9 @@
-//! A push in the SQLite backend: every op vetted (shape, clock, author, write policy, scope), logged in
-//! the append-only audit trail, merged with the shared merge, and its record's placement kept in step —
-//! all in one transaction.
+//! A push in the SQLite backend: every op vetted (shape, clock, author, write policy — a plan's submitter
+//! never approves it — scope), logged in the append-only audit trail, merged with the shared merge, its
+//! record's placement and the read model of its case kept in step — all in one transaction.
 
 use super::placement::{after_merge, ensure_record, existing, placement};
+use super::read_model::{self, Changed};
 use super::{SEQ, placement::placement_from_row};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
@@ -10,10 +11,10 @@ use hoso_model::hlc::DEFAULT_MAX_DRIFT_MILLIS;
 use hoso_model::i18n::Localized;
 use hoso_model::merge::{FieldState, MergeOutcome};
 use hoso_model::op::FieldOp;
-use hoso_model::policy::check_write;
+use hoso_model::policy::{approves_a_form, check_not_own_plan, check_write};
 use hoso_model::protocol::{Receipt, ReceiptStatus};
 use hoso_model::role::Role;
-use hoso_model::schema::{adopted_kind, is_parent_link};
+use hoso_model::schema::{adopted_kind, fields, is_parent_link};
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::meta;
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
@@ -50,6 +51,8 @@ pub(super) fn push(
 ) -> Result<Vec<Receipt>> {
     let tx = conn.transaction()?;
     let new_refused = refused_new_records(&tx, units, device, ops)?;
+    let left = read_model::cases_left(&tx, ops)?;
+    let mut changed = Vec::with_capacity(ops.len());
     let mut receipts = Vec::with_capacity(ops.len());
     // One read and one write of the counter per push, not per op (the push is one transaction).
     let mut seq: u64 = meta::get_number(&tx, SEQ)?.unwrap_or(0);
@@ -71,10 +74,13 @@ pub(super) fn push(
             }
         };
         seq += 1;
-        writer.apply(&tx, op, place, seq)?;
+        if let Some(losers) = writer.apply(&tx, op, place, seq)? {
+            changed.push(Changed { op, losers });
+        }
         receipts.push(receipt(op, ReceiptStatus::Accepted));
     }
     drop(writer);
+    read_model::after_push(&tx, &changed, left)?;
     meta::set(&tx, SEQ, &seq.to_string())?;
     tx.commit()?;
     Ok(receipts)
@@ -120,14 +126,15 @@ impl<'tx> OpWriter<'tx> {
     }
 
     /// Logs the op and merges it into its field. `place` is the record's placement as vetting found
-    /// it (`None`: the record is new).
+    /// it (`None`: the record is new). Returns how many concurrent values the field keeps now, or
+    /// `None` if its state did not change.
     fn apply(
         &mut self,
         tx: &Transaction<'_>,
         op: &FieldOp,
         place: Option<Placement>,
         seq: u64,
-    ) -> Result<()> {
+    ) -> Result<Option<usize>> {
         let row = OpRow::encode(op);
         let mut values: Vec<&dyn ToSql> = vec![&seq, &self.now];
         values.extend(row.values());
@@ -145,7 +152,7 @@ impl<'tx> OpWriter<'tx> {
             None => FieldState::default(),
         };
         if matches!(state.merge(op), MergeOutcome::Duplicate) {
-            return Ok(());
+            return Ok(None);
         }
         self.save_state.execute(params![
             op.record_id,
@@ -157,7 +164,8 @@ impl<'tx> OpWriter<'tx> {
             place.province,
             place.facility,
         ])?;
-        after_merge(tx, op, &state, seq)
+        after_merge(tx, op, &state, seq)?;
+        Ok(Some(state.losers.len()))
     }
 }
 
@@ -253,6 +261,9 @@ fn vet(
     if let Err(refusal) = check_write(device.role, op) {
         return Ok(Err(reject(op, refusal.code, refusal.reason)));
     }
+    if let Err(refusal) = check_own_plan(tx, op)? {
+        return Ok(Err(reject(op, refusal.code, refusal.reason)));
+    }
     let existing = existing(tx, &op.record_id)?;
     if existing
         .as_ref()
@@ -292,4 +303,32 @@ fn check_existing_scope(
         return Ok(scope::check_existing(&device.area, &target_place));
     }
     Ok(Ok(()))
+}
+
+/// An approval of a form is refused to whoever submitted it if the form is a plan
+/// (`hoso_model::policy::check_not_own_plan`), read from the form's current values.
+fn check_own_plan(
+    tx: &Transaction<'_>,
+    op: &FieldOp,
+) -> Result<std::result::Result<(), hoso_model::policy::Refusal>> {
+    if !approves_a_form(op) {
+        return Ok(Ok(()));
+    }
+    let current = |field: &str| -> Result<Option<String>> {
+        let state: Option<String> = tx
+            .prepare_cached("SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2")?
+            .query_row([&op.record_id, field], |r| r.get(0))
+            .optional()?;
+        let state: FieldState = match state {
+            Some(text) => serde_json::from_str(&text)?,
+            None => FieldState::default(),
+        };
+        Ok(state.value().and_then(|v| v.as_str()).map(str::to_string))
+    };
+    let (form_id, submitted_by) = (current(fields::FORM_ID)?, current(fields::SUBMITTED_BY)?);
+    Ok(check_not_own_plan(
+        op,
+        form_id.as_deref(),
+        submitted_by.as_deref(),
+    ))
 }
