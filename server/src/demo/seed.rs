@@ -60,7 +60,7 @@ pub struct CaseSeed {
     pub subject_birth: NaiveDate,
     pub subject_sex: &'static str,
     pub address: String,
-    /// The manager written on the case (a user id); the collaborator's when `None` is not wanted.
+    /// The case manager written on the case (a user id); none when `None`.
     pub manager: Option<String>,
     pub categories: Vec<String>,
     pub opened_on: NaiveDate,
@@ -192,26 +192,19 @@ impl CaseSeed {
                 (fields::SEX, json!(self.subject_sex)),
             ],
         );
-        let manager = self
-            .manager
-            .clone()
-            .unwrap_or_else(|| collaborator.to_string());
-        story.add(
-            day,
-            c,
-            &ids.case_id,
-            RecordKind::Case,
-            vec![
-                (fields::COMMUNE_CODE, json!(self.commune_code)),
-                (fields::PROVINCE_CODE, json!(self.province_code)),
-                (fields::SUBJECT_ID, json!(ids.subject_id)),
-                (fields::HOUSEHOLD_ID, json!(ids.household_id)),
-                (fields::MANAGER_ID, json!(manager)),
-                (fields::CATEGORIES, json!(self.categories)),
-                (fields::OPENED_ON, iso(day)),
-                (fields::STATUS, json!(CaseStatus::Intake.as_str())),
-            ],
-        );
+        let mut case = vec![
+            (fields::COMMUNE_CODE, json!(self.commune_code)),
+            (fields::PROVINCE_CODE, json!(self.province_code)),
+            (fields::SUBJECT_ID, json!(ids.subject_id)),
+            (fields::HOUSEHOLD_ID, json!(ids.household_id)),
+            (fields::CATEGORIES, json!(self.categories)),
+            (fields::OPENED_ON, iso(day)),
+            (fields::STATUS, json!(CaseStatus::Intake.as_str())),
+        ];
+        if let Some(manager) = &self.manager {
+            case.push((fields::MANAGER_ID, json!(manager)));
+        }
+        story.add(day, c, &ids.case_id, RecordKind::Case, case);
         if let Some(day) = self.planning_on {
             for form in [
                 form_ids::INFORMATION,
