@@ -51,7 +51,10 @@ fn main() {
         device_id: device_id.clone(),
         author: user.clone(),
     };
+    // Where each case's ops start: a batch never splits a case's first ops, which place it.
+    let mut case_starts = Vec::with_capacity(cases);
     for _ in 0..cases {
+        case_starts.push(ops.len());
         let p = demo::person(&mut rng, today, 0, 95);
         let (person, case) = (new_id(), new_id());
         ops.push(op(&case, RecordKind::Case, "commune_code", json!("25920")));
@@ -81,9 +84,19 @@ fn main() {
             ));
         }
     }
+    let mut batches: Vec<&[FieldOp]> = Vec::new();
+    let mut start = 0;
+    for (index, &case_start) in case_starts.iter().enumerate().skip(1) {
+        let next = case_starts.get(index + 1).copied().unwrap_or(ops.len());
+        if next - start > 1_000 {
+            batches.push(&ops[start..case_start]);
+            start = case_start;
+        }
+    }
+    batches.push(&ops[start..]);
     let started = Instant::now();
     let mut accepted = 0;
-    for batch in ops.chunks(1_000) {
+    for batch in batches {
         accepted += storage
             .push(&device, batch, now)
             .expect("push")

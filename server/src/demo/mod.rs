@@ -130,14 +130,15 @@ fn device(
     Ok((auth, Actor::new(&device_id, &user_id)))
 }
 
+/// Pushes a device's cases in batches of at most 1,000 ops, never splitting a case.
 fn push_all(
     storage: &dyn Storage,
     device: &DeviceAuth,
-    ops: &[FieldOp],
+    cases: Vec<Vec<FieldOp>>,
     now: u64,
 ) -> Result<(), StorageError> {
-    for batch in ops.chunks(1_000) {
-        storage.push(device, batch, now)?;
+    for batch in seed::batches(cases, hoso_model::protocol::MAX_OPS_PER_PUSH) {
+        storage.push(device, &batch, now)?;
     }
     Ok(())
 }
@@ -171,13 +172,13 @@ fn seed_commune(
             (&mut actor_b, &mut by_b)
         };
         let (ids, ops, approved) = seed.ops(actor, &mut chair_actor);
-        out.extend(ops);
-        approvals.extend(approved);
+        out.push(ops);
+        approvals.push(approved);
         subjects.push(ids.subject_id);
     }
-    push_all(storage, &phone_a, &by_a, now)?;
-    push_all(storage, &phone_b, &by_b, now)?;
-    push_all(storage, &chair, &approvals, now)?;
+    push_all(storage, &phone_a, by_a, now)?;
+    push_all(storage, &phone_b, by_b, now)?;
+    push_all(storage, &chair, approvals, now)?;
     for subject in subjects.iter().take(2) {
         let yesterday = today.checked_sub_days(Days::new(1)).unwrap_or(today);
         for (device_id, op) in concurrent_edits(

@@ -536,3 +536,17 @@ pub fn concurrent_edits(
     }
     out
 }
+
+/// Batches of at most `limit` ops (the protocol's push size) that never split a case: a record a
+/// push creates must be placed by the ops of that same push (`hoso_model::scope::refuse_new_records`),
+/// so a case's first ops travel together.
+pub fn batches(cases: Vec<Vec<FieldOp>>, limit: usize) -> Vec<Vec<FieldOp>> {
+    let mut out: Vec<Vec<FieldOp>> = Vec::new();
+    for case in cases {
+        match out.last_mut() {
+            Some(batch) if batch.len() + case.len() <= limit => batch.extend(case),
+            _ => out.push(case),
+        }
+    }
+    out
+}

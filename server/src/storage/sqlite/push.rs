@@ -74,8 +74,12 @@ pub(super) fn push(
             }
         };
         seq += 1;
-        if let Some(losers) = writer.apply(&tx, op, place, seq)? {
-            changed.push(Changed { op, losers });
+        if let Some((losers_before, losers)) = writer.apply(&tx, op, place, seq)? {
+            changed.push(Changed {
+                op,
+                losers_before,
+                losers,
+            });
         }
         receipts.push(receipt(op, ReceiptStatus::Accepted));
     }
@@ -126,15 +130,15 @@ impl<'tx> OpWriter<'tx> {
     }
 
     /// Logs the op and merges it into its field. `place` is the record's placement as vetting found
-    /// it (`None`: the record is new). Returns how many concurrent values the field keeps now, or
-    /// `None` if its state did not change.
+    /// it (`None`: the record is new). Returns how many concurrent values the field kept before and
+    /// keeps now, or `None` if its state did not change.
     fn apply(
         &mut self,
         tx: &Transaction<'_>,
         op: &FieldOp,
         place: Option<Placement>,
         seq: u64,
-    ) -> Result<Option<usize>> {
+    ) -> Result<Option<(usize, usize)>> {
         let row = OpRow::encode(op);
         let mut values: Vec<&dyn ToSql> = vec![&seq, &self.now];
         values.extend(row.values());
@@ -151,6 +155,7 @@ impl<'tx> OpWriter<'tx> {
             Some(text) => serde_json::from_str(&text)?,
             None => FieldState::default(),
         };
+        let losers_before = state.losers.len();
         if matches!(state.merge(op), MergeOutcome::Duplicate) {
             return Ok(None);
         }
@@ -165,7 +170,7 @@ impl<'tx> OpWriter<'tx> {
             place.facility,
         ])?;
         after_merge(tx, op, &state, seq)?;
-        Ok(Some(state.losers.len()))
+        Ok(Some((losers_before, state.losers.len())))
     }
 }
 

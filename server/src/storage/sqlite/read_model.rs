@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Set once `case_view` and `field_conflict` hold every case and conflict of the database.
 const READ_MODEL_BUILT: MetaKey = MetaKey("read_model_built");
 
-/// A field an accepted op changed, and how many concurrent values its state keeps now.
+/// A field an accepted op changed, and how many concurrent values its state kept before and keeps now.
 pub(super) struct Changed<'a> {
     pub op: &'a FieldOp,
+    pub losers_before: usize,
     pub losers: usize,
 }
 
@@ -64,8 +65,16 @@ pub(super) fn after_push(
 ) -> Result<()> {
     let mut cases: BTreeSet<String> = left.into_iter().collect();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for Changed { op, losers } in changed {
-        note_conflict(tx, &op.record_id, &op.field, *losers)?;
+    for Changed {
+        op,
+        losers_before,
+        losers,
+    } in changed
+    {
+        // Most fields never had concurrent values: nothing to note or clear.
+        if *losers_before > 0 || *losers > 0 {
+            note_conflict(tx, &op.record_id, &op.field, *losers)?;
+        }
         if !seen.insert(op.record_id.as_str()) {
             continue;
         }
