@@ -15,6 +15,7 @@ pub mod hlc;
 pub mod i18n;
 pub mod merge;
 pub mod op;
+pub mod photo;
 pub mod record;
 pub mod store;
 pub mod sync;
