@@ -12,7 +12,7 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use hoso_core::photo::{PhotoOptions, prepare};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType as ImageFilter;
-use image::{DynamicImage, Rgb, RgbImage};
+use image::{DynamicImage, ImageEncoder, Rgb, RgbImage};
 use serde_json::json;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -311,17 +311,17 @@ fn run(path: Path, input: &[u8], options: &PhotoOptions) -> (f64, usize, Output)
 /// falls on every path alike, and prints a JSON line per path. `target` is (ms, bytes), if any.
 fn compare(
     bench: &str,
+    input: &[u8],
     (width, height): (u32, u32),
     rounds: usize,
     paths: &[(&str, Path)],
     target: Option<(f64, usize)>,
 ) {
     let options = PhotoOptions::default();
-    let input = camera_jpeg(width, height);
     let mut samples: Vec<Samples> = paths
         .iter()
         .map(|(_, path)| {
-            let (_, peak_bytes, output) = run(*path, &input, &options);
+            let (_, peak_bytes, output) = run(*path, input, &options);
             Samples {
                 millis: Vec::new(),
                 peak_bytes,
@@ -331,7 +331,7 @@ fn compare(
         .collect();
     for _ in 0..rounds {
         for ((_, path), sample) in paths.iter().zip(&mut samples) {
-            let (millis, peak_bytes, _) = run(*path, &input, &options);
+            let (millis, peak_bytes, _) = run(*path, input, &options);
             sample.millis.push(millis);
             sample.peak_bytes = sample.peak_bytes.max(peak_bytes);
         }
@@ -350,34 +350,63 @@ fn compare(
                 "full_bytes": sample.output.full, "thumbnail_bytes": sample.output.thumbnail,
                 "total_bytes": total_bytes, "full_size": [sample.output.full_size.0, sample.output.full_size.1],
                 "peak_heap_mib": round(sample.peak_bytes as f64 / 1_048_576.0),
-                "input": {"width": width, "height": height, "jpeg_bytes": input.len()},
+                "input": {"width": width, "height": height, "bytes": input.len()},
                 "target": target.map(|(ms, bytes)| json!({"ms": ms, "bytes": bytes})), "met": met,
             })
         );
     }
 }
 
+/// An opaque RGBA PNG: the largest kind of input the `image`-crate path decodes.
+fn rgba_png(width: u32, height: u32) -> Vec<u8> {
+    let rgba = DynamicImage::ImageRgb8(photo_like(width, height)).into_rgba8();
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(
+            rgba.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        )
+        .expect("encode the PNG");
+    bytes
+}
+
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
-    let (twelve_mp, forty_eight_mp, rounds) = if measuring {
-        ((4000, 3000), (8000, 6000), 9)
+    let (twelve_mp, forty_eight_mp, png_at_limit, rounds) = if measuring {
+        ((4000, 3000), (8000, 6000), (5600, 5600), 9)
     } else {
-        ((800, 600), (1000, 750), 1)
+        ((800, 600), (1000, 750), (300, 300), 1)
     };
+    let input = camera_jpeg(twelve_mp.0, twelve_mp.1);
     compare(
         "photo_12mp_to_1600",
+        &input,
         twelve_mp,
         rounds,
         &PATHS,
         Some((150.0, 300_000)),
     );
     // A 48-50 MP sensor mode: what the reduced decode saves in memory.
+    let input = camera_jpeg(forty_eight_mp.0, forty_eight_mp.1);
     let large = [PATHS[0], PATHS[2], PATHS[3]];
     compare(
         "photo_48mp_to_1600",
+        &input,
         forty_eight_mp,
         rounds.div_ceil(3),
         &large,
+        None,
+    );
+    // The memory bound's worst case: an RGBA PNG just under `limits::MAX_DECODED_BYTES`.
+    let input = rgba_png(png_at_limit.0, png_at_limit.1);
+    compare(
+        "photo_rgba_png_at_limit",
+        &input,
+        png_at_limit,
+        1,
+        &[PATHS[0], PATHS[2]],
         None,
     );
 }

@@ -113,25 +113,26 @@ fn decode_with_image_crate(
     })
 }
 
-/// RGB pixels, with a transparent image laid on white (as a document shows on paper).
+/// RGB pixels, with a transparent image laid on white (as a document shows on paper). RGBA is
+/// turned into RGB in its own buffer, so the largest image allowed is never held twice.
 fn flatten(image: DynamicImage) -> RgbImage {
     if !image.color().has_alpha() {
         return image.into_rgb8();
     }
     let rgba: RgbaImage = image.into_rgba8();
     let (width, height) = rgba.dimensions();
-    let on_white = |channel: u8, alpha: u8| {
-        let (channel, alpha) = (u32::from(channel), u32::from(alpha));
-        let blended = (channel * alpha + 255 * (255 - alpha) + 127) / 255;
-        u8::try_from(blended).unwrap_or(u8::MAX)
-    };
-    let samples = rgba
-        .pixels()
-        .flat_map(|pixel| {
-            let [r, g, b, a] = pixel.0;
-            [on_white(r, a), on_white(g, a), on_white(b, a)]
-        })
-        .collect();
+    let mut samples = rgba.into_raw();
+    let pixel_count = samples.len() / 4;
+    for pixel in 0..pixel_count {
+        let alpha = u32::from(samples[4 * pixel + 3]);
+        for channel in 0..3 {
+            let value = u32::from(samples[4 * pixel + channel]);
+            let on_white = (value * alpha + 255 * (255 - alpha) + 127) / 255;
+            // Never above 255: a weighted mean of `value` and 255.
+            samples[3 * pixel + channel] = u8::try_from(on_white).unwrap_or(u8::MAX);
+        }
+    }
+    samples.truncate(pixel_count * 3);
     RgbImage::from_raw(width, height, samples)
         .expect("three samples for each pixel of an image of the same size")
 }
