@@ -1,10 +1,14 @@
 //! The photo pipeline's speed target: a 12 MP camera JPEG to a 1600 px JPEG and its 320 px thumbnail in
 //! ≤ 150 ms, ≤ 300 KB in all. Compares, in one run and interleaved, `hoso_core::photo::prepare` with the
-//! plain `image`-crate path and with the pipeline minus each of its choices (DCT-scaled decoding,
-//! `fast_image_resize`, `jpeg-encoder` with optimal Huffman tables), so each choice shows what it earns.
-//! Prints one JSON line per path: `cargo bench -p hoso-core --bench photo`. Peak memory is counted by a
-//! global allocator that tracks the bytes live on the heap (every decoder, resizer and encoder here is
-//! Rust, so this sees all of it): the highest count during one call, less what was live before it.
+//! plain `image`-crate path, with the pipeline minus each of its choices (DCT-scaled decoding,
+//! `fast_image_resize`, `jpeg-encoder`) and with the alternatives it did not keep (optimal Huffman
+//! tables, progressive), so each choice shows what it earns. Also a 48 MP camera JPEG, and an RGBA PNG
+//! just under the decoder limit (the memory bound's worst case).
+//! Prints one JSON line per path: `cargo bench -p hoso-core --bench photo`. Time: wall-clock p50, and
+//! the mean CPU time of the process (all threads, /proc/self/stat, 10 ms ticks), which holds up when
+//! other builds share the cores. Peak memory is counted by a global allocator that tracks the bytes
+//! live on the heap (every decoder, resizer and encoder here is Rust, so this sees all of it): the
+//! highest count during one call, less what was live before it.
 //! Under `cargo test` (no `--bench` argument) each path runs once on a small photo, as a smoke test.
 
 use fast_image_resize::images::{Image, ImageRef};
@@ -294,17 +298,46 @@ const PATHS: [(&str, Path); 8] = [
 
 struct Samples {
     millis: Vec<f64>,
+    cpu_ticks: u64,
     peak_bytes: usize,
     output: Output,
 }
 
-fn run(path: Path, input: &[u8], options: &PhotoOptions) -> (f64, usize, Output) {
+/// CPU time of the whole process (all threads, user + system) in clock ticks of 10 ms, from
+/// /proc/self/stat: what a call costs when other work shares the cores, as it often does on this VM.
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(11) + field(12)
+}
+
+struct Run {
+    millis: f64,
+    cpu_ticks: u64,
+    peak_bytes: usize,
+    output: Output,
+}
+
+fn run(path: Path, input: &[u8], options: &PhotoOptions) -> Run {
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
+    let cpu_before = cpu_ticks();
     let start = Instant::now();
     let output = path(input, options);
     let millis = start.elapsed().as_secs_f64() * 1000.0;
-    (millis, PEAK.load(Ordering::Relaxed) - before, output)
+    Run {
+        millis,
+        cpu_ticks: cpu_ticks() - cpu_before,
+        peak_bytes: PEAK.load(Ordering::Relaxed) - before,
+        output,
+    }
 }
 
 /// Runs `paths` on one camera JPEG, interleaved round by round so that this machine's speed drift
@@ -321,19 +354,21 @@ fn compare(
     let mut samples: Vec<Samples> = paths
         .iter()
         .map(|(_, path)| {
-            let (_, peak_bytes, output) = run(*path, input, &options);
+            let first = run(*path, input, &options);
             Samples {
                 millis: Vec::new(),
-                peak_bytes,
-                output,
+                cpu_ticks: 0,
+                peak_bytes: first.peak_bytes,
+                output: first.output,
             }
         })
         .collect();
     for _ in 0..rounds {
         for ((_, path), sample) in paths.iter().zip(&mut samples) {
-            let (millis, peak_bytes, _) = run(*path, input, &options);
-            sample.millis.push(millis);
-            sample.peak_bytes = sample.peak_bytes.max(peak_bytes);
+            let measured = run(*path, input, &options);
+            sample.millis.push(measured.millis);
+            sample.cpu_ticks += measured.cpu_ticks;
+            sample.peak_bytes = sample.peak_bytes.max(measured.peak_bytes);
         }
     }
     for ((name, _), sample) in paths.iter().zip(&mut samples) {
@@ -347,6 +382,7 @@ fn compare(
             json!({
                 "bench": bench, "path": name,
                 "p50_ms": round(p50), "min_ms": round(sample.millis[0]), "rounds": sample.millis.len(),
+                "cpu_ms_mean": round(sample.cpu_ticks as f64 * 10.0 / sample.millis.len() as f64),
                 "full_bytes": sample.output.full, "thumbnail_bytes": sample.output.thumbnail,
                 "total_bytes": total_bytes, "full_size": [sample.output.full_size.0, sample.output.full_size.1],
                 "peak_heap_mib": round(sample.peak_bytes as f64 / 1_048_576.0),

@@ -3,11 +3,12 @@
 //!
 //! The bound: a decoder holds at most [`MAX_DECODED_BYTES`] of pixels (for a progressive JPEG, of
 //! coefficients). A baseline camera JPEG is decoded at 1/2, 1/4 or 1/8 of its size (DCT scaling), to
-//! no less than the requested long edge, so a 12 MP photo holds ~9 MB and a 200 MP one as little. Above
-//! the decoder come at most one RGB copy of the decoded image (no larger than the decoder's buffer), the
-//! reduced image and the thumbnail (each ≤ `MAX_LONG_EDGE`² × 3 bytes) and the encoders' buffers: one
-//! call stays under 2 × `MAX_DECODED_BYTES` plus ~100 MB at the largest options, and a 12 MP photo at
-//! the default options peaks at the figure measured in BENCHMARKS.md.
+//! no less than the requested long edge, so a 12 MP photo holds ~9 MB and a 200 MP one no more. Beside
+//! the decoded image come the resizer's intermediate rows (never more than the decoded image), the
+//! reduced image and the thumbnail (each ≤ `MAX_LONG_EDGE`² × 3 bytes) and the encoders' buffers:
+//! one call stays under 2 × `MAX_DECODED_BYTES` (computed). Measured peak heap (BENCHMARKS.md,
+//! default options): 21 MiB for a 12 MP or a 48 MP camera JPEG, 153 MiB for an RGBA PNG just under
+//! the limit.
 
 /// Widest or tallest image accepted, in pixels: larger than any phone camera (a 200 MP sensor writes
 /// 16,320 × 12,240) and than WebP's own limit.
