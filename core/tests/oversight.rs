@@ -84,7 +84,6 @@ impl Tablet {
                 commune_code: "25920".into(),
                 province_code: "79".into(),
                 facility_id: None,
-                manager_id: None,
                 categories: vec!["ND20-D5-K5-a".into()],
             })
             .unwrap();
@@ -196,7 +195,10 @@ fn a_return_needs_a_comment_and_only_an_approver_decides() {
     let (case_id, plan) = tablet.case_with_plan("Lê Thị Hoa");
     tablet.submit(&case_id, &plan);
     let collaborator = refusal(tablet.app.cases.decide_waiting(&case_id, Decision::Approve));
-    assert!(collaborator.contains("Chủ tịch UBND xã"), "{collaborator}");
+    assert!(
+        collaborator.contains("Chủ tịch UBND cấp xã"),
+        "{collaborator}"
+    );
     assert!(
         tablet
             .app

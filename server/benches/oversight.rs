@@ -190,7 +190,8 @@ fn main() {
         (2, 20, 1)
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let storage = SqliteStorage::open(&dir.path().join("province.db")).expect("storage");
+    let key = hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key");
+    let storage = SqliteStorage::open(&dir.path().join("province.db"), &key).expect("storage");
     let now = system_now_millis();
     let today = local_date(now);
     let started = Instant::now();
@@ -211,7 +212,7 @@ fn main() {
         let start = Instant::now();
         let snapshots = storage.case_snapshots(&whole).expect("snapshots");
         let conflicts = storage.conflict_entries(&whole).expect("conflicts");
-        let devices = storage.device_syncs(&whole).expect("devices");
+        let devices = storage.device_syncs(&whole, now).expect("devices");
         let figures = oversight(&OversightInput {
             cases: &snapshots,
             conflicts: &conflicts,
@@ -219,6 +220,9 @@ fn main() {
             today,
             now_millis: now,
             config: &Config::default(),
+            role: Role::ProvincialOfficer,
+            area_kind: Some(AreaKind::Province),
+            produced_reports: &[],
         });
         times.push(start.elapsed());
         assert_eq!(figures.totals.open + figures.totals.closed, cases as u32);

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod credentials;
 pub mod demo;
+pub mod keyfile;
 pub mod report;
 pub mod storage;
 pub mod web;

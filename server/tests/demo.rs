@@ -2,6 +2,7 @@
 //! describe arrives, concurrent edits wait for review, devices have reported, sign-ins work.
 
 use hoso_model::area::{Area, AreaKind};
+use hoso_model::hlc::system_now_millis;
 use hoso_server::demo;
 use hoso_server::storage::{OversightStore, SqliteStorage, WebAccountStore};
 
@@ -15,12 +16,15 @@ fn province(code: &str) -> Area {
 #[test]
 fn the_demo_province_arrives_whole_and_signs_in() {
     let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(&dir.path().join("demo.db")).unwrap();
+    let key = hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key");
+    let storage = SqliteStorage::open(&dir.path().join("demo.db"), &key).unwrap();
     demo::load(&storage).unwrap();
     assert_eq!(storage.case_snapshots(&province("79")).unwrap().len(), 166);
     assert_eq!(storage.case_snapshots(&province("66")).unwrap().len(), 12);
     assert_eq!(storage.conflict_entries(&province("79")).unwrap().len(), 10);
-    let devices = storage.device_syncs(&province("79")).unwrap();
+    let devices = storage
+        .device_syncs(&province("79"), system_now_millis())
+        .unwrap();
     assert_eq!(
         devices.len(),
         15,

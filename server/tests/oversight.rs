@@ -119,7 +119,8 @@ fn push_case(
 
 fn province() -> Province {
     let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(&dir.path().join("server.db")).unwrap();
+    let key = hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key");
+    let storage = SqliteStorage::open(&dir.path().join("server.db"), &key).unwrap();
     let (tan_hiep, dau_tieng) = (
         area(AreaKind::Commune, "25920"),
         area(AreaKind::Commune, "25777"),
@@ -272,6 +273,9 @@ fn the_oversight_of_the_province_on_the_day_of_the_fixture() {
         today: day("2026-07-10"),
         now_millis: 0,
         config: &Config::default(),
+        role: Role::ProvincialOfficer,
+        area_kind: Some(AreaKind::Province),
+        produced_reports: &[],
     });
     // Open: P in progress (step 3), R and T at intake (step 1); Q and S closed.
     assert_eq!(figures.totals.by_step, [2, 0, 1, 0, 0]);
@@ -519,7 +523,7 @@ fn the_server_refuses_an_approval_of_ones_own_plan_a_wrong_role_and_a_wrong_area
             .unwrap(),
     );
     assert!(
-        wrong_role.1.contains("Chủ tịch UBND xã"),
+        wrong_role.1.contains("Chủ tịch UBND cấp xã"),
         "{}",
         wrong_role.1
     );
@@ -637,7 +641,7 @@ fn devices_of_the_province_report_their_last_sync_and_backlog() {
     storage.note_sync(&m1.auth.device_id, None, 9_000).unwrap();
     storage.revoke_device(&m2.auth.device_id).unwrap();
     let devices = storage
-        .device_syncs(&area(AreaKind::Province, "79"))
+        .device_syncs(&area(AreaKind::Province, "79"), system_now_millis())
         .unwrap();
     assert_eq!(
         devices.len(),
@@ -659,14 +663,14 @@ fn devices_of_the_province_report_their_last_sync_and_backlog() {
     assert_eq!(mai.user_name, "Trần Thị Mai");
     assert_eq!(
         storage
-            .device_syncs(&area(AreaKind::Commune, "25777"))
+            .device_syncs(&area(AreaKind::Commune, "25777"), system_now_millis())
             .unwrap()
             .len(),
         2
     );
     assert!(
         storage
-            .device_syncs(&area(AreaKind::Province, "66"))
+            .device_syncs(&area(AreaKind::Province, "66"), system_now_millis())
             .unwrap()
             .is_empty()
     );

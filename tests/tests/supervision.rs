@@ -36,7 +36,6 @@ fn case_with_plan(device: &Device, name: &str) -> (String, String) {
             commune_code: "25920".into(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K5-a".into()],
         })
         .unwrap();
@@ -196,7 +195,7 @@ fn the_server_refuses_approvals_by_the_wrong_role_area_or_by_the_plans_author() 
     assert_eq!(code, "not_allowed");
     assert!(reason.contains("tự phê duyệt"), "{reason}");
     let (_, reason) = forged_approval(&server, &mai, &own_plan);
-    assert!(reason.contains("Chủ tịch UBND xã"), "{reason}");
+    assert!(reason.contains("Chủ tịch UBND cấp xã"), "{reason}");
     let (code, _) = forged_approval(&server, &other_chair, &own_plan);
     assert_eq!(code, "out_of_scope");
     let (_, reason) = forged_approval(&server, &officer, &own_plan);

@@ -43,6 +43,7 @@ impl CaseActions {
         let conflicts = self.store.conflict_entries()?;
         let devices = self.known_devices()?;
         let config = self.store.config()?;
+        let produced = self.store.produced_reports()?;
         Ok(oversight(&OversightInput {
             cases: &cases,
             conflicts: &conflicts,
@@ -50,6 +51,9 @@ impl CaseActions {
             today,
             now_millis: self.store.now_millis(),
             config: &config,
+            role: self.store.role()?,
+            area_kind: self.store.area()?.map(|area| area.kind),
+            produced_reports: &produced,
         }))
     }
 

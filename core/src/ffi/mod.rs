@@ -12,10 +12,12 @@ use std::sync::Arc;
 
 mod cases;
 mod oversight;
+mod reference;
 mod sync;
 
 pub use cases::*;
 pub use oversight::*;
+pub use reference::*;
 pub use sync::*;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]

@@ -3,17 +3,21 @@
 //! over case snapshots, pure, answered the same way on an approver's tablet (from its own store,
 //! offline) and on the server (for the dashboard).
 //!
-//! Nothing here is a new rule. Overdue visits, activities and reviews, post-closure follow-ups and
-//! report deadlines are the follow-up engine's tasks ([`super::followup`]); the no-contact trigger is
+//! Nothing here is a new rule. Overdue visits, activities and reviews and post-closure follow-ups are
+//! the follow-up engine's tasks ([`super::followup`]), report deadlines those of
+//! [`super::reporting`]; the no-contact trigger is
 //! TT 02/2020 Điều 8.3.a (6) with its configured months; everything else is a count or a duration.
 //! Lists carry a case's subject name, manager and commune only: never a diagnosis or a category.
 
 use super::config::Config;
 use super::followup::{Task, TaskKind, no_contact_due, tasks};
 use super::lifecycle::CaseStatus;
+use super::reporting::report_tasks;
 use super::snapshot::{CaseSnapshot, PendingKind};
+use crate::area::AreaKind;
 use crate::i18n::Localized;
 use crate::op::RecordKind;
+use crate::role::Role;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -60,6 +64,12 @@ pub struct OversightInput<'a> {
     pub today: NaiveDate,
     pub now_millis: u64,
     pub config: &'a Config,
+    /// Whose periodic reports are due: the viewer's role over an area of this kind (`None`: no area
+    /// known yet, no report), and the periods the area has produced
+    /// ([`super::reporting::report_tasks`]).
+    pub role: Role,
+    pub area_kind: Option<AreaKind>,
+    pub produced_reports: &'a [String],
 }
 
 /// Which case a line of a list is about, as lists may show it.
@@ -173,7 +183,7 @@ pub struct Oversight {
     pub conflicts: Vec<Conflict>,
     /// Quiet devices first, then by backlog.
     pub devices: Vec<DeviceBacklog>,
-    /// Tasks about the whole caseload (the periodic reports and their deadlines).
+    /// The periodic reports the viewer produces, from a little before their deadline until produced.
     pub reports_due: Vec<Task>,
 }
 
@@ -195,7 +205,18 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
         post_closure: Vec::new(),
         conflicts: conflicts(input.conflicts, &by_id),
         devices: devices(input.devices, input.now_millis),
-        reports_due: Vec::new(),
+        reports_due: input
+            .area_kind
+            .map(|kind| {
+                report_tasks(
+                    input.role,
+                    kind,
+                    input.today,
+                    input.config,
+                    input.produced_reports,
+                )
+            })
+            .unwrap_or_default(),
     };
     for task in tasks(input.cases, input.today, input.config) {
         let case = task.case_id.as_deref().and_then(|id| by_id.get(id));
@@ -220,7 +241,6 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
                     reason: task.reason,
                 });
             }
-            (_, None) if task.case_id.is_none() => overview.reports_due.push(task),
             _ => {}
         }
     }

@@ -8,7 +8,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, OutboxReport, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, OutboxReport, PushRequest,
+    PushResponse,
 };
 use hoso_model::role::Role;
 
@@ -103,10 +104,11 @@ pub(super) async fn pull(
     });
     let mut page = blocking(move || {
         let mut page = storage.pull(&device, cursor, limit)?;
-        storage.note_sync(&device.device_id, outbox, system_now_millis())?;
+        let now = system_now_millis();
+        storage.note_sync(&device.device_id, outbox, now)?;
         // Those who oversee an area see its devices on their tablet, as of their last pull.
         if !page.has_more && oversees(device.role) {
-            page.devices = storage.device_syncs(&device.area)?;
+            page.devices = storage.device_syncs(&device.area, now)?;
         }
         Ok(page)
     })
@@ -114,4 +116,17 @@ pub(super) async fn pull(
     page.server_time_millis = system_now_millis();
     tracing::info!(device = %device_id, records = page.records.len(), evicted = page.evicted.len(), "pull");
     Ok(reply(&headers, &page))
+}
+
+/// The data the device's area shares (configuration, administrative units, reports produced), when
+/// newer than what the device holds.
+pub(super) async fn reference(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    query: Result<Query<KnownReference>, QueryRejection>,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers).await?;
+    let Query(known) = query.map_err(|_| ApiError::bad_cursor())?;
+    let update = blocking(move || storage.reference(&device, &known, system_now_millis())).await?;
+    Ok(reply(&headers, &update))
 }

@@ -60,7 +60,7 @@ pub struct CaseSeed {
     pub subject_birth: NaiveDate,
     pub subject_sex: &'static str,
     pub address: String,
-    /// The case manager written on the case (a user id); none when `None`.
+    /// The case manager the chairman assigns on the opening day (a user id); none when `None`.
     pub manager: Option<String>,
     pub categories: Vec<String>,
     pub opened_on: NaiveDate,
@@ -192,7 +192,7 @@ impl CaseSeed {
                 (fields::SEX, json!(self.subject_sex)),
             ],
         );
-        let mut case = vec![
+        let case = vec![
             (fields::COMMUNE_CODE, json!(self.commune_code)),
             (fields::PROVINCE_CODE, json!(self.province_code)),
             (fields::SUBJECT_ID, json!(ids.subject_id)),
@@ -201,10 +201,17 @@ impl CaseSeed {
             (fields::OPENED_ON, iso(day)),
             (fields::STATUS, json!(CaseStatus::Intake.as_str())),
         ];
-        if let Some(manager) = &self.manager {
-            case.push((fields::MANAGER_ID, json!(manager)));
-        }
         story.add(day, c, &ids.case_id, RecordKind::Case, case);
+        if let Some(manager) = &self.manager {
+            // Assigning the case manager is the chairman's decision (TT 02/2020 Điều 2.2).
+            story.add(
+                day,
+                Who::Approver,
+                &ids.case_id,
+                RecordKind::Case,
+                vec![(fields::MANAGER_ID, json!(manager))],
+            );
+        }
         if let Some(day) = self.planning_on {
             for form in [
                 form_ids::INFORMATION,

@@ -4,6 +4,7 @@
 
 use super::Result;
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
 use hoso_model::domain::history::LoggedOp;
 use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
 use hoso_model::domain::report::CaseFacts;
@@ -36,8 +37,14 @@ pub trait OversightStore {
     /// Fields of the area's records whose concurrent values wait for a resolution.
     fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>>;
     /// The devices of the users working in the area (a province: those of its communes too), with
-    /// their last sync and the outbox they reported. Revoked devices are left out.
-    fn device_syncs(&self, area: &Area) -> Result<Vec<DeviceSync>>;
+    /// their last sync and the outbox they reported, as the administrative units in force at `now`
+    /// place them. Revoked devices are left out.
+    fn device_syncs(&self, area: &Area, now: u64) -> Result<Vec<DeviceSync>>;
+    /// What the law leaves open as it applies to the area at `now` (a commune: its province's
+    /// configuration), the defaults when none was set.
+    fn area_config(&self, area: &Area, now: u64) -> Result<Config>;
+    /// The periods (`2026-H1`, `2026`) whose periodic report the area has produced.
+    fn produced_reports(&self, area: &Area) -> Result<Vec<String>>;
     /// Records that a device reached the server at `now`, with the outbox it reported if it did.
     fn note_sync(&self, device_id: &str, outbox: Option<OutboxReport>, now: u64) -> Result<()>;
     /// A case's records and audit trail; `None` if there is no such case.

@@ -111,7 +111,8 @@ fn task_label(lang: Lang, kind: TaskKind) -> &'static str {
         TaskKind::NoContact => lang.t("Không liên hệ", "No contact"),
         TaskKind::AgeLimit => lang.t("Đủ tuổi", "Age limit"),
         TaskKind::PostClosureFollowUp => lang.t("Theo dõi sau kết thúc", "Follow-up after closure"),
-        TaskKind::CommuneReport => lang.t("Báo cáo định kỳ", "Periodic report"),
+        TaskKind::Report => lang.t("Báo cáo định kỳ", "Periodic report"),
+        TaskKind::DataRequestDue => lang.t("Yêu cầu về dữ liệu cá nhân", "Personal-data request"),
     }
 }
 

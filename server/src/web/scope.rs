@@ -9,7 +9,6 @@ use crate::report::{area_name, units};
 use crate::storage::{StorageError, WebUser};
 use axum::response::Response;
 use hoso_model::area::{Area, AreaKind};
-use hoso_model::domain::config::Config;
 use hoso_model::domain::local_date;
 use hoso_model::domain::oversight::{Oversight, OversightInput, oversight};
 use hoso_model::hlc::system_now_millis;
@@ -92,12 +91,14 @@ pub async fn load(
         return Err(layout::not_found(signed.lang));
     };
     let storage = state.storage.clone();
+    let role = signed.user.role;
     let loaded = tokio::task::spawn_blocking(move || -> Result<AreaView, StorageError> {
         let now = system_now_millis();
         let cases = storage.case_snapshots(&area)?;
         let conflicts = storage.conflict_entries(&area)?;
-        let devices = storage.device_syncs(&area)?;
-        let config = Config::default();
+        let devices = storage.device_syncs(&area, now)?;
+        let config = storage.area_config(&area, now)?;
+        let produced = storage.produced_reports(&area)?;
         let overview = oversight(&OversightInput {
             cases: &cases,
             conflicts: &conflicts,
@@ -105,6 +106,9 @@ pub async fn load(
             today: local_date(now),
             now_millis: now,
             config: &config,
+            role,
+            area_kind: Some(area.kind),
+            produced_reports: &produced,
         });
         let ids: Vec<String> = cases
             .iter()

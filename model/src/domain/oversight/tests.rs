@@ -27,6 +27,8 @@ fn case(id: &str, manager: Option<&str>, status: CaseStatus) -> CaseSnapshot {
         last_review: None,
         closed_on: None,
         returned_on: None,
+        closure_trigger: None,
+        data_requests: vec![],
     }
 }
 
@@ -82,7 +84,19 @@ fn device(id: &str, last: Option<&str>, pending: Option<u64>, oldest: Option<&st
     }
 }
 
+/// The reports a commune produced before this year's annual one.
+const PRODUCED: [&str; 2] = ["2025", "2026-H1"];
+
 fn run(cases: &[CaseSnapshot], today: &str, config: &Config) -> Oversight {
+    run_produced(cases, today, config, &PRODUCED.map(String::from))
+}
+
+fn run_produced(
+    cases: &[CaseSnapshot],
+    today: &str,
+    config: &Config,
+    produced: &[String],
+) -> Oversight {
     let conflicts = [
         ConflictEntry {
             case_id: Some("A".into()),
@@ -111,6 +125,9 @@ fn run(cases: &[CaseSnapshot], today: &str, config: &Config) -> Oversight {
         today: day(today),
         now_millis: millis(today),
         config,
+        role: Role::Approver,
+        area_kind: Some(AreaKind::Commune),
+        produced_reports: produced,
     })
 }
 
@@ -214,7 +231,8 @@ fn post_closure_follow_ups_come_from_the_follow_up_engine() {
     let o = run(&caseload(), TODAY, &Config::default());
     assert_eq!(o.post_closure.len(), 1);
     assert_eq!(o.post_closure[0].case.case_id, "D");
-    assert_eq!(o.post_closure[0].due, day("2026-11-20"));
+    // No visit since the return on 05/10: the monthly reminder (30 days) comes before the planned visit.
+    assert_eq!(o.post_closure[0].due, day("2026-11-04"));
     assert!(o.post_closure[0].overdue);
 }
 
@@ -272,11 +290,18 @@ fn devices_quiet_for_a_week_or_never_synced_come_first_with_their_backlog() {
 fn the_periodic_report_deadline_shows_among_the_caseload_tasks() {
     let o = run(&caseload(), "2026-12-05", &Config::default());
     assert_eq!(o.reports_due.len(), 1);
-    assert_eq!(o.reports_due[0].due, day("2026-12-15"));
+    assert_eq!(o.reports_due[0].due, day("2026-12-14"));
     assert!(o.reports_due[0].legal_ref.contains("11.3.b"));
     assert!(
         run(&caseload(), TODAY, &Config::default())
             .reports_due
             .is_empty()
     );
+}
+
+#[test]
+fn a_report_not_produced_stays_overdue() {
+    let o = run_produced(&caseload(), TODAY, &Config::default(), &["2025".into()]);
+    let due: Vec<(NaiveDate, bool)> = o.reports_due.iter().map(|t| (t.due, t.overdue)).collect();
+    assert_eq!(due, vec![(day("2026-06-14"), true)]);
 }

@@ -197,7 +197,11 @@ pub fn report(snapshots: &[CaseSnapshot], facts: &[CaseFacts], scope: &ReportSco
 
 /// Cases opened and closed in each of `months` months from the month of `first`: (month's first day,
 /// opened, closed). What the dashboard's "new and closed per month" chart draws.
-pub fn monthly_flow(facts: &[CaseFacts], first: NaiveDate, months: u32) -> Vec<(NaiveDate, u32, u32)> {
+pub fn monthly_flow(
+    facts: &[CaseFacts],
+    first: NaiveDate,
+    months: u32,
+) -> Vec<(NaiveDate, u32, u32)> {
     use chrono::{Datelike, Months};
     let start = first.with_day(1).unwrap_or(first);
     let mut out: Vec<(NaiveDate, u32, u32)> = (0..months)
@@ -209,8 +213,14 @@ pub fn monthly_flow(facts: &[CaseFacts], first: NaiveDate, months: u32) -> Vec<(
         usize::try_from(index).ok().filter(|i| *i < out.len())
     };
     let (opened, closed): (Vec<_>, Vec<_>) = (
-        facts.iter().filter_map(|f| f.opened_on.and_then(slot)).collect(),
-        facts.iter().filter_map(|f| f.closed_on.and_then(slot)).collect(),
+        facts
+            .iter()
+            .filter_map(|f| f.opened_on.and_then(slot))
+            .collect(),
+        facts
+            .iter()
+            .filter_map(|f| f.closed_on.and_then(slot))
+            .collect(),
     );
     for index in opened {
         out[index].1 += 1;

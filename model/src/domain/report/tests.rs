@@ -45,6 +45,8 @@ fn case(id: &str, commune: &str, manager: Option<&str>, opened: &str) -> Case {
             last_review: None,
             closed_on: None,
             returned_on: None,
+            closure_trigger: None,
+            data_requests: vec![],
         },
         facts: CaseFacts {
             case_id: id.into(),
@@ -343,6 +345,9 @@ fn cases_opened_and_closed_per_month() {
     let flow = figures::monthly_flow(&facts, day("2026-01-15"), 7);
     let counts: Vec<(u32, u32)> = flow.iter().map(|(_, o, c)| (*o, *c)).collect();
     // R opened in January, Q in February and closed in June, T opened in July.
-    assert_eq!(counts, vec![(1, 0), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (1, 0)]);
+    assert_eq!(
+        counts,
+        vec![(1, 0), (1, 0), (0, 0), (0, 0), (0, 0), (0, 1), (1, 0)]
+    );
     assert_eq!(flow[0].0, day("2026-01-01"));
 }

@@ -8,12 +8,14 @@
 //! checkpointed by `hoso_sqlite::checkpoint`, off the request path; `case_view` and `field_conflict`
 //! (the read model of oversight and reports) change in the push transaction (`read_model`).
 
+mod access;
 mod accounts;
 mod oversight;
 mod placement;
 mod pull;
 mod push;
 mod read_model;
+mod reference;
 mod web_accounts;
 
 use super::{
@@ -22,23 +24,30 @@ use super::{
 };
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
+use hoso_model::domain::local_date;
 use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
 use hoso_model::domain::report::CaseFacts;
 use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::OutboxReport;
-use hoso_model::protocol::Receipt;
+use hoso_model::protocol::{
+    AdminUnitsUpdate, KnownReference, OutboxReport, Receipt, ReferenceUpdate,
+};
 use hoso_model::role::Role;
 use hoso_sqlite::checkpoint::Checkpointer;
+use hoso_sqlite::connection::{self, Access, Key};
 use hoso_sqlite::meta::{self, MetaKey};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/001_initial.sql"),
-    include_str!("../../../sql/002_oversight.sql"),
+    include_str!("../../../sql/002_sensitive.sql"),
+    include_str!("../../../sql/003_reference.sql"),
+    include_str!("../../../sql/004_oversight.sql"),
 ];
 
 /// The last sequence number handed out (pull cursors count in it).
@@ -48,27 +57,25 @@ const DEMO_LOADED: MetaKey = MetaKey("once:demo");
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
-    /// The administrative units scope rules check new records against.
-    units: AdminUnits,
+    /// The administrative units in force, which scope rules check new records against: the newest
+    /// imported list whose day has come, else the bundled one.
+    units: Mutex<Arc<AdminUnits>>,
     _checkpointer: Checkpointer,
 }
 
 impl SqliteStorage {
-    pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let mut conn = Connection::open(path)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    /// Opens (or creates) the database at `path`, encrypted at rest with `key` (SQLCipher).
+    pub fn open(path: &Path, key: &Key) -> Result<SqliteStorage> {
+        let mut conn = connection::open(path, key, Access::ReadWrite, Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         hoso_sqlite::migrate::migrate(&conn, MIGRATIONS)?;
         read_model::build_once(&mut conn)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        let checkpoint_conn = Connection::open(path)?;
-        checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let checkpoint_conn =
+            connection::open(path, key, Access::ReadWrite, Duration::from_secs(1))?;
         let checkpointer = Checkpointer::start(&mut conn, checkpoint_conn)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            units: AdminUnits::builtin(),
+            units: Mutex::new(Arc::new(AdminUnits::builtin())),
             _checkpointer: checkpointer,
         })
     }
@@ -76,6 +83,22 @@ impl SqliteStorage {
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The units in force on the day of `now`, reloaded only when another list comes into force.
+    fn units(&self, conn: &Connection, now: u64) -> Result<Arc<AdminUnits>> {
+        let today = local_date(now);
+        let mut cached = self.units.lock().unwrap_or_else(|p| p.into_inner());
+        let wanted = reference::version_in_force(conn, today)?;
+        let builtin = wanted.is_none() && cached.version != AdminUnits::builtin_version();
+        if builtin {
+            *cached = Arc::new(AdminUnits::builtin());
+        } else if wanted.as_deref().is_some_and(|v| v != cached.version)
+            && let Some(update) = reference::units_in_force(conn, today)?
+        {
+            *cached = Arc::new(update.units);
+        }
+        Ok(cached.clone())
     }
 }
 
@@ -119,11 +142,34 @@ impl Storage for SqliteStorage {
     }
 
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>> {
-        push::push(&mut self.lock(), &self.units, device, ops, now)
+        let mut conn = self.lock();
+        let units = self.units(&conn, now)?;
+        push::push(&mut conn, &units, device, ops, now)
     }
 
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage> {
         pull::pull(&self.lock(), device, cursor, limit)
+    }
+
+    fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
+        reference::set_config(&self.lock(), area, config)
+    }
+
+    fn import_admin_units(&self, update: &AdminUnitsUpdate, now: u64) -> Result<()> {
+        reference::import_admin_units(&self.lock(), update, now)
+    }
+
+    fn reference(
+        &self,
+        device: &DeviceAuth,
+        known: &KnownReference,
+        now: u64,
+    ) -> Result<ReferenceUpdate> {
+        reference::reference(&self.lock(), device, known, local_date(now))
+    }
+
+    fn mark_report_produced(&self, area: &Area, period: &str, now: u64) -> Result<()> {
+        reference::mark_report_produced(&self.lock(), area, period, now)
     }
 
     fn mark_once(&self, job: OnceJob) -> Result<bool> {
@@ -152,8 +198,18 @@ impl OversightStore for SqliteStorage {
         oversight::conflict_entries(&self.lock(), area)
     }
 
-    fn device_syncs(&self, area: &Area) -> Result<Vec<DeviceSync>> {
-        oversight::device_syncs(&self.lock(), area, &self.units)
+    fn device_syncs(&self, area: &Area, now: u64) -> Result<Vec<DeviceSync>> {
+        let conn = self.lock();
+        let units = self.units(&conn, now)?;
+        oversight::device_syncs(&conn, area, &units)
+    }
+
+    fn area_config(&self, area: &Area, now: u64) -> Result<Config> {
+        reference::area_config(&self.lock(), area, local_date(now))
+    }
+
+    fn produced_reports(&self, area: &Area) -> Result<Vec<String>> {
+        reference::produced_reports(&self.lock(), area)
     }
 
     fn note_sync(&self, device_id: &str, outbox: Option<OutboxReport>, now: u64) -> Result<()> {
