@@ -19,6 +19,7 @@ use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::{ErrorBody, PullResponse, PushRequest, PushResponse};
 use hoso_model::role::Role;
 use hoso_server::storage::{SqliteStorage, Storage};
+use hoso_sqlite::connection::Key;
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, Mutex, OnceLock};
 use tower::ServiceExt;
@@ -40,7 +41,9 @@ fn harness() -> &'static Harness {
         let dir = tempfile::tempdir_in("/dev/shm")
             .or_else(|_| tempfile::tempdir())
             .expect("a temporary folder");
-        let storage = SqliteStorage::open(&dir.path().join("fuzz.db")).expect("a server database");
+        let key = Key::from_hex(&"7".repeat(64)).expect("a 32-byte key");
+        let storage =
+            SqliteStorage::open(&dir.path().join("fuzz.db"), &key).expect("a server database");
         let commune = Area {
             kind: AreaKind::Commune,
             code: "25920".into(),

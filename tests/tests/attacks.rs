@@ -314,9 +314,12 @@ fn a_case_pushed_with_a_foreign_commune_and_a_province_is_refused_whole() {
         );
     }
     assert_eq!(before, watchers.world(&server));
-    let db = rusqlite::Connection::open_with_flags(
-        server.data.join("hoso-server.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    let key = std::fs::read_to_string(server.data.join("server.key")).unwrap();
+    let db = hoso_sqlite::connection::open(
+        &server.data.join("hoso-server.db"),
+        &hoso_sqlite::connection::Key::from_hex(key.trim()).unwrap(),
+        hoso_sqlite::connection::Access::ReadOnly,
+        std::time::Duration::from_secs(5),
     )
     .unwrap();
     let (cases, logged): (i64, i64) = db

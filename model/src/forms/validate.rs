@@ -143,11 +143,17 @@ fn check_value(
             let valid = value.as_str().is_some_and(|code| is_choice(choices, code));
             (!valid).then(|| answer.invalid_choice())
         }
-        FieldKind::MultiChoice { choices, .. } => {
+        FieldKind::MultiChoice {
+            choices,
+            choices_from,
+            ..
+        } => {
+            // Choices that depend on the case are listed by the screen: any title is taken.
             let valid = value.as_array().is_some_and(|items| {
-                items
-                    .iter()
-                    .all(|v| v.as_str().is_some_and(|code| is_choice(choices, code)))
+                items.iter().all(|v| {
+                    v.as_str()
+                        .is_some_and(|code| choices_from.is_some() || is_choice(choices, code))
+                })
             });
             (!valid).then(|| answer.invalid_choice())
         }
@@ -156,8 +162,8 @@ fn check_value(
         FieldKind::CitizenId => match value.as_str() {
             None => Some(answer.problem(
                 "citizen_id_format",
-                "phải là số căn cước gồm 12 chữ số",
-                "must be a 12-digit citizen ID",
+                "phải là số CMND (9 chữ số) hoặc căn cước công dân (12 chữ số)",
+                "must be a 9-digit identity card or 12-digit citizen ID number",
             )),
             Some(text) => checks::check_citizen_id(text, None, None)
                 .err()
