@@ -235,7 +235,6 @@ fn open_case(device: &Device, name: &str) -> String {
             commune_code: device_commune(device),
             province_code: HCM.into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K5-a".into()],
         })
         .unwrap();
