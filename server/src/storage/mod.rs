@@ -72,6 +72,16 @@ pub enum OnceJob {
     DemoData,
 }
 
+/// One accepted op as the append-only audit trail keeps it: who changed what, when it arrived.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditEntry {
+    /// The op's place in the server's order of arrival.
+    pub seq: u64,
+    pub op: FieldOp,
+    /// When the server accepted it (Unix ms).
+    pub received_at: u64,
+}
+
 /// How long an enrollment code stays valid.
 pub const CODE_TTL_MILLIS: u64 = 7 * 24 * 3600 * 1000;
 
@@ -97,4 +107,9 @@ pub trait Storage: Send + Sync {
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage>;
     /// Marks a one-time job done; false if it was already done.
     fn mark_once(&self, job: OnceJob) -> Result<bool>;
+    /// Every accepted op on a record, in order of arrival (the audit trail; rejected and duplicate
+    /// ops never enter it, and nothing in it is ever changed or removed).
+    fn audit_trail(&self, record_id: &str) -> Result<Vec<AuditEntry>>;
+    /// Whether the database answers (the health check).
+    fn check_reachable(&self) -> Result<()>;
 }

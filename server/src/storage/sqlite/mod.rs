@@ -8,11 +8,12 @@
 //! checkpointed by `hoso_sqlite::checkpoint`, off the request path.
 
 mod accounts;
+mod audit;
 mod placement;
 mod pull;
 mod push;
 
-use super::{DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
+use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
 use hoso_model::op::FieldOp;
@@ -120,5 +121,14 @@ impl Storage for SqliteStorage {
         }
         meta::set(&conn, key, "1")?;
         Ok(true)
+    }
+
+    fn audit_trail(&self, record_id: &str) -> Result<Vec<AuditEntry>> {
+        audit::audit_trail(&self.lock(), record_id)
+    }
+
+    fn check_reachable(&self) -> Result<()> {
+        self.lock().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
     }
 }

@@ -48,7 +48,9 @@ pub(super) fn push(
     ops: &[FieldOp],
     now: u64,
 ) -> Result<Vec<Receipt>> {
-    let tx = conn.transaction()?;
+    // Immediate: the write lock is taken first, so a second process waits its turn (busy timeout)
+    // instead of failing when a read transaction cannot be upgraded.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let new_refused = refused_new_records(&tx, units, device, ops)?;
     let mut receipts = Vec::with_capacity(ops.len());
     // One read and one write of the counter per push, not per op (the push is one transaction).
