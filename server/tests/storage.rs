@@ -3,7 +3,8 @@
 
 mod storage_suite;
 
-use hoso_server::storage::{SqliteStorage, Storage};
+use hoso_server::storage::postgres::scratch::{ScratchDatabase, TEST_DATABASE_ENV};
+use hoso_server::storage::{PgStorage, SqliteStorage, Storage};
 use storage_suite::Backend;
 
 /// A fresh SQLite file in a temporary folder.
@@ -30,4 +31,34 @@ impl Backend for Sqlite {
 
 mod sqlite {
     crate::storage_suite!(super::Sqlite);
+}
+
+/// A scratch database on the PostgreSQL server of `HOSO_TEST_DATABASE_URL`.
+struct Postgres {
+    storage: PgStorage,
+    database: ScratchDatabase,
+}
+
+impl Backend for Postgres {
+    fn fresh() -> Option<Postgres> {
+        let Some(database) = ScratchDatabase::for_tests() else {
+            eprintln!("PostgreSQL suite not run: {TEST_DATABASE_ENV} is not set");
+            return None;
+        };
+        let database = database.expect("a scratch database");
+        let storage = PgStorage::connect(&database.url, 4).expect("connect");
+        Some(Postgres { storage, database })
+    }
+
+    fn storage(&self) -> &dyn Storage {
+        &self.storage
+    }
+
+    fn another_process(&self) -> Box<dyn Storage> {
+        Box::new(PgStorage::connect(&self.database.url, 4).expect("connect again"))
+    }
+}
+
+mod postgres {
+    crate::storage_suite!(super::Postgres);
 }

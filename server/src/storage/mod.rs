@@ -1,4 +1,4 @@
-//! The server's storage behind a trait, so that backends (the embedded SQLite today, PostgreSQL next)
+//! The server's storage behind a trait, so that backends (the embedded SQLite, PostgreSQL)
 //! give the same protocol behaviour, checked by one test suite (`server/tests/storage.rs`).
 //!
 //! Invariants every backend keeps: an op is stored once (by op id) and merged with the shared
@@ -6,13 +6,16 @@
 //! scope rules of `hoso_model::scope` decide every op, and every pull is limited to the device's own
 //! area whatever cursor it sends. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
 
+pub mod postgres;
 mod refusal;
 pub mod sqlite;
+mod vetting;
 
+pub use postgres::PgStorage;
 pub use refusal::Refusal;
 pub use sqlite::SqliteStorage;
 
-use hoso_model::area::Area;
+use hoso_model::area::{Area, AreaKind};
 use hoso_model::op::FieldOp;
 use hoso_model::protocol::{PullResponse, Receipt};
 use hoso_model::role::Role;
@@ -28,6 +31,10 @@ pub enum StorageError {
     Corrupt(String),
     #[error("database: {0}")]
     Database(#[from] hoso_sqlite::Error),
+    /// A PostgreSQL failure: its SQLSTATE and primary message (never the detail, which may quote
+    /// stored values).
+    #[error("postgres: {0}")]
+    Postgres(String),
     #[error("serialisation: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -35,6 +42,21 @@ pub enum StorageError {
 impl From<rusqlite::Error> for StorageError {
     fn from(error: rusqlite::Error) -> StorageError {
         StorageError::Database(error.into())
+    }
+}
+
+impl From<::postgres::Error> for StorageError {
+    fn from(error: ::postgres::Error) -> StorageError {
+        StorageError::Postgres(match error.as_db_error() {
+            Some(db) => format!("{}: {}", db.code().code(), db.message()),
+            None => error.to_string(),
+        })
+    }
+}
+
+impl From<r2d2_postgres::r2d2::Error> for StorageError {
+    fn from(error: r2d2_postgres::r2d2::Error) -> StorageError {
+        StorageError::Postgres(format!("no connection from the pool: {error}"))
     }
 }
 
@@ -84,6 +106,17 @@ pub struct AuditEntry {
 
 /// How long an enrollment code stays valid.
 pub const CODE_TTL_MILLIS: u64 = 7 * 24 * 3600 * 1000;
+
+/// Whether an area's code has its kind's shape and its name is sensible (every backend checks it).
+pub(crate) fn valid_area(area: &Area, name: &str) -> bool {
+    let digits = |n: usize| area.code.len() == n && area.code.bytes().all(|b| b.is_ascii_digit());
+    let code_ok = match area.kind {
+        AreaKind::Commune => digits(5),
+        AreaKind::Province => digits(2),
+        AreaKind::Facility => !area.code.trim().is_empty() && area.code.len() <= 64,
+    };
+    code_ok && !name.trim().is_empty() && name.len() <= 200
+}
 
 pub trait Storage: Send + Sync {
     fn create_area(&self, area: &Area, name: &str) -> Result<()>;
