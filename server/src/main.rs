@@ -1,10 +1,12 @@
-//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
+//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices. Both work
+//! on the embedded SQLite file of a data folder (the default) or on PostgreSQL (`--database URL` or
+//! `HOSO_DATABASE_URL`).
 
 use clap::{Parser, Subcommand};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::hlc::system_now_millis;
 use hoso_model::role::Role;
-use hoso_server::storage::{self, SqliteStorage, Storage};
+use hoso_server::storage::{self, PgStorage, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,9 +27,8 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve {
-        /// Folder for the database and server data.
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// Load a demo commune with realistic cases and print enrollment codes for its users.
@@ -36,11 +37,26 @@ enum Command {
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+/// Where the server keeps its data: the embedded SQLite file in a folder (the default), or a
+/// PostgreSQL database that several server processes share.
+#[derive(clap::Args)]
+struct DatabaseArgs {
+    /// Folder for the embedded database and server data.
+    #[arg(long, default_value = "hoso-data")]
+    data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/db`) instead of the embedded SQLite file.
+    #[arg(long, env = "HOSO_DATABASE_URL")]
+    database: Option<String>,
+    /// Connections this process keeps to PostgreSQL.
+    #[arg(long, default_value_t = storage::postgres::DEFAULT_POOL_SIZE)]
+    pool_size: u32,
 }
 
 #[derive(Subcommand)]
@@ -74,7 +90,41 @@ enum AdminAction {
     IssueAdminToken,
 }
 
-fn open_storage(data: &Path) -> Result<SqliteStorage, String> {
+impl DatabaseArgs {
+    fn open(&self) -> Result<Arc<dyn Storage>, String> {
+        match &self.database {
+            Some(url) if storage::postgres::is_postgres_url(url) => PgStorage::connect(url, self.pool_size)
+                .map(|s| Arc::new(s) as Arc<dyn Storage>)
+                .map_err(|e| format!("cannot open the PostgreSQL database: {e}")),
+            Some(_) => Err("--database takes a postgres:// URL; without it the data folder's SQLite file is used".into()),
+            None => open_sqlite(&self.data).map(|s| Arc::new(s) as Arc<dyn Storage>),
+        }
+    }
+
+    /// What the startup banner says about the database (never a password).
+    fn describe(&self) -> String {
+        match &self.database {
+            Some(url) => format!("PostgreSQL ({})", without_password(url)),
+            None => "embedded SQLite (hoso-server.db)".into(),
+        }
+    }
+}
+
+/// A database URL with its password, if any, left out.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+fn open_sqlite(data: &Path) -> Result<SqliteStorage, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
     SqliteStorage::open(&data.join("hoso-server.db"))
@@ -88,7 +138,7 @@ fn area(kind: &str, code: &str) -> Area {
     }
 }
 
-fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
+fn admin(storage: &dyn Storage, action: AdminAction) -> Result<(), String> {
     let now = system_now_millis();
     let shown = |e: storage::StorageError| match e {
         storage::StorageError::Refused(refusal) => {
@@ -151,16 +201,19 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
-    let storage = Arc::new(open_storage(&data)?);
+fn serve(database: DatabaseArgs, listen: SocketAddr, demo: bool) -> Result<(), String> {
+    let storage = database.open()?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
-    println!(
-        "  data folder : {}",
-        std::fs::canonicalize(&data)
-            .unwrap_or(data.clone())
-            .display()
-    );
-    println!("  database    : embedded SQLite (hoso-server.db)");
+    if database.database.is_none() {
+        let data = &database.data;
+        println!(
+            "  data folder : {}",
+            std::fs::canonicalize(data)
+                .unwrap_or(data.clone())
+                .display()
+        );
+    }
+    println!("  database    : {}", database.describe());
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
@@ -187,10 +240,14 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { data, listen, demo } => serve(data, listen, demo),
-        Command::Admin { data, action } => {
-            open_storage(&data).and_then(|storage| admin(&storage, action))
-        }
+        Command::Serve {
+            database,
+            listen,
+            demo,
+        } => serve(database, listen, demo),
+        Command::Admin { database, action } => database
+            .open()
+            .and_then(|storage| admin(storage.as_ref(), action)),
     };
     if let Err(message) = outcome {
         eprintln!("hoso-server: {message}");
