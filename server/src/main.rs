@@ -34,6 +34,20 @@ enum Command {
         /// Load a demo commune with realistic cases and print enrollment codes for its users.
         #[arg(long)]
         demo: bool,
+        /// Behind a reverse proxy you trust: rate limits count the client address it puts last in
+        /// `X-Forwarded-For` instead of the proxy's own.
+        #[arg(long, env = "HOSO_BEHIND_PROXY")]
+        behind_proxy: bool,
+    },
+    /// Copy an embedded deployment (a data folder) to PostgreSQL, verify it, and say so. Safe to
+    /// run again after an interruption.
+    Migrate {
+        /// The data folder of the embedded deployment (stop its server first).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database to copy it to.
+        #[arg(long)]
+        to: String,
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
@@ -201,7 +215,12 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn serve(database: DatabaseArgs, listen: SocketAddr, demo: bool) -> Result<(), String> {
+fn serve(
+    database: DatabaseArgs,
+    listen: SocketAddr,
+    demo: bool,
+    options: api::RouterOptions,
+) -> Result<(), String> {
     let storage = database.open()?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
     if database.database.is_none() {
@@ -224,11 +243,41 @@ fn serve(database: DatabaseArgs, listen: SocketAddr, demo: bool) -> Result<(), S
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        axum::serve(listener, api::router(storage))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let app = api::router_with(storage, options);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
     })
+}
+
+fn migrate(from: &Path, to: &str) -> Result<(), String> {
+    if !storage::postgres::is_postgres_url(to) {
+        return Err("--to takes a postgres:// URL".into());
+    }
+    let reports = hoso_server::migrate::migrate(from, to).map_err(|e| format!("migration: {e}"))?;
+    let mut verified = true;
+    for report in &reports {
+        println!(
+            "{:>16}: {:>9} rows, {}",
+            report.table,
+            report.rows,
+            if report.hash_matches {
+                "same SHA-256"
+            } else {
+                "DIFFERENT SHA-256"
+            }
+        );
+        verified &= report.hash_matches;
+    }
+    if !verified {
+        return Err("the copy differs from the source: run migrate again".into());
+    }
+    println!("migrated and verified: {}", without_password(to));
+    Ok(())
 }
 
 fn main() {
@@ -244,7 +293,9 @@ fn main() {
             database,
             listen,
             demo,
-        } => serve(database, listen, demo),
+            behind_proxy,
+        } => serve(database, listen, demo, api::RouterOptions { behind_proxy }),
+        Command::Migrate { from, to } => migrate(&from, &to),
         Command::Admin { database, action } => database
             .open()
             .and_then(|storage| admin(storage.as_ref(), action)),

@@ -53,12 +53,22 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// Where the servers keep their data.
+#[derive(Clone, Debug, Default)]
+pub enum Database {
+    /// PostgreSQL when the test command sets `HOSO_TEST_DATABASE_URL`, else the embedded SQLite.
+    #[default]
+    FromEnvironment,
+    /// The embedded SQLite file of a temporary data folder.
+    Embedded,
+    /// A scratch database of its own on this PostgreSQL server.
+    Postgres(String),
+}
+
 /// Where the servers keep their data, and how many processes serve it.
 #[derive(Clone, Debug, Default)]
 pub struct ServerOptions {
-    /// A PostgreSQL server: the servers get a scratch database of their own on it. `None`: the
-    /// embedded SQLite file, unless `HOSO_TEST_DATABASE_URL` names a PostgreSQL server.
-    pub database: Option<String>,
+    pub database: Database,
     /// Server processes on the one database (PostgreSQL only; at least 1).
     pub processes: usize,
 }
@@ -93,10 +103,11 @@ impl Server {
     pub fn start_with(options: &ServerOptions) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
-        let postgres = options
-            .database
-            .clone()
-            .or_else(|| std::env::var(TEST_DATABASE_ENV).ok());
+        let postgres = match &options.database {
+            Database::FromEnvironment => std::env::var(TEST_DATABASE_ENV).ok(),
+            Database::Embedded => None,
+            Database::Postgres(url) => Some(url.clone()),
+        };
         let scratch = postgres
             .map(|server| ScratchDatabase::create(&server).expect("a scratch PostgreSQL database"));
         let processes = options.processes.max(1);
@@ -106,6 +117,24 @@ impl Server {
         );
         let mut server = Server::start_in(&data, scratch, processes);
         server._dir = Some(dir);
+        server
+    }
+
+    /// One process on an existing PostgreSQL database whose admin token is known (a migrated one).
+    pub fn start_on_database(url: &str, admin_token: &str) -> Server {
+        install_tls_provider();
+        let port = free_port();
+        let mut server = Server {
+            url: format!("http://127.0.0.1:{port}"),
+            urls: vec![format!("http://127.0.0.1:{port}")],
+            admin_token: admin_token.to_string(),
+            data: PathBuf::new(),
+            database_url: Some(url.to_string()),
+            processes: vec![Process { port, child: None }],
+            _scratch: None,
+            _dir: None,
+        };
+        server.spawn(0);
         server
     }
 
@@ -339,6 +368,7 @@ pub fn province(code: &str) -> Area {
 }
 
 pub mod faults;
+pub mod load;
 pub mod sim;
 
 impl Server {

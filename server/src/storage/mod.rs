@@ -145,4 +145,8 @@ pub trait Storage: Send + Sync {
     fn audit_trail(&self, record_id: &str) -> Result<Vec<AuditEntry>>;
     /// Whether the database answers (the health check).
     fn check_reachable(&self) -> Result<()>;
+    /// Adds `add` attempts (0: only reads) under `key` (a rate limit's kind and a hashed client
+    /// address) in the current window of `window_ms`, and returns the attempts of that window so
+    /// far. Shared by every process on the database.
+    fn count_attempts(&self, key: &str, now: u64, window_ms: u64, add: u32) -> Result<u32>;
 }

@@ -132,6 +132,34 @@ impl Storage for PgStorage {
         rows.iter().map(audit_entry).collect()
     }
 
+    fn count_attempts(&self, key: &str, now: u64, window_ms: u64, add: u32) -> Result<u32> {
+        let window = i64::try_from(now - now % window_ms.max(1)).unwrap_or(i64::MAX);
+        let mut client = self.client()?;
+        let attempts: i32 = if add == 0 {
+            client
+                .query_opt(
+                    "SELECT attempts FROM rate_limit WHERE key = $1 AND window_start = $2",
+                    &[&key, &window],
+                )?
+                .map_or(0, |row| row.get(0))
+        } else {
+            let add = i32::try_from(add).unwrap_or(i32::MAX);
+            client
+                .query_one(
+                    "INSERT INTO rate_limit (key, window_start, attempts) VALUES ($1, $2, $3)
+                     ON CONFLICT (key) DO UPDATE SET
+                         attempts = CASE WHEN rate_limit.window_start = excluded.window_start
+                                         THEN rate_limit.attempts + excluded.attempts
+                                         ELSE excluded.attempts END,
+                         window_start = excluded.window_start
+                     RETURNING attempts",
+                    &[&key, &window, &add],
+                )?
+                .get(0)
+        };
+        Ok(attempts.max(0) as u32)
+    }
+
     fn check_reachable(&self) -> Result<()> {
         self.client()?.simple_query("SELECT 1")?;
         Ok(())
