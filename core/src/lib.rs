@@ -8,6 +8,7 @@ pub mod actions;
 pub mod app;
 pub mod error;
 pub mod ffi;
+pub mod photo;
 pub mod store;
 pub mod sync;
 

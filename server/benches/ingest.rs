@@ -142,8 +142,9 @@ fn main() {
     let cases = if measuring { 5_000 } else { 50 };
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
-    let sqlite: Vec<Box<dyn Storage>> =
-        vec![Box::new(SqliteStorage::open(&path).expect("storage"))];
+    let sqlite: Vec<Box<dyn Storage>> = vec![Box::new(
+        SqliteStorage::open(&path, &test_key()).expect("storage"),
+    )];
     ingest("sqlite", &sqlite, cases, 50_000.0);
     let Some(server) = std::env::var("HOSO_TEST_DATABASE_URL").ok() else {
         eprintln!("PostgreSQL not measured: HOSO_TEST_DATABASE_URL is not set");
@@ -158,4 +159,9 @@ fn main() {
             .collect();
         ingest("postgres", &handles, cases / writers, 20_000.0);
     }
+}
+
+/// A fixed key for the encrypted test database (a deployment's lives in `server.key`).
+fn test_key() -> hoso_sqlite::connection::Key {
+    hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
 }

@@ -39,7 +39,7 @@ fn enroll(storage: &SqliteStorage, name: &str) -> DeviceAuth {
 
 /// The child: pushes cases of one visit each, 1,000 ops a push, until killed; a thread pulls.
 fn write_until_killed(path: &Path) {
-    let storage = SqliteStorage::open(path).expect("storage");
+    let storage = SqliteStorage::open(path, &test_key()).expect("storage");
     let device = enroll(&storage, "ghi");
     let mut clock = Clock::new(node_of(&device.device_id));
     std::thread::scope(|scope| {
@@ -120,7 +120,7 @@ fn main() {
     let _ = child.wait();
     let (db_at_kill, wal_at_kill) = (size(&db), size(&wal));
     let reopen = Instant::now();
-    let storage = SqliteStorage::open(&db).expect("reopens after the crash");
+    let storage = SqliteStorage::open(&db, &test_key()).expect("reopens after the crash");
     storage.check_reachable().expect("answers");
     let restart = reopen.elapsed();
     let mb = |bytes: u64| (bytes as f64 / 1e6 * 10.0).round() / 10.0;
@@ -131,4 +131,9 @@ fn main() {
                "db_mb_at_kill": mb(db_at_kill), "wal_mb_at_kill": mb(wal_at_kill),
                "restart_ms": restart.as_millis()})
     );
+}
+
+/// A fixed key for the encrypted test database (a deployment's lives in `server.key`).
+fn test_key() -> hoso_sqlite::connection::Key {
+    hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
 }

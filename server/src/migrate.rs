@@ -9,12 +9,13 @@
 //! Photos will be copied to the object store here once the blob store exists (the photos work).
 
 use crate::storage::{PgStorage, Result, StorageError};
+use hoso_sqlite::connection::{self, Access};
 use indicatif::{ProgressBar, ProgressStyle};
 use postgres::types::ToSql;
-use rusqlite::OpenFlags;
 use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::time::Duration;
 
 /// How a column is typed on the PostgreSQL side.
 #[derive(Clone, Copy)]
@@ -123,12 +124,18 @@ const TABLES: &[Table] = &[
             ("commune_code", Text),
             ("province_code", Text),
             ("facility_id", Text),
+            ("form_id", Text),
+            ("case_id", Text),
+            ("manager_id", Text),
+            ("opened_by", Text),
         ],
         key: "id",
         on_conflict: "ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, \
                       own_commune = excluded.own_commune, own_province = excluded.own_province, \
                       own_facility = excluded.own_facility, commune_code = excluded.commune_code, \
-                      province_code = excluded.province_code, facility_id = excluded.facility_id",
+                      province_code = excluded.province_code, facility_id = excluded.facility_id, \
+                      form_id = excluded.form_id, case_id = excluded.case_id, \
+                      manager_id = excluded.manager_id, opened_by = excluded.opened_by",
     },
     Table {
         sqlite_name: "field_state",
@@ -142,11 +149,14 @@ const TABLES: &[Table] = &[
             ("commune_code", Text),
             ("province_code", Text),
             ("facility_id", Text),
+            ("sensitive", Bool),
+            ("case_id", Text),
         ],
         key: "record_id, field",
         on_conflict: "ON CONFLICT (record_id, field) DO UPDATE SET state = excluded.state, \
                       seq = excluded.seq, commune_code = excluded.commune_code, \
-                      province_code = excluded.province_code, facility_id = excluded.facility_id",
+                      province_code = excluded.province_code, facility_id = excluded.facility_id, \
+                      sensitive = excluded.sensitive, case_id = excluded.case_id",
     },
     Table {
         sqlite_name: "scope_event",
@@ -161,6 +171,44 @@ const TABLES: &[Table] = &[
         key: "seq, record_id",
         // Derived, without a key of its own: emptied and copied whole on every run.
         on_conflict: "",
+    },
+    Table {
+        sqlite_name: "area_config",
+        pg_name: "area_config",
+        columns: &[
+            ("area_kind", Text),
+            ("area_code", Text),
+            ("version", Int),
+            ("config", Text),
+        ],
+        key: "area_kind, area_code",
+        on_conflict: "ON CONFLICT (area_kind, area_code) DO UPDATE SET version = excluded.version, \
+                      config = excluded.config",
+    },
+    Table {
+        sqlite_name: "admin_units",
+        pg_name: "admin_units",
+        columns: &[
+            ("version", Text),
+            ("effective", Text),
+            ("units", Text),
+            ("imported_at", Int),
+        ],
+        key: "version",
+        on_conflict: "ON CONFLICT (version) DO UPDATE SET effective = excluded.effective, \
+                      units = excluded.units, imported_at = excluded.imported_at",
+    },
+    Table {
+        sqlite_name: "report_produced",
+        pg_name: "report_produced",
+        columns: &[
+            ("area_kind", Text),
+            ("area_code", Text),
+            ("period", Text),
+            ("produced_at", Int),
+        ],
+        key: "area_kind, area_code, period",
+        on_conflict: "ON CONFLICT (area_kind, area_code, period) DO NOTHING",
     },
 ];
 
@@ -186,12 +234,10 @@ pub fn migrate(from: &Path, to: &str) -> Result<Vec<TableReport>> {
     if !file.exists() {
         return Err(fail(format!("no hoso-server.db in {}", from.display())));
     }
+    // The key exists beside a database that exists (or is in HOSO_SERVER_KEY).
+    let key = crate::keyfile::load_or_create(from).map_err(fail)?;
     // Opened writable so that SQLite can read a WAL the server left; nothing is written.
-    let mut sqlite = rusqlite::Connection::open_with_flags(
-        &file,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    sqlite.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mut sqlite = connection::open(&file, &key, Access::ReadWrite, Duration::from_secs(10))?;
     drop(PgStorage::connect(to, 1)?);
     let mut pg = postgres::Client::connect(to, postgres::NoTls)?;
     // One snapshot of the source for the copy and its verification.

@@ -16,7 +16,8 @@ struct Sqlite {
 impl Backend for Sqlite {
     fn fresh() -> Option<Sqlite> {
         let dir = tempfile::tempdir().expect("temp dir");
-        let storage = SqliteStorage::open(&dir.path().join("server.db")).expect("open");
+        let storage =
+            SqliteStorage::open(&dir.path().join("server.db"), &test_key()).expect("open");
         Some(Sqlite { storage, dir })
     }
 
@@ -25,7 +26,10 @@ impl Backend for Sqlite {
     }
 
     fn another_process(&self) -> Box<dyn Storage> {
-        Box::new(SqliteStorage::open(&self.dir.path().join("server.db")).expect("open again"))
+        Box::new(
+            SqliteStorage::open(&self.dir.path().join("server.db"), &test_key())
+                .expect("open again"),
+        )
     }
 }
 
@@ -61,4 +65,9 @@ impl Backend for Postgres {
 
 mod postgres {
     crate::storage_suite!(super::Postgres);
+}
+
+/// A fixed key for the encrypted test database (a deployment's lives in `server.key`).
+fn test_key() -> hoso_sqlite::connection::Key {
+    hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
 }

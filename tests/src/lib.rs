@@ -245,9 +245,15 @@ impl Server {
                     .expect("update") as usize
             }
             None => {
-                let db = rusqlite::Connection::open(self.data.join("hoso-server.db"))
-                    .expect("the server's file");
-                db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+                let key = std::fs::read_to_string(self.data.join("server.key"))
+                    .expect("the server's key file");
+                let db = hoso_sqlite::connection::open(
+                    &self.data.join("hoso-server.db"),
+                    &hoso_sqlite::connection::Key::from_hex(key.trim()).expect("a hex key"),
+                    hoso_sqlite::connection::Access::ReadWrite,
+                    Duration::from_secs(5),
+                )
+                .expect("the server's file");
                 db.execute(&format!("{sql}?1"), [record_id])
                     .expect("update")
             }

@@ -11,9 +11,11 @@ use hoso_model::role::Role;
 use std::sync::Arc;
 
 mod cases;
+mod reference;
 mod sync;
 
 pub use cases::*;
+pub use reference::*;
 pub use sync::*;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]

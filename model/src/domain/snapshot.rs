@@ -3,7 +3,7 @@
 //! caseload of thousands is listed without reading every visit.
 
 use super::date_of;
-use super::form_ids::{HANDOVER, PLAN, PROGRESS};
+use super::form_ids::{DATA_REQUEST, HANDOVER, PLAN, PROGRESS};
 use super::lifecycle::CaseStatus;
 use crate::op::{RecordKind, Value};
 use crate::record::Record;
@@ -46,6 +46,18 @@ pub struct CaseSnapshot {
     pub closed_on: Option<NaiveDate>,
     /// Day of the hand-over back to the family or community (TT 02 Điều 10.1).
     pub returned_on: Option<NaiveDate>,
+    /// The closure trigger code of a closed case (`died_or_missing` ends every follow-up).
+    pub closure_trigger: Option<String>,
+    /// The data subject's requests recorded on the case (Luật 91/2025).
+    pub data_requests: Vec<DataRequest>,
+}
+
+/// A data subject's request to see, correct or restrict their data, as the follow-ups need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataRequest {
+    pub record_id: String,
+    pub received: NaiveDate,
+    pub answered: Option<NaiveDate>,
 }
 
 /// The only fields of a case's child records that [`snapshot`] reads: the store loads just these when it
@@ -59,9 +71,38 @@ pub const CHILD_FIELDS: &[&str] = &[
     "a.visit_date",
     "a.next_visit_date",
     "a.activities",
+    "a.completed_activities",
     "a.evaluation_results",
     "a.handover_date",
+    "a.received_date",
+    "a.answered_date",
 ];
+
+fn data_requests(children: &[Record]) -> Vec<DataRequest> {
+    children
+        .iter()
+        .filter(|r| r.text("form_id") == Some(DATA_REQUEST) && !r.deleted)
+        .filter_map(|r| {
+            Some(DataRequest {
+                record_id: r.id.clone(),
+                received: date_of(r.fields.get("a.received_date"))?,
+                answered: date_of(r.fields.get("a.answered_date")),
+            })
+        })
+        .collect()
+}
+
+/// Plan activities the progress notes (Mẫu 05) record as done: done needs no new approval of the plan
+/// (TT 02/2020 Điều 7.3.b, c).
+fn completed_in_progress_notes<'a>(visits: &[&'a Record]) -> std::collections::HashSet<&'a str> {
+    visits
+        .iter()
+        .filter_map(|v| v.fields.get("a.completed_activities"))
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
 
 fn text(record: &Record, field: &str) -> Option<String> {
     record.text(field).map(str::to_string)
@@ -83,21 +124,26 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
     let plan = case
         .text("current_plan_id")
         .and_then(|id| children.iter().find(|r| r.id == id));
+    let completed = completed_in_progress_notes(&visits);
     let activities = plan
         .and_then(|p| p.fields.get("a.activities"))
         .and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
-                .map(|item| Activity {
-                    title: item
+                .map(|item| {
+                    let title = item
                         .get("activity")
                         .and_then(Value::as_str)
                         .unwrap_or_default()
-                        .to_string(),
-                    start: date_of(item.get("start_date")),
-                    end: date_of(item.get("end_date")),
-                    done: item.get("done").and_then(Value::as_bool).unwrap_or(false),
+                        .to_string();
+                    let marked = item.get("done").and_then(Value::as_bool).unwrap_or(false);
+                    Activity {
+                        done: marked || completed.contains(title.as_str()),
+                        title,
+                        start: date_of(item.get("start_date")),
+                        end: date_of(item.get("end_date")),
+                    }
                 })
                 .collect()
         })
@@ -156,5 +202,7 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
             .filter(|r| r.text("form_id") == Some(HANDOVER))
             .filter_map(|r| date_of(r.fields.get("a.handover_date")))
             .max(),
+        closure_trigger: text(case, "closure_trigger"),
+        data_requests: data_requests(children),
     }
 }

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::ReceiptStatus;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
 };
 
 pub(super) async fn enroll(
@@ -130,4 +130,18 @@ pub(super) async fn pull(
     metrics().pulled_values.inc_by(values as u64);
     tracing::info!(device = %device_id, records, values, evicted, "pull");
     Ok(encoded.into_response())
+}
+
+/// The data the device's area shares (configuration, administrative units, reports produced), when
+/// newer than what the device holds.
+pub(super) async fn reference(
+    State(storage): State<Shared>,
+    Extension(client): Extension<ClientAddress>,
+    headers: HeaderMap,
+    query: Result<Query<KnownReference>, QueryRejection>,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers, &client).await?;
+    let Query(known) = query.map_err(|_| ApiError::bad_cursor())?;
+    let update = blocking(move || storage.reference(&device, &known, system_now_millis())).await?;
+    Ok(reply(&headers, &update))
 }

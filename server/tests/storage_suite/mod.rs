@@ -254,9 +254,23 @@ pub fn a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new(
     let (lans, _, lan_cursor) = pull_all(storage, &lan, Holdings::new(), 0, 1000);
     let (hoas, _, hoa_cursor) = pull_all(storage, &hoa, Holdings::new(), 0, 1000);
     assert!(hoas.is_empty());
-    lan.push_accepted(
+    let move_case = lan.op(
+        &case,
+        RecordKind::Case,
+        fields::COMMUNE_CODE,
+        json!(BINH_MY),
+    );
+    let refused = lan.push(storage, std::slice::from_ref(&move_case));
+    assert_eq!(
+        refused[0].code.as_deref(),
+        Some("not_allowed"),
+        "only an administrator corrects a record's area"
+    );
+    let admin = Phone::enroll(storage, "quan-tri", Role::Admin, commune(TAN_HIEP));
+    admin.observe(&ops);
+    admin.push_accepted(
         storage,
-        &[lan.op(
+        &[admin.op(
             &case,
             RecordKind::Case,
             fields::COMMUNE_CODE,
@@ -314,17 +328,19 @@ pub fn pulling_page_by_page_loses_nothing_and_pages_end_on_a_sequence_boundary(
             &[lan.op(&case, RecordKind::Case, "notes", json!(format!("lần {i}")))],
         );
         if i % 2 == 0 {
-            moved.push(case);
+            moved.push((case, ops));
         }
     }
     let (whole, _, _) = pull_all(storage, &lan, Holdings::new(), 0, 10_000);
     let (by_one, _, _) = pull_all(storage, &lan, Holdings::new(), 0, 1);
     assert_eq!(whole, by_one, "paging by one loses nothing");
     let (hoas, _, hoa_cursor) = pull_all(storage, &hoa, Holdings::new(), 0, 1);
-    for case in &moved {
-        lan.push_accepted(
+    let admin = Phone::enroll(storage, "quan-tri", Role::Admin, commune(TAN_HIEP));
+    for (case, ops) in &moved {
+        admin.observe(ops);
+        admin.push_accepted(
             storage,
-            &[lan.op(case, RecordKind::Case, fields::COMMUNE_CODE, json!(BINH_MY))],
+            &[admin.op(case, RecordKind::Case, fields::COMMUNE_CODE, json!(BINH_MY))],
         );
     }
     // A moved case's fields are re-stamped together: a page of one field still carries all of them.
@@ -338,7 +354,7 @@ pub fn pulling_page_by_page_loses_nothing_and_pages_end_on_a_sequence_boundary(
     let (hoas, _, _) = pull_all(storage, &hoa, hoas, hoa_cursor, 1);
     let (whole_new, _, _) = pull_all(storage, &hoa, Holdings::new(), 0, 10_000);
     assert_eq!(hoas, whole_new);
-    for case in &moved {
+    for (case, _) in &moved {
         assert_eq!(winner(&hoas, case, fields::STATUS), Some(json!("intake")));
     }
 }

@@ -4,7 +4,10 @@
 use crate::storage::{Result, StorageError};
 use postgres::Client;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../sql/postgres/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../sql/postgres/001_initial.sql"),
+    include_str!("../../../sql/postgres/002_sensitive_and_reference.sql"),
+];
 
 /// Any number, the same in every process: the advisory lock key of migrations.
 const MIGRATION_LOCK: i64 = 0x686f_736f_6d69_6772;

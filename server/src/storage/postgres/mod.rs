@@ -13,19 +13,23 @@ mod accounts;
 mod migrate;
 mod pull;
 mod push;
+mod reference;
 pub mod scratch;
 mod working_set;
 
 use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
+use hoso_model::domain::local_date;
 use hoso_model::hlc::Hlc;
 use hoso_model::op::{FieldOp, RecordKind};
-use hoso_model::protocol::Receipt;
+use hoso_model::protocol::{AdminUnitsUpdate, KnownReference, Receipt, ReferenceUpdate};
 use hoso_model::role::Role;
 use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
 use r2d2_postgres::r2d2::{Pool, PooledConnection};
+use std::sync::{Arc, Mutex};
 
 type Manager = PostgresConnectionManager<NoTls>;
 
@@ -39,8 +43,9 @@ pub fn is_postgres_url(text: &str) -> bool {
 
 pub struct PgStorage {
     pool: Pool<Manager>,
-    /// The administrative units scope rules check new records against.
-    units: AdminUnits,
+    /// The administrative units in force, which scope rules check new records against: the newest
+    /// imported list whose day has come, else the bundled one.
+    units: Mutex<Arc<AdminUnits>>,
 }
 
 impl PgStorage {
@@ -55,8 +60,23 @@ impl PgStorage {
         migrate::migrate(&mut *pool.get()?)?;
         Ok(PgStorage {
             pool,
-            units: AdminUnits::builtin(),
+            units: Mutex::new(Arc::new(AdminUnits::builtin())),
         })
+    }
+
+    /// The units in force on the day of `now`, reloaded only when another list comes into force.
+    fn units(&self, client: &mut postgres::Client, now: u64) -> Result<Arc<AdminUnits>> {
+        let today = local_date(now);
+        let wanted = reference::version_in_force(client, today)?;
+        let mut cached = self.units.lock().unwrap_or_else(|p| p.into_inner());
+        if wanted.is_none() && cached.version != AdminUnits::builtin_version() {
+            *cached = Arc::new(AdminUnits::builtin());
+        } else if wanted.as_deref().is_some_and(|v| v != cached.version)
+            && let Some(update) = reference::units_in_force(client, today)?
+        {
+            *cached = Arc::new(update.units);
+        }
+        Ok(cached.clone())
     }
 
     fn client(&self) -> Result<PooledConnection<Manager>> {
@@ -104,11 +124,34 @@ impl Storage for PgStorage {
     }
 
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>> {
-        push::push(&mut *self.client()?, &self.units, device, ops, now)
+        let mut client = self.client()?;
+        let units = self.units(&mut client, now)?;
+        push::push(&mut client, &units, device, ops, now)
     }
 
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage> {
         pull::pull(&mut *self.client()?, device, cursor, limit)
+    }
+
+    fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
+        reference::set_config(&mut *self.client()?, area, config)
+    }
+
+    fn import_admin_units(&self, update: &AdminUnitsUpdate, now: u64) -> Result<()> {
+        reference::import_admin_units(&mut *self.client()?, update, now)
+    }
+
+    fn reference(
+        &self,
+        device: &DeviceAuth,
+        known: &KnownReference,
+        now: u64,
+    ) -> Result<ReferenceUpdate> {
+        reference::reference(&mut *self.client()?, device, known, local_date(now))
+    }
+
+    fn mark_report_produced(&self, area: &Area, period: &str, now: u64) -> Result<()> {
+        reference::mark_report_produced(&mut *self.client()?, area, period, now)
     }
 
     fn mark_once(&self, job: OnceJob) -> Result<bool> {

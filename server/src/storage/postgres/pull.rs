@@ -1,5 +1,6 @@
 //! A pull in the PostgreSQL backend: a page of the device's own area after its cursor, walking the
-//! `(area, seq)` index, with the field states sent as the JSON stored. One repeatable-read snapshot:
+//! `(area, seq)` index, with the field states sent as the JSON stored; sensitive fields the device's user
+//! may not read are withheld (named, never sent), as in `sqlite/pull.rs`. One repeatable-read snapshot:
 //! the page, the head and the evictions agree even while other processes push.
 
 use crate::storage::{DeviceAuth, PullPage, Result, StorageError};
@@ -9,7 +10,7 @@ use hoso_model::protocol::{MAX_PAGE_FIELDS, PullResponse, RemoteRecord};
 use hoso_model::schema::area_field;
 use postgres::{Client, IsolationLevel, Transaction};
 use serde_json::value::RawValue;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn pull(
     client: &mut Client,
@@ -39,12 +40,13 @@ pub(super) fn pull(
         .map(|row| row.get(0));
     let rows = tx.query(
         &format!(
-            "SELECT record_id, kind, field, state, seq FROM field_state
+            "SELECT record_id, kind, field, state, seq, sensitive, case_id FROM field_state
              WHERE {column} = $2 AND seq > $1 AND seq <= $3 ORDER BY seq"
         ),
         &[&cursor_param, &code, &boundary.unwrap_or(i64::MAX)],
     )?;
-    let (records, last_seq) = group(&rows, cursor)?;
+    let reader = Reader::of(&mut tx, device)?;
+    let (records, withheld, last_seq) = group(&rows, &reader, cursor)?;
     let has_more = boundary.is_some() && !rows.is_empty();
     let head: i64 = tx
         .query_one("SELECT seq FROM sequence_head WHERE id = 1", &[])?
@@ -59,6 +61,7 @@ pub(super) fn pull(
     tx.commit()?;
     Ok(PullResponse {
         records,
+        withheld,
         evicted,
         next_cursor: upper.max(cursor.min(head)),
         has_more,
@@ -67,15 +70,62 @@ pub(super) fn pull(
 }
 
 type Records = Vec<RemoteRecord<Box<RawValue>>>;
+/// (record id, field) of each sensitive field held back.
+type Withheld = Vec<(String, String)>;
 
-/// The rows as records, in the order of their first field; and the last sequence seen.
-fn group(rows: &[postgres::Row], cursor: u64) -> Result<(Records, u64)> {
+/// Which sensitive fields a device may receive: all of its area's for the chairman or facility head
+/// (they approve every case there), else those of the cases its user manages.
+enum Reader {
+    Approver,
+    Manager(HashSet<String>),
+}
+
+impl Reader {
+    fn of(tx: &mut Transaction<'_>, device: &DeviceAuth) -> Result<Reader> {
+        if device.role.may_approve() {
+            return Ok(Reader::Approver);
+        }
+        let column = area_field(device.area.kind);
+        let managed = tx
+            .query(
+                &format!(
+                    "SELECT id FROM record WHERE kind = 'case' AND {column} = $1
+                     AND (manager_id = $2 OR (manager_id IS NULL AND opened_by = $2))"
+                ),
+                &[&device.area.code, &device.user_id],
+            )?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        Ok(Reader::Manager(managed))
+    }
+
+    fn may_read(&self, case_id: Option<&str>) -> bool {
+        match self {
+            Reader::Approver => true,
+            Reader::Manager(cases) => case_id.is_some_and(|c| cases.contains(c)),
+        }
+    }
+}
+
+/// The rows as records, in the order of their first field; the sensitive fields withheld from this
+/// reader; and the last sequence seen.
+fn group(
+    rows: &[postgres::Row],
+    reader: &Reader,
+    cursor: u64,
+) -> Result<(Records, Withheld, u64)> {
     let mut records: Records = Vec::new();
+    let mut withheld = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut last_seq = cursor;
     for row in rows {
         let record_id: String = row.get(0);
         last_seq = last_seq.max(row.get::<_, i64>(4) as u64);
+        if row.get::<_, bool>(5) && !reader.may_read(row.get(6)) {
+            withheld.push((record_id, row.get(2)));
+            continue;
+        }
         let state = RawValue::from_string(row.get(3))?;
         let slot = match index.get(&record_id) {
             Some(&slot) => slot,
@@ -94,7 +144,7 @@ fn group(rows: &[postgres::Row], cursor: u64) -> Result<(Records, u64)> {
         };
         records[slot].fields.push((row.get(2), state));
     }
-    Ok((records, last_seq))
+    Ok((records, withheld, last_seq))
 }
 
 /// Records that left the device's area between the cursor and `upper` and are not back in it.

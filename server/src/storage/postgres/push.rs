@@ -129,12 +129,20 @@ fn vet(
     {
         return Ok(Err(kind_mismatch(op)));
     }
+    let known_before = set.get(tx, &op.record_id)?.is_some_and(|row| row.stored);
     let place = existing.map(|(_, placement)| placement);
     if device.role != Role::Admin {
-        if let Some(place) = &place
-            && let Err(refusal) = scope::check_existing(&device.area, place)
-        {
-            return Ok(Err(reject_scope(op, &refusal)));
+        if let Some(place) = &place {
+            let refused = scope::check_existing(&device.area, place).and_then(|()| {
+                if known_before {
+                    scope::check_area_change(op.kind, &op.field, op.value.as_str(), place)
+                } else {
+                    Ok(())
+                }
+            });
+            if let Err(refusal) = refused {
+                return Ok(Err(reject_scope(op, &refusal)));
+            }
         }
         if let Some(target) = link_target(op)
             && let Some(target_place) = set.get(tx, target)?.map(|row| row.placed.clone())
@@ -156,13 +164,15 @@ fn apply(
 ) -> Result<()> {
     if place.is_none() {
         set.ensure_record(tx, &op.record_id, op.kind)?;
+        set.created(&op.record_id, op.kind);
     }
     let mut state = set.state(&op.record_id, &op.field);
     if matches!(state.merge(op), MergeOutcome::Duplicate) {
         return Ok(());
     }
     set.write_state(op, state.clone(), seq, place.unwrap_or_default());
-    set.after_merge(tx, op, &state, seq)
+    set.after_merge(tx, op, &state, seq)?;
+    set.after_merge_access(tx, op, &state, seq)
 }
 
 /// The accepted ops of a push, written to the audit trail in one statement.

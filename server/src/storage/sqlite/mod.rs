@@ -9,27 +9,37 @@
 //! off the request path, and truncated by the writer past 64 MiB (sustained pushes outrun passive
 //! checkpoints).
 
+mod access;
 mod accounts;
 mod audit;
 mod placement;
 mod pull;
 mod push;
+mod reference;
 
 use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
+use hoso_model::domain::local_date;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::Receipt;
+use hoso_model::protocol::{AdminUnitsUpdate, KnownReference, Receipt, ReferenceUpdate};
 use hoso_model::role::Role;
 use hoso_sqlite::checkpoint::Checkpointer;
+use hoso_sqlite::connection::{self, Access, Key};
 use hoso_sqlite::meta::{self, MetaKey};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../sql/001_initial.sql"),
+    include_str!("../../../sql/002_sensitive.sql"),
+    include_str!("../../../sql/003_reference.sql"),
+];
 
 /// The last sequence number handed out (pull cursors count in it).
 const SEQ: MetaKey = MetaKey("seq");
@@ -49,32 +59,30 @@ pub struct SqliteStorage {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     wal_path: PathBuf,
-    /// The administrative units scope rules check new records against.
-    units: AdminUnits,
     /// Rate-limit counters: key → (window start, attempts). In memory: an embedded deployment is
     /// one process.
     attempts: Mutex<HashMap<String, (u64, u32)>>,
+    /// The administrative units in force, which scope rules check new records against: the newest
+    /// imported list whose day has come, else the bundled one.
+    units: Mutex<Arc<AdminUnits>>,
     _checkpointer: Checkpointer,
 }
 
 impl SqliteStorage {
-    pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let mut conn = Connection::open(path)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    /// Opens (or creates) the database at `path`, encrypted at rest with `key` (SQLCipher).
+    pub fn open(path: &Path, key: &Key) -> Result<SqliteStorage> {
+        let mut conn = connection::open(path, key, Access::ReadWrite, Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         hoso_sqlite::migrate::migrate(&conn, MIGRATIONS)?;
-        conn.set_prepared_statement_cache_capacity(64);
         // After a checkpoint resets the log, the file shrinks back to this size.
         conn.execute_batch(&format!("PRAGMA journal_size_limit = {WAL_LIMIT_BYTES};"))?;
-        let checkpoint_conn = Connection::open(path)?;
-        checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let checkpoint_conn =
+            connection::open(path, key, Access::ReadWrite, Duration::from_secs(1))?;
         let checkpointer = Checkpointer::start(&mut conn, checkpoint_conn)?;
         let readers = (0..READERS)
             .map(|_| {
-                let reader = Connection::open(path)?;
-                reader.busy_timeout(std::time::Duration::from_secs(10))?;
+                let reader =
+                    connection::open(path, key, Access::ReadOnly, Duration::from_secs(10))?;
                 reader.set_prepared_statement_cache_capacity(32);
                 Ok(Mutex::new(reader))
             })
@@ -86,8 +94,8 @@ impl SqliteStorage {
             readers,
             next_reader: AtomicUsize::new(0),
             wal_path: PathBuf::from(wal_path),
-            units: AdminUnits::builtin(),
             attempts: Mutex::new(HashMap::new()),
+            units: Mutex::new(Arc::new(AdminUnits::builtin())),
             _checkpointer: checkpointer,
         })
     }
@@ -116,6 +124,22 @@ impl SqliteStorage {
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         }
         Ok(())
+    }
+
+    /// The units in force on the day of `now`, reloaded only when another list comes into force.
+    fn units(&self, conn: &Connection, now: u64) -> Result<Arc<AdminUnits>> {
+        let today = local_date(now);
+        let mut cached = self.units.lock().unwrap_or_else(|p| p.into_inner());
+        let wanted = reference::version_in_force(conn, today)?;
+        let builtin = wanted.is_none() && cached.version != AdminUnits::builtin_version();
+        if builtin {
+            *cached = Arc::new(AdminUnits::builtin());
+        } else if wanted.as_deref().is_some_and(|v| v != cached.version)
+            && let Some(update) = reference::units_in_force(conn, today)?
+        {
+            *cached = Arc::new(update.units);
+        }
+        Ok(cached.clone())
     }
 }
 
@@ -160,7 +184,8 @@ impl Storage for SqliteStorage {
 
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>> {
         let mut conn = self.lock();
-        let receipts = push::push(&mut conn, &self.units, device, ops, now)?;
+        let units = self.units(&conn, now)?;
+        let receipts = push::push(&mut conn, &units, device, ops, now)?;
         self.bound_wal(&conn)?;
         Ok(receipts)
     }
@@ -172,6 +197,27 @@ impl Storage for SqliteStorage {
         let page = pull::pull(&snapshot, device, cursor, limit)?;
         snapshot.commit()?;
         Ok(page)
+    }
+
+    fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
+        reference::set_config(&self.lock(), area, config)
+    }
+
+    fn import_admin_units(&self, update: &AdminUnitsUpdate, now: u64) -> Result<()> {
+        reference::import_admin_units(&self.lock(), update, now)
+    }
+
+    fn reference(
+        &self,
+        device: &DeviceAuth,
+        known: &KnownReference,
+        now: u64,
+    ) -> Result<ReferenceUpdate> {
+        reference::reference(&self.lock(), device, known, local_date(now))
+    }
+
+    fn mark_report_produced(&self, area: &Area, period: &str, now: u64) -> Result<()> {
+        reference::mark_report_produced(&self.lock(), area, period, now)
     }
 
     fn mark_once(&self, job: OnceJob) -> Result<bool> {
@@ -190,6 +236,11 @@ impl Storage for SqliteStorage {
         audit::audit_trail(&self.reader(), record_id)
     }
 
+    fn check_reachable(&self) -> Result<()> {
+        self.reader().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn count_attempts(&self, key: &str, now: u64, window_ms: u64, add: u32) -> Result<u32> {
         let window = now - now % window_ms.max(1);
         let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
@@ -203,10 +254,5 @@ impl Storage for SqliteStorage {
         }
         entry.1 += add;
         Ok(entry.1)
-    }
-
-    fn check_reachable(&self) -> Result<()> {
-        self.reader().query_row("SELECT 1", [], |_| Ok(()))?;
-        Ok(())
     }
 }
