@@ -91,8 +91,15 @@ fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<FieldOp> {
     ops
 }
 
-/// Every writer pushes its own caseload through its own storage handle at the same time.
-fn ingest(backend: &str, handles: &[Box<dyn Storage>], cases: usize, target: f64) {
+/// Every writer pushes its own caseload through its own storage handle at the same time; `size`
+/// tells the database's bytes on disk (the growth is reported per op).
+fn ingest(
+    backend: &str,
+    handles: &[Box<dyn Storage>],
+    cases: usize,
+    target: f64,
+    size: impl Fn() -> u64,
+) {
     let work: Vec<(DeviceAuth, Vec<FieldOp>)> = handles
         .iter()
         .enumerate()
@@ -103,6 +110,7 @@ fn ingest(backend: &str, handles: &[Box<dyn Storage>], cases: usize, target: f64
         })
         .collect();
     let total: usize = work.iter().map(|(_, ops)| ops.len()).sum();
+    let size_before = size();
     let now = system_now_millis();
     let started = Instant::now();
     let accepted: usize = std::thread::scope(|scope| {
@@ -129,11 +137,13 @@ fn ingest(backend: &str, handles: &[Box<dyn Storage>], cases: usize, target: f64
     let elapsed = started.elapsed();
     assert_eq!(accepted, total, "every op is accepted");
     let per_second = total as f64 / elapsed.as_secs_f64();
+    let bytes_per_op = (size().saturating_sub(size_before) as f64 / total as f64).round();
     println!(
         "{}",
         json!({"bench": "server_ingest", "backend": backend, "writers": handles.len(), "ops": total,
                "elapsed_ms": elapsed.as_millis(), "ops_per_s": per_second.round(),
-               "target_ops_per_s": target, "met": per_second >= target})
+               "target_ops_per_s": target, "met": per_second >= target,
+               "disk_bytes_per_op": bytes_per_op})
     );
 }
 
@@ -145,7 +155,14 @@ fn main() {
     let sqlite: Vec<Box<dyn Storage>> = vec![Box::new(
         SqliteStorage::open(&path, &test_key()).expect("storage"),
     )];
-    ingest("sqlite", &sqlite, cases, 50_000.0);
+    let file_size = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        std::fs::metadata(name).map_or(0, |m| m.len())
+    };
+    ingest("sqlite", &sqlite, cases, 50_000.0, || {
+        file_size("") + file_size("-wal")
+    });
     let Some(server) = std::env::var("HOSO_TEST_DATABASE_URL").ok() else {
         eprintln!("PostgreSQL not measured: HOSO_TEST_DATABASE_URL is not set");
         return;
@@ -157,7 +174,12 @@ fn main() {
                 Box::new(PgStorage::connect(&database.url, 4).expect("connect")) as Box<dyn Storage>
             })
             .collect();
-        ingest("postgres", &handles, cases / writers, 20_000.0);
+        let size = || {
+            postgres::Client::connect(&database.url, postgres::NoTls)
+                .and_then(|mut c| c.query_one("SELECT pg_database_size(current_database())", &[]))
+                .map_or(0, |row| row.get::<_, i64>(0) as u64)
+        };
+        ingest("postgres", &handles, cases / writers, 20_000.0, size);
     }
 }
 
