@@ -40,13 +40,14 @@ fn enroll(storage: &dyn Storage, name: &str) -> DeviceAuth {
     }
 }
 
-/// A caseload as a device pushes it: per case 5 ops, plus 4 visits of 3 ops each.
-fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<FieldOp> {
+/// A caseload as pushes of at most 1,000 ops, each case whole in one push (a case's area fields
+/// must arrive together): per case 5 ops, plus 4 visits of 3 ops each.
+fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<Vec<FieldOp>> {
     let mut clock = Clock::new(hoso_model::hlc::node_of(&device.device_id));
     let mut rng = Rng::new(seed);
     let now = system_now_millis();
     let today = chrono::Utc::now().date_naive();
-    let mut ops = Vec::new();
+    let mut batches: Vec<Vec<FieldOp>> = vec![Vec::new()];
     let mut op = |record: &str, kind: RecordKind, field: &str, value: serde_json::Value| FieldOp {
         op_id: new_id(),
         record_id: record.to_string(),
@@ -59,6 +60,7 @@ fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<FieldOp> {
         author: device.user_id.clone(),
     };
     for _ in 0..cases {
+        let mut ops = Vec::with_capacity(17);
         let p = demo::person(&mut rng, today, 0, 95);
         let (person, case) = (new_id(), new_id());
         ops.push(op(&case, RecordKind::Case, "commune_code", json!(COMMUNE)));
@@ -87,8 +89,12 @@ fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<FieldOp> {
                 json!(demo::visit_note(&mut rng)),
             ));
         }
+        if batches.last().is_some_and(|b| b.len() + ops.len() > 1_000) {
+            batches.push(Vec::new());
+        }
+        batches.last_mut().expect("one batch at least").extend(ops);
     }
-    ops
+    batches
 }
 
 /// Every writer pushes its own caseload through its own storage handle at the same time; `size`
@@ -100,7 +106,7 @@ fn ingest(
     target: f64,
     size: impl Fn() -> u64,
 ) {
-    let work: Vec<(DeviceAuth, Vec<FieldOp>)> = handles
+    let work: Vec<(DeviceAuth, Vec<Vec<FieldOp>>)> = handles
         .iter()
         .enumerate()
         .map(|(i, storage)| {
@@ -109,7 +115,10 @@ fn ingest(
             (device, ops)
         })
         .collect();
-    let total: usize = work.iter().map(|(_, ops)| ops.len()).sum();
+    let total: usize = work
+        .iter()
+        .map(|(_, batches)| batches.iter().map(Vec::len).sum::<usize>())
+        .sum();
     let size_before = size();
     let now = system_now_millis();
     let started = Instant::now();
@@ -119,7 +128,7 @@ fn ingest(
             .zip(&work)
             .map(|(storage, (device, ops))| {
                 scope.spawn(move || {
-                    ops.chunks(1_000)
+                    ops.iter()
                         .map(|batch| {
                             storage
                                 .push(device, batch, now)
