@@ -110,11 +110,7 @@ impl Reader {
 
 /// The rows as records, in the order of their first field; the sensitive fields withheld from this
 /// reader; and the last sequence seen.
-fn group(
-    rows: &[postgres::Row],
-    reader: &Reader,
-    cursor: u64,
-) -> Result<(Records, Withheld, u64)> {
+fn group(rows: &[postgres::Row], reader: &Reader, cursor: u64) -> Result<(Records, Withheld, u64)> {
     let mut records: Records = Vec::new();
     let mut withheld = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
