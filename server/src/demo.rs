@@ -1,7 +1,7 @@
 //! `serve --demo`: a demo commune (Phường Tân Hiệp, 79) with realistic cases, and enrollment codes for
-//! its users, so a phone or the simulator can be tried against a fresh server. Loaded once per data folder.
+//! its users, so a phone or the simulator can be tried against a fresh server. Loaded once per database.
 
-use crate::storage::{DeviceAuth, OnceJob, SqliteStorage, Storage, StorageError};
+use crate::storage::{DeviceAuth, OnceJob, Storage, StorageError};
 use chrono::{Days, NaiveDate};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::demo::{self, Rng};
@@ -12,9 +12,9 @@ use serde_json::json;
 
 const CASES: usize = 40;
 
-pub fn load(storage: &SqliteStorage) -> Result<(), StorageError> {
+pub fn load(storage: &dyn Storage) -> Result<(), StorageError> {
     if !storage.mark_once(OnceJob::DemoData)? {
-        println!("  demo data   : already loaded in this data folder");
+        println!("  demo data   : already loaded in this database");
         return Ok(());
     }
     let commune = Area {

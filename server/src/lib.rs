@@ -5,4 +5,5 @@ pub mod api;
 pub mod credentials;
 pub mod demo;
 pub mod keyfile;
+pub mod migrate;
 pub mod storage;

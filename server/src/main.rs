@@ -1,4 +1,6 @@
-//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
+//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices. Both work
+//! on the embedded SQLite file of a data folder (the default) or on PostgreSQL (`--database URL` or
+//! `HOSO_DATABASE_URL`).
 
 use clap::{Parser, Subcommand};
 use hoso_model::admin_units::AdminUnits;
@@ -7,7 +9,7 @@ use hoso_model::domain::config::Config;
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::AdminUnitsUpdate;
 use hoso_model::role::Role;
-use hoso_server::storage::{self, SqliteStorage, Storage};
+use hoso_server::storage::{self, PgStorage, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,22 +30,50 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve {
-        /// Folder for the database and server data.
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// Load a demo commune with realistic cases and print enrollment codes for its users.
         #[arg(long)]
         demo: bool,
+        /// Behind a reverse proxy you trust: rate limits count the client address it puts last in
+        /// `X-Forwarded-For` instead of the proxy's own.
+        #[arg(long, env = "HOSO_BEHIND_PROXY")]
+        behind_proxy: bool,
+    },
+    /// Copy an embedded deployment (a data folder) to PostgreSQL, verify it, and say so. Safe to
+    /// run again after an interruption.
+    Migrate {
+        /// The data folder of the embedded deployment (stop its server first).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database to copy it to.
+        #[arg(long)]
+        to: String,
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+/// Where the server keeps its data: the embedded SQLite file in a folder (the default), or a
+/// PostgreSQL database that several server processes share.
+#[derive(clap::Args)]
+struct DatabaseArgs {
+    /// Folder for the embedded database and server data.
+    #[arg(long, default_value = "hoso-data")]
+    data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/db`) instead of the embedded SQLite file.
+    #[arg(long, env = "HOSO_DATABASE_URL")]
+    database: Option<String>,
+    /// Connections this process keeps to PostgreSQL.
+    #[arg(long, default_value_t = storage::postgres::DEFAULT_POOL_SIZE)]
+    pool_size: u32,
 }
 
 #[derive(Subcommand)]
@@ -99,7 +129,44 @@ enum AdminAction {
     },
 }
 
-fn open_storage(data: &Path) -> Result<SqliteStorage, String> {
+impl DatabaseArgs {
+    fn open(&self) -> Result<Arc<dyn Storage>, String> {
+        match &self.database {
+            Some(url) if storage::postgres::is_postgres_url(url) => PgStorage::connect(url, self.pool_size)
+                .map(|s| Arc::new(s) as Arc<dyn Storage>)
+                .map_err(|e| format!("cannot open the PostgreSQL database: {e}")),
+            Some(_) => Err("--database takes a postgres:// URL; without it the data folder's SQLite file is used".into()),
+            None => open_sqlite(&self.data).map(|s| Arc::new(s) as Arc<dyn Storage>),
+        }
+    }
+
+    /// What the startup banner says about the database (never a password).
+    fn describe(&self) -> String {
+        match &self.database {
+            Some(url) => format!("PostgreSQL ({})", without_password(url)),
+            None => {
+                "embedded SQLite, encrypted (hoso-server.db, key in server.key or HOSO_SERVER_KEY)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// A database URL with its password, if any, left out.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+fn open_sqlite(data: &Path) -> Result<SqliteStorage, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
     let key = hoso_server::keyfile::load_or_create(data)?;
@@ -114,7 +181,7 @@ fn area(kind: &str, code: &str) -> Area {
     }
 }
 
-fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
+fn admin(storage: &dyn Storage, action: AdminAction) -> Result<(), String> {
     let now = system_now_millis();
     let shown = |e: storage::StorageError| match e {
         storage::StorageError::Refused(refusal) => {
@@ -227,18 +294,24 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
-    let storage = Arc::new(open_storage(&data)?);
+fn serve(
+    database: DatabaseArgs,
+    listen: SocketAddr,
+    demo: bool,
+    options: api::RouterOptions,
+) -> Result<(), String> {
+    let storage = database.open()?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
-    println!(
-        "  data folder : {}",
-        std::fs::canonicalize(&data)
-            .unwrap_or(data.clone())
-            .display()
-    );
-    println!(
-        "  database    : embedded SQLite, encrypted (hoso-server.db, key in server.key or HOSO_SERVER_KEY)"
-    );
+    if database.database.is_none() {
+        let data = &database.data;
+        println!(
+            "  data folder : {}",
+            std::fs::canonicalize(data)
+                .unwrap_or(data.clone())
+                .display()
+        );
+    }
+    println!("  database    : {}", database.describe());
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
@@ -249,11 +322,41 @@ fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        axum::serve(listener, api::router(storage))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let app = api::router_with(storage, options);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
     })
+}
+
+fn migrate(from: &Path, to: &str) -> Result<(), String> {
+    if !storage::postgres::is_postgres_url(to) {
+        return Err("--to takes a postgres:// URL".into());
+    }
+    let reports = hoso_server::migrate::migrate(from, to).map_err(|e| format!("migration: {e}"))?;
+    let mut verified = true;
+    for report in &reports {
+        println!(
+            "{:>16}: {:>9} rows, {}",
+            report.table,
+            report.rows,
+            if report.hash_matches {
+                "same SHA-256"
+            } else {
+                "DIFFERENT SHA-256"
+            }
+        );
+        verified &= report.hash_matches;
+    }
+    if !verified {
+        return Err("the copy differs from the source: run migrate again".into());
+    }
+    println!("migrated and verified: {}", without_password(to));
+    Ok(())
 }
 
 fn main() {
@@ -265,10 +368,16 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { data, listen, demo } => serve(data, listen, demo),
-        Command::Admin { data, action } => {
-            open_storage(&data).and_then(|storage| admin(&storage, action))
-        }
+        Command::Serve {
+            database,
+            listen,
+            demo,
+            behind_proxy,
+        } => serve(database, listen, demo, api::RouterOptions { behind_proxy }),
+        Command::Migrate { from, to } => migrate(&from, &to),
+        Command::Admin { database, action } => database
+            .open()
+            .and_then(|storage| admin(storage.as_ref(), action)),
     };
     if let Err(message) = outcome {
         eprintln!("hoso-server: {message}");

@@ -28,6 +28,7 @@ pub struct ScenarioOptions {
 pub struct ScenarioReport {
     pub converged: bool,
     pub devices: usize,
+    pub server_processes: usize,
     pub ops_acknowledged: usize,
     pub ops_rejected: usize,
     pub ops_lost: usize,
@@ -148,28 +149,38 @@ pub fn scenario(
 ) -> ScenarioReport {
     let started = Instant::now();
     let mut rng = Rng::new(options.seed);
-    let (url, upstream) = {
+    let (urls, upstreams) = {
         let server = server.lock().expect("server");
         setup_areas(&server);
-        (
-            server.url.clone(),
-            server.url.trim_start_matches("http://").to_string(),
-        )
+        let upstreams: Vec<String> = server
+            .urls
+            .iter()
+            .map(|url| url.trim_start_matches("http://").to_string())
+            .collect();
+        (server.urls.clone(), upstreams)
     };
-    let proxy = options
-        .faults
-        .then(|| FaultyProxy::start(upstream, 20, options.seed));
+    // One faulty proxy in front of each server process; device i talks to process i (mod N).
+    let proxies: Vec<FaultyProxy> = if options.faults {
+        upstreams
+            .iter()
+            .enumerate()
+            .map(|(p, upstream)| FaultyProxy::start(upstream.clone(), 20, options.seed + p as u64))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let devices: Vec<Device> = (0..options.devices)
         .map(|i| {
-            let device = server.lock().expect("server").device(
+            let device = server.lock().expect("server").device_on(
+                i,
                 &format!("ctv-{i}"),
                 Role::Collaborator,
                 commune(COMMUNES[i % 2]),
             );
-            if let Some(proxy) = &proxy {
+            if !proxies.is_empty() {
                 device
                     .sync
-                    .set_server(&proxy.url)
+                    .set_server(&proxies[i % proxies.len()].url)
                     .expect("route through the proxy");
             }
             device
@@ -250,11 +261,13 @@ pub fn scenario(
             break;
         }
     }
-    if let Some(proxy) = &proxy {
-        for device in &devices {
-            device.sync.set_server(&url).expect("direct");
+    if !proxies.is_empty() {
+        for (i, device) in devices.iter().enumerate() {
+            device
+                .sync
+                .set_server(&urls[i % urls.len()])
+                .expect("direct");
         }
-        let _ = proxy;
     }
     let (a, f) = round(&devices, 3);
     attempts += a;
@@ -316,6 +329,7 @@ pub fn scenario(
     ScenarioReport {
         converged,
         devices: devices.len(),
+        server_processes: urls.len(),
         ops_acknowledged,
         ops_rejected,
         ops_lost,
@@ -324,10 +338,10 @@ pub fn scenario(
             .map(|d| d.store.conflicts().expect("conflicts").len())
             .max()
             .unwrap_or(0),
-        faults_injected: proxy
-            .as_ref()
+        faults_injected: proxies
+            .iter()
             .map(|p| p.injected.load(std::sync::atomic::Ordering::SeqCst))
-            .unwrap_or(0),
+            .sum(),
         server_restarts: restarts,
         sync_attempts: attempts,
         sync_failures: failures,

@@ -437,7 +437,7 @@ fn a_revoked_device_is_told_and_wipes_its_data_and_the_server_keeps_everything_a
         "data survived the restart"
     );
     let device_id = lan.store.identity().device_id;
-    hoso_tests::admin_command(&server.data, &["revoke-device", "--device", &device_id]);
+    server.admin_command(&["revoke-device", "--device", &device_id]);
     assert!(matches!(lan.sync.sync_now(), Err(Error::Revoked)));
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
@@ -590,23 +590,7 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
     hoa.sync.sync_now().unwrap();
     let damaged = open_case(&lan, "Vi Văn Khánh", "25920");
     lan.sync.sync_now().unwrap();
-    {
-        let key = std::fs::read_to_string(server.data.join("server.key")).unwrap();
-        let db = hoso_sqlite::connection::open(
-            &server.data.join("hoso-server.db"),
-            &hoso_sqlite::connection::Key::from_hex(key.trim()).unwrap(),
-            hoso_sqlite::connection::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
-        let changed = db
-            .execute(
-                "UPDATE field_state SET kind = 'không-rõ' WHERE record_id = ?1",
-                [&damaged],
-            )
-            .unwrap();
-        assert!(changed > 0);
-    }
+    assert!(server.damage_record_kind(&damaged) > 0);
     let refused = hoa.sync.sync_now();
     assert!(
         matches!(

@@ -89,6 +89,28 @@ impl ApiError {
         )
     }
 
+    pub fn too_many_attempts() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            Localized::new(
+                "Quá nhiều lần thử từ địa chỉ này: hãy đợi vài phút rồi thử lại.",
+                "Too many attempts from this address: wait a few minutes and try again.",
+            ),
+        )
+    }
+
+    pub fn unavailable() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            Localized::new(
+                "Máy chủ không kết nối được cơ sở dữ liệu.",
+                "The server cannot reach its database.",
+            ),
+        )
+    }
+
     /// A configuration or a reference list the law or the data does not allow; the message says which
     /// rule.
     pub fn bad_config(message: Localized) -> ApiError {
@@ -138,6 +160,7 @@ impl From<StorageError> for ApiError {
                 ApiError::new(status_of(refusal), refusal.code(), refusal.message())
             }
             other => {
+                super::observe::metrics().storage_failures.inc();
                 tracing::error!(error = %other, "storage failure");
                 ApiError::internal()
             }
@@ -165,6 +188,11 @@ impl IntoResponse for ApiError {
 /// answer in plain text or with an empty body).
 fn for_status(status: StatusCode) -> ApiError {
     let (code, vi, en) = match status {
+        StatusCode::TOO_MANY_REQUESTS => (
+            "too_many_attempts",
+            "Quá nhiều yêu cầu: hãy thử lại sau.",
+            "Too many requests: try again later.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "bad_body",
             "Nội dung yêu cầu lớn hơn giới hạn 2,5 MB.",
