@@ -7,6 +7,8 @@ use hoso_model::domain::config::Config;
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::AdminUnitsUpdate;
 use hoso_model::role::Role;
+use hoso_server::blobs::location::BlobLocation;
+use hoso_server::blobs::{self, PhotoLimits, Photos};
 use hoso_server::storage::{self, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
@@ -36,6 +38,8 @@ enum Command {
         /// Load a demo commune with realistic cases and print enrollment codes for its users.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        photos: PhotoArgs,
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
@@ -44,6 +48,22 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+/// Where photo images go and how much a device may send.
+#[derive(clap::Args)]
+struct PhotoArgs {
+    /// Where photo images are kept: the data folder's `blobs/` by default, `file:///FOLDER`, or
+    /// `s3://BUCKET?endpoint=URL&region=R` (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY). Also HOSO_BLOB_STORE.
+    #[arg(long, env = blobs::location::ENV)]
+    blob_store: Option<String>,
+    /// The largest photo image accepted, in bytes.
+    #[arg(long, default_value_t = PhotoLimits::default().max_photo_bytes)]
+    max_photo_bytes: u64,
+    /// Photo bytes one device may upload per day (0: no limit).
+    #[arg(long, default_value_t = PhotoLimits::default().daily_quota_bytes)]
+    photo_quota_bytes: u64,
 }
 
 #[derive(Subcommand)]
@@ -105,6 +125,40 @@ fn open_storage(data: &Path) -> Result<SqliteStorage, String> {
     let key = hoso_server::keyfile::load_or_create(data)?;
     SqliteStorage::open(&data.join("hoso-server.db"), &key)
         .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// The photo service: the configured blob store, sealed with the data folder's key, and the limits.
+fn open_photos(data: &Path, args: &PhotoArgs) -> Result<Photos, String> {
+    let key = hoso_server::keyfile::load_or_create(data)?;
+    let location = BlobLocation::parse(args.blob_store.as_deref(), data)?;
+    let max = hoso_model::protocol::MAX_PHOTO_BYTES;
+    if args.max_photo_bytes == 0 || args.max_photo_bytes > max {
+        return Err(format!("--max-photo-bytes must be between 1 and {max}"));
+    }
+    Ok(Photos {
+        store: location.open(&key)?,
+        limits: PhotoLimits {
+            max_photo_bytes: args.max_photo_bytes,
+            daily_quota_bytes: args.photo_quota_bytes,
+        },
+    })
+}
+
+/// Asks the blob store once at start, so a wrong bucket or credentials stop the server with a clear
+/// message instead of failing the first upload.
+async fn check_blob_store(photos: &Photos) -> Result<(), String> {
+    let probe = blobs::BlobName::of(b"hoso-server start-up probe");
+    photos
+        .store
+        .contains(&probe)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "cannot reach the photo store ({}): {e}",
+                photos.store.describe()
+            )
+        })
 }
 
 fn area(kind: &str, code: &str) -> Area {
@@ -227,8 +281,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
+fn serve(data: PathBuf, listen: SocketAddr, demo: bool, photos: &PhotoArgs) -> Result<(), String> {
     let storage = Arc::new(open_storage(&data)?);
+    let photos = open_photos(&data, photos)?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
     println!(
         "  data folder : {}",
@@ -239,17 +294,19 @@ fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
     println!(
         "  database    : embedded SQLite, encrypted (hoso-server.db, key in server.key or HOSO_SERVER_KEY)"
     );
+    println!("  photos      : {}", photos.store.describe());
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        check_blob_store(&photos).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        axum::serve(listener, api::router(storage))
+        axum::serve(listener, api::router_with_photos(storage, photos))
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| e.to_string())
@@ -265,7 +322,12 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { data, listen, demo } => serve(data, listen, demo),
+        Command::Serve {
+            data,
+            listen,
+            demo,
+            photos,
+        } => serve(data, listen, demo, &photos),
         Command::Admin { data, action } => {
             open_storage(&data).and_then(|storage| admin(&storage, action))
         }

@@ -5,6 +5,7 @@
 
 mod admin;
 mod errors;
+pub mod photos;
 mod sync;
 
 pub use errors::ApiError;
@@ -40,6 +41,11 @@ pub fn router(storage: Shared) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(error_body_everywhere))
         .with_state(storage)
+}
+
+/// The whole API: [`router`]'s endpoints and the photo endpoints over `photos`' blob store.
+pub fn router_with_photos(storage: Shared, photos: crate::blobs::Photos) -> Router {
+    router(storage.clone()).merge(photos::router(storage, photos))
 }
 
 type ApiResult<T> = Result<T, ApiError>;
