@@ -56,18 +56,36 @@ pub struct Server {
     port: u16,
     child: Option<Child>,
     _dir: Option<tempfile::TempDir>,
+    /// Extra `serve` arguments and environment (a blob store, photo limits), kept for restarts.
+    options: ServeOptions,
+}
+
+/// Extra arguments and environment for `hoso-server serve`.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
 }
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(ServeOptions::default())
+    }
+
+    /// A server in a temporary data folder, started with `options`.
+    pub fn start_with(options: ServeOptions) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
-        let mut server = Server::start_in(&data);
+        let mut server = Server::start_in_with(&data, options);
         server._dir = Some(dir);
         server
     }
 
     pub fn start_in(data: &Path) -> Server {
+        Server::start_in_with(data, ServeOptions::default())
+    }
+
+    fn start_in_with(data: &Path, options: ServeOptions) -> Server {
         install_tls_provider();
         let admin_token = admin_command(data, &["issue-admin-token"]);
         let port = free_port();
@@ -78,6 +96,7 @@ impl Server {
             port,
             child: None,
             _dir: None,
+            options,
         };
         server.spawn();
         server
@@ -88,6 +107,8 @@ impl Server {
             .args(["serve", "--data"])
             .arg(&self.data)
             .args(["--listen", &format!("127.0.0.1:{}", self.port)])
+            .args(&self.options.args)
+            .envs(self.options.env.iter().cloned())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -242,6 +263,9 @@ pub fn province(code: &str) -> Area {
 }
 
 pub mod faults;
+pub mod photo_sim;
+pub mod photos;
+pub mod s3;
 pub mod sim;
 
 impl Server {
@@ -255,6 +279,7 @@ impl Server {
             port: 0,
             child: None,
             _dir: None,
+            options: ServeOptions::default(),
         }
     }
 }
