@@ -9,6 +9,8 @@ use hoso_model::domain::config::Config;
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::AdminUnitsUpdate;
 use hoso_model::role::Role;
+use hoso_server::blobs::location::BlobLocation;
+use hoso_server::blobs::{self, PhotoLimits, Photos};
 use hoso_server::storage::{self, PgStorage, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
@@ -41,6 +43,8 @@ enum Command {
         /// `X-Forwarded-For` instead of the proxy's own.
         #[arg(long, env = "HOSO_BEHIND_PROXY")]
         behind_proxy: bool,
+        #[command(flatten)]
+        photos: PhotoArgs,
     },
     /// Copy an embedded deployment (a data folder) to PostgreSQL, verify it, and say so. Safe to
     /// run again after an interruption.
@@ -74,6 +78,22 @@ struct DatabaseArgs {
     /// Connections this process keeps to PostgreSQL.
     #[arg(long, default_value_t = storage::postgres::DEFAULT_POOL_SIZE)]
     pool_size: u32,
+}
+
+/// Where photo images go and how much a device may send.
+#[derive(clap::Args)]
+struct PhotoArgs {
+    /// Where photo images are kept: the data folder's `blobs/` by default, `file:///FOLDER`, or
+    /// `s3://BUCKET?endpoint=URL&region=R` (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY). Also HOSO_BLOB_STORE.
+    #[arg(long, env = blobs::location::ENV)]
+    blob_store: Option<String>,
+    /// The largest photo image accepted, in bytes.
+    #[arg(long, default_value_t = PhotoLimits::default().max_photo_bytes)]
+    max_photo_bytes: u64,
+    /// Photo bytes one device may upload per day (0: no limit).
+    #[arg(long, default_value_t = PhotoLimits::default().daily_quota_bytes)]
+    photo_quota_bytes: u64,
 }
 
 #[derive(Subcommand)]
@@ -172,6 +192,40 @@ fn open_sqlite(data: &Path) -> Result<SqliteStorage, String> {
     let key = hoso_server::keyfile::load_or_create(data)?;
     SqliteStorage::open(&data.join("hoso-server.db"), &key)
         .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// The photo service: the configured blob store, sealed with the data folder's key, and the limits.
+fn open_photos(data: &Path, args: &PhotoArgs) -> Result<Photos, String> {
+    let key = hoso_server::keyfile::load_or_create(data)?;
+    let location = BlobLocation::parse(args.blob_store.as_deref(), data)?;
+    let max = hoso_model::protocol::MAX_PHOTO_BYTES;
+    if args.max_photo_bytes == 0 || args.max_photo_bytes > max {
+        return Err(format!("--max-photo-bytes must be between 1 and {max}"));
+    }
+    Ok(Photos {
+        store: location.open(&key)?,
+        limits: PhotoLimits {
+            max_photo_bytes: args.max_photo_bytes,
+            daily_quota_bytes: args.photo_quota_bytes,
+        },
+    })
+}
+
+/// Asks the blob store once at start, so a wrong bucket or credentials stop the server with a clear
+/// message instead of failing the first upload.
+async fn check_blob_store(photos: &Photos) -> Result<(), String> {
+    let probe = blobs::BlobName::of(b"hoso-server start-up probe");
+    photos
+        .store
+        .contains(&probe)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "cannot reach the photo store ({}): {e}",
+                photos.store.describe()
+            )
+        })
 }
 
 fn area(kind: &str, code: &str) -> Area {
@@ -299,8 +353,10 @@ fn serve(
     listen: SocketAddr,
     demo: bool,
     options: api::RouterOptions,
+    photos: &PhotoArgs,
 ) -> Result<(), String> {
     let storage = database.open()?;
+    let photos = open_photos(&database.data, photos)?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
     if database.database.is_none() {
         let data = &database.data;
@@ -312,17 +368,19 @@ fn serve(
         );
     }
     println!("  database    : {}", database.describe());
+    println!("  photos      : {}", photos.store.describe());
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        check_blob_store(&photos).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        let app = api::router_with(storage, options);
+        let app = api::router_with(storage, options, Some(photos));
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -373,7 +431,14 @@ fn main() {
             listen,
             demo,
             behind_proxy,
-        } => serve(database, listen, demo, api::RouterOptions { behind_proxy }),
+            photos,
+        } => serve(
+            database,
+            listen,
+            demo,
+            api::RouterOptions { behind_proxy },
+            &photos,
+        ),
         Command::Migrate { from, to } => migrate(&from, &to),
         Command::Admin { database, action } => database
             .open()

@@ -128,6 +128,7 @@ const TABLES: &[Table] = &[
             ("case_id", Text),
             ("manager_id", Text),
             ("opened_by", Text),
+            ("photo_sensitive", Bool),
         ],
         key: "id",
         on_conflict: "ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, \
@@ -135,7 +136,8 @@ const TABLES: &[Table] = &[
                       own_facility = excluded.own_facility, commune_code = excluded.commune_code, \
                       province_code = excluded.province_code, facility_id = excluded.facility_id, \
                       form_id = excluded.form_id, case_id = excluded.case_id, \
-                      manager_id = excluded.manager_id, opened_by = excluded.opened_by",
+                      manager_id = excluded.manager_id, opened_by = excluded.opened_by, \
+                      photo_sensitive = excluded.photo_sensitive",
     },
     Table {
         sqlite_name: "field_state",
@@ -197,6 +199,13 @@ const TABLES: &[Table] = &[
         key: "version",
         on_conflict: "ON CONFLICT (version) DO UPDATE SET effective = excluded.effective, \
                       units = excluded.units, imported_at = excluded.imported_at",
+    },
+    Table {
+        sqlite_name: "photo_upload_usage",
+        pg_name: "photo_upload_usage",
+        columns: &[("device_id", Text), ("day", Text), ("bytes", Int)],
+        key: "device_id, day",
+        on_conflict: "ON CONFLICT (device_id, day) DO UPDATE SET bytes = excluded.bytes",
     },
     Table {
         sqlite_name: "report_produced",

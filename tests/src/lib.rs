@@ -65,12 +65,16 @@ pub enum Database {
     Postgres(String),
 }
 
-/// Where the servers keep their data, and how many processes serve it.
+/// Where the servers keep their data, how many processes serve it, and what else `serve` is told.
 #[derive(Clone, Debug, Default)]
 pub struct ServerOptions {
     pub database: Database,
     /// Server processes on the one database (PostgreSQL only; at least 1).
     pub processes: usize,
+    /// Extra `serve` arguments (a blob store, photo limits), kept for restarts.
+    pub args: Vec<String>,
+    /// Extra environment for `serve`, kept for restarts.
+    pub env: Vec<(String, String)>,
 }
 
 /// One `hoso-server` process.
@@ -92,6 +96,7 @@ pub struct Server {
     processes: Vec<Process>,
     _scratch: Option<ScratchDatabase>,
     _dir: Option<tempfile::TempDir>,
+    options: ServerOptions,
 }
 
 impl Server {
@@ -115,7 +120,7 @@ impl Server {
             processes == 1 || scratch.is_some(),
             "several server processes share a PostgreSQL database"
         );
-        let mut server = Server::start_in(&data, scratch, processes);
+        let mut server = Server::start_in(&data, scratch, options.clone());
         server._dir = Some(dir);
         server
     }
@@ -133,14 +138,15 @@ impl Server {
             processes: vec![Process { port, child: None }],
             _scratch: None,
             _dir: None,
+            options: ServerOptions::default(),
         };
         server.spawn(0);
         server
     }
 
-    fn start_in(data: &Path, scratch: Option<ScratchDatabase>, processes: usize) -> Server {
+    fn start_in(data: &Path, scratch: Option<ScratchDatabase>, options: ServerOptions) -> Server {
         install_tls_provider();
-        let ports: Vec<u16> = (0..processes).map(|_| free_port()).collect();
+        let ports: Vec<u16> = (0..options.processes.max(1)).map(|_| free_port()).collect();
         let mut server = Server {
             url: format!("http://127.0.0.1:{}", ports[0]),
             urls: ports
@@ -156,6 +162,7 @@ impl Server {
                 .collect(),
             _scratch: scratch,
             _dir: None,
+            options,
         };
         server.admin_token = server.admin_command(&["issue-admin-token"]);
         for index in 0..server.processes.len() {
@@ -164,12 +171,17 @@ impl Server {
         server
     }
 
-    /// The arguments that name this server's database.
+    /// The arguments that name this server's database, and its data folder (the SQLite file, or
+    /// beside a PostgreSQL database the server's key and the photos' default blob store).
     fn database_args(&self) -> Vec<String> {
-        match &self.database_url {
-            Some(url) => vec!["--database".into(), url.clone()],
-            None => vec!["--data".into(), self.data.display().to_string()],
+        let mut args = Vec::new();
+        if !self.data.as_os_str().is_empty() {
+            args.extend(["--data".into(), self.data.display().to_string()]);
         }
+        if let Some(url) = &self.database_url {
+            args.extend(["--database".into(), url.clone()]);
+        }
+        args
     }
 
     fn spawn(&mut self, index: usize) {
@@ -178,6 +190,8 @@ impl Server {
             .arg("serve")
             .args(self.database_args())
             .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(&self.options.args)
+            .envs(self.options.env.iter().cloned())
             .env("RUST_LOG", "warn")
             .env_remove("HOSO_DATABASE_URL")
             .stdout(Stdio::null())
@@ -375,6 +389,9 @@ pub fn province(code: &str) -> Area {
 
 pub mod faults;
 pub mod load;
+pub mod photo_sim;
+pub mod photos;
+pub mod s3;
 pub mod sim;
 
 impl Server {
@@ -391,6 +408,7 @@ impl Server {
             processes: Vec::new(),
             _scratch: None,
             _dir: None,
+            options: ServerOptions::default(),
         }
     }
 }

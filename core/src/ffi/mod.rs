@@ -11,10 +11,12 @@ use hoso_model::role::Role;
 use std::sync::Arc;
 
 mod cases;
+mod photos;
 mod reference;
 mod sync;
 
 pub use cases::*;
+pub use photos::*;
 pub use reference::*;
 pub use sync::*;
 

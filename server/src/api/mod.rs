@@ -7,6 +7,7 @@ mod admin;
 mod errors;
 pub mod limits;
 pub mod observe;
+pub mod photos;
 mod sync;
 
 pub use errors::ApiError;
@@ -33,13 +34,20 @@ pub struct RouterOptions {
     pub behind_proxy: bool,
 }
 
+/// The sync and admin endpoints, without photos (the fuzzers' router).
 pub fn router(storage: Shared) -> Router {
-    router_with(storage, RouterOptions::default())
+    router_with(storage, RouterOptions::default(), None)
 }
 
-pub fn router_with(storage: Shared, options: RouterOptions) -> Router {
+/// The whole API: the sync and admin endpoints, and the photo endpoints over `photos`' blob store
+/// when there is one; every route behind the same limits, request ids and error bodies.
+pub fn router_with(
+    storage: Shared,
+    options: RouterOptions,
+    photos: Option<crate::blobs::Photos>,
+) -> Router {
     let behind_proxy = options.behind_proxy;
-    Router::new()
+    let mut routes = Router::new()
         .route("/v1/health", get(health))
         .route("/metrics", get(observe::metrics_page))
         .route("/v1/enroll", post(sync::enroll))
@@ -52,6 +60,11 @@ pub fn router_with(storage: Shared, options: RouterOptions) -> Router {
         .route("/v1/admin/config", post(admin::set_config))
         .route("/v1/admin/admin-units", post(admin::import_admin_units))
         .fallback(not_found)
+        .with_state(storage.clone());
+    if let Some(photos) = photos {
+        routes = routes.merge(photos::router(storage, photos));
+    }
+    routes
         // Compressed bodies are smaller than the limit on the decompressed size, checked in `body`.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::map_response(error_body_everywhere))
@@ -59,7 +72,6 @@ pub fn router_with(storage: Shared, options: RouterOptions) -> Router {
             limits::remember_client(behind_proxy, request, next)
         }))
         .layer(axum::middleware::from_fn(observe::observe))
-        .with_state(storage)
 }
 
 type ApiResult<T> = Result<T, ApiError>;

@@ -108,6 +108,18 @@ pub struct AuditEntry {
     pub received_at: u64,
 }
 
+/// What a photo's record says about its image, for the blob endpoints: the storage decides from the
+/// record exactly as it does for the record's fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PhotoBlob {
+    /// The record's `blob` (the image's SHA-256) and `blob_bytes`, as they stand.
+    pub blob: Option<String>,
+    pub size: Option<u64>,
+    /// Whether the device's user may download the image: yes for a photo of the area, and for a
+    /// sensitive one only if they manage or approve its case (as its sensitive fields).
+    pub readable: bool,
+}
+
 /// How long an enrollment code stays valid.
 pub const CODE_TTL_MILLIS: u64 = 7 * 24 * 3600 * 1000;
 
@@ -167,4 +179,11 @@ pub trait Storage: Send + Sync {
     /// address) in the current window of `window_ms`, and returns the attempts of that window so
     /// far. Shared by every process on the database.
     fn count_attempts(&self, key: &str, now: u64, window_ms: u64, add: u32) -> Result<u32>;
+    /// What the photo record `photo_id` says about its image for this device. Refused with
+    /// `UnknownPhoto` when the server has no such photo record, `OutOfScope` when it is outside the
+    /// device's area (the pull's area rule): a device uploads or downloads only its area's photos.
+    fn photo_blob(&self, device: &DeviceAuth, photo_id: &str) -> Result<PhotoBlob>;
+    /// Counts `bytes` of photos received from a device on `day` (`YYYY-MM-DD`, Vietnam) against
+    /// `quota`: false, and nothing counted, when they would exceed it (`quota` 0: no limit).
+    fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool>;
 }

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use hoso_tests::load::{LoadOptions, load};
+use hoso_tests::photo_sim::{CAMERA, upload_bench};
 use hoso_tests::sim::{ScenarioOptions, initial_sync, scenario};
 use hoso_tests::{Database, Server, ServerOptions};
 use std::sync::{Arc, Mutex};
@@ -66,9 +67,26 @@ enum Command {
         edits: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Drop, duplicate and cut requests, and restart the server mid-push (when hoso-sim started it).
+        /// Drop, duplicate and cut requests (uploads too), and restart the server mid-push and
+        /// mid-upload (when hoso-sim started it).
         #[arg(long)]
         faults: bool,
+        /// Photos each device attaches and uploads: 3 MP camera JPEGs made at start.
+        #[arg(long, default_value_t = 0)]
+        photos: usize,
+    },
+    /// Photos sent through a bandwidth-limited link (2G-like by default), in chunks of several sizes
+    /// and with cuts, side by side in one run; and what a photo record with its thumbnail costs a
+    /// colleague's pull.
+    PhotoUpload {
+        /// Photos per variant.
+        #[arg(long, default_value_t = 3)]
+        photos: usize,
+        /// The link's speed, both ways.
+        #[arg(long, default_value_t = 250)]
+        kbit: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Many devices at once, each pushing a day of work and pulling its commune: push and pull
     /// latencies (p50, p99) and errors.
@@ -111,6 +129,7 @@ fn main() {
             edits,
             seed,
             faults,
+            photos,
         } => {
             if devices == 0 {
                 eprintln!("hoso-sim: --devices must be at least 1");
@@ -126,6 +145,8 @@ fn main() {
                     edits,
                     seed,
                     faults,
+                    photos,
+                    photo_size: CAMERA,
                 },
             );
             serde_json::to_string(&report)
@@ -158,6 +179,9 @@ fn main() {
         } => {
             let (server, _) = target.server();
             serde_json::to_string(&initial_sync(&server, cases, visits, seed))
+        }
+        Command::PhotoUpload { photos, kbit, seed } => {
+            serde_json::to_string(&upload_bench(photos.max(1), kbit.max(1), seed))
         }
     };
     println!("{}", line.expect("reports serialise"));

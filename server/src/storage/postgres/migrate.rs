@@ -7,6 +7,7 @@ use postgres::Client;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/postgres/001_initial.sql"),
     include_str!("../../../sql/postgres/002_sensitive_and_reference.sql"),
+    include_str!("../../../sql/postgres/003_photos.sql"),
 ];
 
 /// Any number, the same in every process: the advisory lock key of migrations.

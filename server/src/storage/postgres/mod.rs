@@ -11,13 +11,14 @@
 
 mod accounts;
 mod migrate;
+mod photos;
 mod pull;
 mod push;
 mod reference;
 pub mod scratch;
 mod working_set;
 
-use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
+use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PhotoBlob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
 use hoso_model::domain::config::Config;
@@ -206,6 +207,14 @@ impl Storage for PgStorage {
     fn check_reachable(&self) -> Result<()> {
         self.client()?.simple_query("SELECT 1")?;
         Ok(())
+    }
+
+    fn photo_blob(&self, device: &DeviceAuth, photo_id: &str) -> Result<PhotoBlob> {
+        photos::photo_blob(&mut self.client()?, device, photo_id)
+    }
+
+    fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool> {
+        photos::charge_upload(&mut self.client()?, device_id, day, bytes, quota)
     }
 }
 

@@ -75,13 +75,13 @@ type Withheld = Vec<(String, String)>;
 
 /// Which sensitive fields a device may receive: all of its area's for the chairman or facility head
 /// (they approve every case there), else those of the cases its user manages.
-enum Reader {
+pub(super) enum Reader {
     Approver,
     Manager(HashSet<String>),
 }
 
 impl Reader {
-    fn of(tx: &mut Transaction<'_>, device: &DeviceAuth) -> Result<Reader> {
+    pub(super) fn of(tx: &mut Transaction<'_>, device: &DeviceAuth) -> Result<Reader> {
         if device.role.may_approve() {
             return Ok(Reader::Approver);
         }
@@ -100,7 +100,7 @@ impl Reader {
         Ok(Reader::Manager(managed))
     }
 
-    fn may_read(&self, case_id: Option<&str>) -> bool {
+    pub(super) fn may_read(&self, case_id: Option<&str>) -> bool {
         match self {
             Reader::Approver => true,
             Reader::Manager(cases) => case_id.is_some_and(|c| cases.contains(c)),

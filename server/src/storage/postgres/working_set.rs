@@ -11,9 +11,11 @@ use crate::storage::Result;
 use hoso_model::area::AreaKind;
 use hoso_model::merge::FieldState;
 use hoso_model::op::{FieldOp, RecordKind};
-use hoso_model::schema::{adopted_kind, area_of_field, fields, has_children, is_parent_link};
+use hoso_model::schema::{
+    adopted_kind, area_of_field, fields, has_children, is_parent_link, photo_fields,
+};
 use hoso_model::scope::Placement;
-use hoso_model::sensitivity::Sensitivity;
+use hoso_model::sensitivity::{RecordMarks, Sensitivity};
 use postgres::{Row, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -22,7 +24,7 @@ const MAX_DEPTH: u8 = 3;
 
 const RECORD_COLUMNS: &str = "id, kind, parent_id, own_commune, own_province, own_facility, \
                               commune_code, province_code, facility_id, form_id, case_id, \
-                              manager_id, opened_by";
+                              manager_id, opened_by, photo_sensitive";
 
 pub(super) struct RecordRow {
     pub kind: String,
@@ -33,6 +35,8 @@ pub(super) struct RecordRow {
     case_id: Option<String>,
     manager_id: Option<String>,
     opened_by: Option<String>,
+    /// A photo marked sensitive (an ID document): sensitive whole, for good.
+    photo_sensitive: bool,
     /// Whether the record was in the database before this push (then its rows there are updated).
     pub stored: bool,
     /// Whether every stored record naming this one as parent is in the working set.
@@ -40,6 +44,13 @@ pub(super) struct RecordRow {
 }
 
 impl RecordRow {
+    fn marks(&self) -> RecordMarks<'_> {
+        RecordMarks {
+            form_id: self.form_id.as_deref(),
+            photo_sensitive: self.photo_sensitive,
+        }
+    }
+
     fn new(kind: RecordKind) -> RecordRow {
         RecordRow {
             kind: kind.as_str().to_string(),
@@ -50,6 +61,7 @@ impl RecordRow {
             case_id: None,
             manager_id: None,
             opened_by: None,
+            photo_sensitive: false,
             stored: false,
             children_loaded: false,
         }
@@ -90,6 +102,9 @@ pub(super) struct WorkingSet {
     reflags: HashMap<(String, String), bool>,
     /// Cases whose manager changed: their sensitive fields are sent again from this sequence.
     sensitive_restamps: HashMap<String, i64>,
+    /// Photos newly marked sensitive: their fields are sent again from this sequence, so that devices
+    /// which may no longer read them are told to drop them.
+    photo_restamps: HashMap<String, i64>,
 }
 
 fn placement_at(row: &Row, first: usize) -> Placement {
@@ -112,6 +127,7 @@ fn record_of(row: &Row) -> (String, RecordRow) {
             case_id: row.get(10),
             manager_id: row.get(11),
             opened_by: row.get(12),
+            photo_sensitive: row.get(13),
             stored: true,
             children_loaded: false,
         },
@@ -202,7 +218,7 @@ impl WorkingSet {
     pub fn write_state(&mut self, op: &FieldOp, state: FieldState, seq: i64, place: Placement) {
         let (sensitive, case_id) = match self.records.get(&op.record_id) {
             Some(row) => (
-                Sensitivity::builtin().is_sensitive(op.kind, row.form_id.as_deref(), &op.field),
+                Sensitivity::builtin().is_sensitive_in(op.kind, row.marks(), &op.field),
                 row.case_id.clone(),
             ),
             None => (false, None),
@@ -307,6 +323,12 @@ impl WorkingSet {
             (_, fields::CASE_ID) if op.kind != RecordKind::Case => {
                 self.set_case(tx, &op.record_id, op.kind, value.clone())?;
             }
+            // The write policy accepts only `true` here: a mark is never taken back.
+            (RecordKind::Photo, photo_fields::SENSITIVE) => {
+                self.change(&op.record_id, |row| row.photo_sensitive = true);
+                self.reflag(tx, &op.record_id, op.kind)?;
+                self.resend_photo(&op.record_id, seq);
+            }
             _ => {}
         }
         if let Some(RecordKind::Person) = adopted_kind(op.kind, &op.field)
@@ -335,6 +357,19 @@ impl WorkingSet {
         *latest = (*latest).max(seq);
     }
 
+    /// A photo's sensitive fields are sent again from `seq`.
+    fn resend_photo(&mut self, photo_id: &str, seq: i64) {
+        for field in self.pending_by_record.get(photo_id).into_iter().flatten() {
+            if let Some(pending) = self.pending.get_mut(&(photo_id.to_string(), field.clone()))
+                && pending.sensitive
+            {
+                pending.seq = pending.seq.max(seq);
+            }
+        }
+        let latest = self.photo_restamps.entry(photo_id.to_string()).or_insert(seq);
+        *latest = (*latest).max(seq);
+    }
+
     fn set_case(
         &mut self,
         tx: &mut Transaction<'_>,
@@ -359,17 +394,22 @@ impl WorkingSet {
         let Some(row) = self.records.get(id) else {
             return Ok(());
         };
-        let (form_id, stored) = (row.form_id.clone(), row.stored);
+        let (form_id, photo_sensitive, stored) =
+            (row.form_id.clone(), row.photo_sensitive, row.stored);
+        let marks = RecordMarks {
+            form_id: form_id.as_deref(),
+            photo_sensitive,
+        };
         let sensitivity = Sensitivity::builtin();
         for field in self.pending_by_record.get(id).into_iter().flatten() {
             if let Some(pending) = self.pending.get_mut(&(id.to_string(), field.clone())) {
-                pending.sensitive = sensitivity.is_sensitive(kind, form_id.as_deref(), field);
+                pending.sensitive = sensitivity.is_sensitive_in(kind, marks, field);
             }
         }
         if stored {
             for row in tx.query("SELECT field FROM field_state WHERE record_id = $1", &[&id])? {
                 let field: String = row.get(0);
-                let now = sensitivity.is_sensitive(kind, form_id.as_deref(), &field);
+                let now = sensitivity.is_sensitive_in(kind, marks, &field);
                 self.reflags.insert((id.to_string(), field), now);
             }
         }
@@ -514,6 +554,16 @@ impl WorkingSet {
                 &[&cases, &seqs],
             )?;
         }
+        if !self.photo_restamps.is_empty() {
+            let photos: Vec<&str> = self.photo_restamps.keys().map(String::as_str).collect();
+            let seqs: Vec<i64> = self.photo_restamps.values().copied().collect();
+            tx.execute(
+                "UPDATE field_state f SET seq = GREATEST(f.seq, u.seq)
+                 FROM unnest($1::text[], $2::bigint[]) AS u(record_id, seq)
+                 WHERE f.record_id = u.record_id AND f.sensitive",
+                &[&photos, &seqs],
+            )?;
+        }
         Ok(())
     }
 
@@ -534,16 +584,17 @@ impl WorkingSet {
         tx.execute(
             "INSERT INTO record (id, kind, parent_id, own_commune, own_province, own_facility,
                                  commune_code, province_code, facility_id, form_id, case_id,
-                                 manager_id, opened_by)
+                                 manager_id, opened_by, photo_sensitive)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
                                   $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                                  $11::text[], $12::text[], $13::text[])
+                                  $11::text[], $12::text[], $13::text[], $14::boolean[])
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id,
                  own_commune = excluded.own_commune, own_province = excluded.own_province,
                  own_facility = excluded.own_facility, commune_code = excluded.commune_code,
                  province_code = excluded.province_code, facility_id = excluded.facility_id,
                  form_id = excluded.form_id, case_id = excluded.case_id,
-                 manager_id = excluded.manager_id, opened_by = excluded.opened_by",
+                 manager_id = excluded.manager_id, opened_by = excluded.opened_by,
+                 photo_sensitive = excluded.photo_sensitive",
             &[
                 &ids,
                 &kinds,
@@ -558,6 +609,10 @@ impl WorkingSet {
                 &column(|r| r.case_id.as_deref()),
                 &column(|r| r.manager_id.as_deref()),
                 &column(|r| r.opened_by.as_deref()),
+                &rows
+                    .iter()
+                    .map(|(_, row)| row.photo_sensitive)
+                    .collect::<Vec<bool>>(),
             ],
         )?;
         Ok(())

@@ -12,12 +12,13 @@
 mod access;
 mod accounts;
 mod audit;
+mod photos;
 mod placement;
 mod pull;
 mod push;
 mod reference;
 
-use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
+use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PhotoBlob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
 use hoso_model::domain::config::Config;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/001_initial.sql"),
     include_str!("../../../sql/002_sensitive.sql"),
     include_str!("../../../sql/003_reference.sql"),
+    include_str!("../../../sql/004_photos.sql"),
 ];
 
 /// The last sequence number handed out (pull cursors count in it).
@@ -254,5 +256,13 @@ impl Storage for SqliteStorage {
         }
         entry.1 += add;
         Ok(entry.1)
+    }
+
+    fn photo_blob(&self, device: &DeviceAuth, photo_id: &str) -> Result<PhotoBlob> {
+        photos::photo_blob(&self.reader(), device, photo_id)
+    }
+
+    fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool> {
+        photos::charge_upload(&self.lock(), device_id, day, bytes, quota)
     }
 }

@@ -122,8 +122,8 @@ impl<'tx> OpWriter<'tx> {
                 (
                     Placement::default(),
                     RecordAccess {
-                        form_id: None,
                         case_id,
+                        ..RecordAccess::default()
                     },
                 )
             }
