@@ -55,6 +55,10 @@ enum Command {
         /// The PostgreSQL database to copy it to.
         #[arg(long)]
         to: String,
+        /// Where the PostgreSQL deployment keeps photos (as `serve --blob-store`): the images of the
+        /// data folder's `blobs/` are copied there. Without it they stay in the data folder.
+        #[arg(long, env = blobs::location::ENV)]
+        blob_store: Option<String>,
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
@@ -196,6 +200,9 @@ fn open_sqlite(data: &Path) -> Result<SqliteStorage, String> {
 
 /// The photo service: the configured blob store, sealed with the data folder's key, and the limits.
 fn open_photos(data: &Path, args: &PhotoArgs) -> Result<Photos, String> {
+    // Beside PostgreSQL the data folder holds only the server's key and, by default, the photos.
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
     let key = hoso_server::keyfile::load_or_create(data)?;
     let location = BlobLocation::parse(args.blob_store.as_deref(), data)?;
     let max = hoso_model::protocol::MAX_PHOTO_BYTES;
@@ -417,6 +424,42 @@ fn migrate(from: &Path, to: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Copies the data folder's photo images to the store the PostgreSQL deployment will use, if another.
+fn migrate_photos(from: &Path, blob_store: Option<&str>) -> Result<(), String> {
+    let source = BlobLocation::parse(None, from)?;
+    let target = BlobLocation::parse(blob_store, from)?;
+    if source == target {
+        println!(
+            "photos stay in {}",
+            from.join(blobs::location::DEFAULT_FOLDER).display()
+        );
+        return Ok(());
+    }
+    let key = hoso_server::keyfile::load_or_create(from)?;
+    let (source, target) = (source.open(&key)?, target.open(&key)?);
+    let bar = indicatif::ProgressBar::new(0);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let report = runtime
+        .block_on(blobs::copy::copy_all(
+            source.as_ref(),
+            target.as_ref(),
+            &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+        ))
+        .map_err(|e| format!("copying the photos to {}: {e}", target.describe()))?;
+    bar.finish_and_clear();
+    println!(
+        "{:>16}: {:>9} images, {} copied now, all present in {}",
+        "photos",
+        report.images,
+        report.copied,
+        target.describe()
+    );
+    Ok(())
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .json()
@@ -439,7 +482,11 @@ fn main() {
             api::RouterOptions { behind_proxy },
             &photos,
         ),
-        Command::Migrate { from, to } => migrate(&from, &to),
+        Command::Migrate {
+            from,
+            to,
+            blob_store,
+        } => migrate(&from, &to).and_then(|()| migrate_photos(&from, blob_store.as_deref())),
         Command::Admin { database, action } => database
             .open()
             .and_then(|storage| admin(storage.as_ref(), action)),

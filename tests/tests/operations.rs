@@ -2,9 +2,13 @@
 //! metrics, several processes on one PostgreSQL database, and moving an embedded deployment up to
 //! PostgreSQL. The PostgreSQL tests run when `HOSO_TEST_DATABASE_URL` names a server.
 
+use hoso_core::photos::upload::Unobserved;
+use hoso_core::photos::{Network, NewPhoto};
+use hoso_model::domain::photos::PhotoCategory;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::EnrollRequest;
 use hoso_model::role::Role;
+use hoso_tests::photos::camera_jpeg;
 use hoso_tests::sim::{COMMUNES, record_case, setup_areas};
 use hoso_tests::{Database, Server, ServerOptions, commune, server_binary};
 use serde_json::{Value, json};
@@ -71,6 +75,10 @@ fn health_tells_the_database_answers_and_metrics_count_requests_without_personal
         .json()
         .unwrap();
     assert_eq!(health["database"], "ok");
+    assert_eq!(
+        health["photos"], "ok",
+        "the data folder's blob store answers"
+    );
     let metrics = reqwest::blocking::get(format!("{}/metrics", server.url))
         .unwrap()
         .text()
@@ -98,6 +106,7 @@ fn devices_on_two_processes_of_one_postgresql_database_edit_one_case_and_converg
     let server = Server::start_with(&ServerOptions {
         database: Database::FromEnvironment,
         processes: 2,
+        ..ServerOptions::default()
     });
     setup_areas(&server);
     let lan = server.device_on(0, "lan", Role::Collaborator, commune(COMMUNES[0]));
@@ -143,6 +152,7 @@ fn an_embedded_deployment_moves_to_postgresql_whole_and_its_phones_carry_on() {
     let embedded = Server::start_with(&ServerOptions {
         database: Database::Embedded,
         processes: 1,
+        ..ServerOptions::default()
     });
     setup_areas(&embedded);
     let lan = embedded.device("lan", Role::Collaborator, commune(COMMUNES[0]));
@@ -150,16 +160,35 @@ fn an_embedded_deployment_moves_to_postgresql_whole_and_its_phones_carry_on() {
     let cases: Vec<String> = (0..5)
         .map(|_| record_case(&lan, &mut rng, COMMUNES[0]))
         .collect();
+    let photo = lan
+        .photos
+        .attach(
+            &camera_jpeg(640, 480, 1),
+            NewPhoto {
+                case_id: cases[0].clone(),
+                caption: "Nhà tạm".into(),
+                category: PhotoCategory::LivingConditions,
+                ..NewPhoto::default()
+            },
+        )
+        .unwrap();
     lan.sync.sync_now().unwrap();
+    let sent = lan
+        .photos
+        .upload_pending_with(Network::Unmetered, 64 * 1024, &Unobserved)
+        .unwrap();
+    assert_eq!(sent.uploaded, 1, "{sent:?}");
     let mut embedded = embedded;
     embedded.stop();
     let target =
         hoso_server::storage::postgres::scratch::ScratchDatabase::create(&postgres).unwrap();
+    let shared_photos = tempfile::tempdir().unwrap();
+    let blob_store = format!("file://{}", shared_photos.path().display());
     for run in 0..2 {
         let output = std::process::Command::new(server_binary())
             .args(["migrate", "--from"])
             .arg(&embedded.data)
-            .args(["--to", &target.url])
+            .args(["--to", &target.url, "--blob-store", &blob_store])
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -170,8 +199,24 @@ fn an_embedded_deployment_moves_to_postgresql_whole_and_its_phones_carry_on() {
         );
         assert!(stdout.contains("migrated and verified"), "{stdout}");
         assert!(!stdout.contains("DIFFERENT"), "{stdout}");
+        let copied = if run == 0 {
+            "1 copied now"
+        } else {
+            "0 copied now"
+        };
+        assert!(stdout.contains(copied), "run {run}: {stdout}");
     }
-    let moved = Server::start_on_database(&target.url, &embedded.admin_token);
+    // The photos now live in the shared store only: the old folder's images are not used.
+    std::fs::remove_dir_all(embedded.data.join("blobs")).unwrap();
+    let moved = Server::start_on_database(
+        &target.url,
+        &embedded.admin_token,
+        &embedded.data,
+        ServerOptions {
+            args: vec!["--blob-store".into(), blob_store.clone()],
+            ..ServerOptions::default()
+        },
+    );
     lan.sync.set_server(&moved.url).unwrap();
     lan.store
         .write(|w| {
@@ -197,5 +242,10 @@ fn an_embedded_deployment_moves_to_postgresql_whole_and_its_phones_carry_on() {
     assert_eq!(
         fresh.store.field_state(&cases[0], "notes").unwrap().value(),
         Some(&json!("sau khi chuyển"))
+    );
+    assert_eq!(
+        fresh.photos.open_image(&photo).unwrap(),
+        lan.photos.open_image(&photo).unwrap(),
+        "the photo came along"
     );
 }

@@ -47,8 +47,12 @@ pub fn router_with(
     photos: Option<crate::blobs::Photos>,
 ) -> Router {
     let behind_proxy = options.behind_proxy;
+    let blob_store = photos.as_ref().map(|photos| photos.store.clone());
     let mut routes = Router::new()
-        .route("/v1/health", get(health))
+        .route(
+            "/v1/health",
+            get(move |storage, headers| health(storage, blob_store.clone(), headers)),
+        )
         .route("/metrics", get(observe::metrics_page))
         .route("/v1/enroll", post(sync::enroll))
         .route("/v1/push", post(sync::push))
@@ -187,13 +191,29 @@ async fn admin(storage: &Shared, headers: &HeaderMap) -> ApiResult<()> {
 
 /// Whether the server and its database answer: `200 {"status": "ok", "protocol", "database": "ok"}`,
 /// or `503 unavailable`. (The object store of photos will be reported here too.)
-async fn health(State(storage): State<Shared>, headers: HeaderMap) -> ApiResult<Response> {
+/// Whether the database and, when photos are served, the blob store answer.
+async fn health(
+    State(storage): State<Shared>,
+    blob_store: Option<Arc<dyn crate::blobs::BlobStore>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if blocking(move || storage.check_reachable()).await.is_err() {
         return Err(ApiError::unavailable());
     }
+    let photos = match blob_store {
+        Some(store) => {
+            let probe = crate::blobs::BlobName::of(b"hoso-server health probe");
+            if let Err(error) = store.contains(&probe).await {
+                return Err(ApiError::blob_store(&error));
+            }
+            "ok"
+        }
+        None => "none",
+    };
     Ok(reply(
         &headers,
-        &serde_json::json!({"status": "ok", "protocol": PROTOCOL_VERSION, "database": "ok"}),
+        &serde_json::json!({"status": "ok", "protocol": PROTOCOL_VERSION, "database": "ok",
+                            "photos": photos}),
     ))
 }
 

@@ -9,12 +9,14 @@
 //!   from the server's key (`hoso_sqlite::sealed`), so neither the disk nor the object store's operator
 //!   sees a photo;
 //! - [`upload`]: the chunk protocol — what a chunk at an offset means against what is held, and the
-//!   whole image checked against its name before it is kept.
+//!   whole image checked against its name before it is kept;
+//! - [`copy`]: every image copied from one store to another (`hoso-server migrate`).
 //!
 //! Invariants: a blob is stored only whole and only if its bytes hash to its name; staged chunks are
 //! each checked against their own hash before they are kept; nothing here decides who may read or write
 //! a photo (the storage's `photo_blob` answers that from the photo's record, exactly as for its fields).
 
+pub mod copy;
 pub mod location;
 pub mod object;
 pub mod upload;
