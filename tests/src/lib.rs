@@ -125,20 +125,26 @@ impl Server {
         server
     }
 
-    /// One process on an existing PostgreSQL database whose admin token is known (a migrated one).
-    pub fn start_on_database(url: &str, admin_token: &str) -> Server {
+    /// One process on an existing PostgreSQL database whose admin token is known (a migrated one),
+    /// with the data folder that holds the server's key, and `options`' `serve` arguments.
+    pub fn start_on_database(
+        url: &str,
+        admin_token: &str,
+        data: &Path,
+        options: ServerOptions,
+    ) -> Server {
         install_tls_provider();
         let port = free_port();
         let mut server = Server {
             url: format!("http://127.0.0.1:{port}"),
             urls: vec![format!("http://127.0.0.1:{port}")],
             admin_token: admin_token.to_string(),
-            data: PathBuf::new(),
+            data: data.to_path_buf(),
             database_url: Some(url.to_string()),
             processes: vec![Process { port, child: None }],
             _scratch: None,
             _dir: None,
-            options: ServerOptions::default(),
+            options,
         };
         server.spawn(0);
         server
@@ -246,6 +252,38 @@ impl Server {
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 
+    /// The answer to `SELECT count(*) …` (SQL both backends speak) on the server's database, read
+    /// directly as an operator would.
+    pub fn count(&self, sql: &str) -> i64 {
+        match &self.database_url {
+            Some(url) => {
+                let mut client =
+                    postgres::Client::connect(url, postgres::NoTls).expect("the test database");
+                client.query_one(sql, &[]).expect("count").get(0)
+            }
+            None => self
+                .open_sqlite(hoso_sqlite::connection::Access::ReadOnly)
+                .query_row(sql, [], |r| r.get(0))
+                .expect("count"),
+        }
+    }
+
+    /// The embedded database file, opened with the server's key.
+    fn open_sqlite(
+        &self,
+        access: hoso_sqlite::connection::Access,
+    ) -> hoso_sqlite::connection::Connection {
+        let key =
+            std::fs::read_to_string(self.data.join("server.key")).expect("the server's key file");
+        hoso_sqlite::connection::open(
+            &self.data.join("hoso-server.db"),
+            &hoso_sqlite::connection::Key::from_hex(key.trim()).expect("a hex key"),
+            access,
+            Duration::from_secs(5),
+        )
+        .expect("the server's file")
+    }
+
     /// Changes the stored kind of a record's fields to one no server writes (a damaged database).
     /// Returns how many field rows changed.
     pub fn damage_record_kind(&self, record_id: &str) -> usize {
@@ -258,19 +296,10 @@ impl Server {
                     .execute(&format!("{sql}$1"), &[&record_id])
                     .expect("update") as usize
             }
-            None => {
-                let key = std::fs::read_to_string(self.data.join("server.key"))
-                    .expect("the server's key file");
-                let db = hoso_sqlite::connection::open(
-                    &self.data.join("hoso-server.db"),
-                    &hoso_sqlite::connection::Key::from_hex(key.trim()).expect("a hex key"),
-                    hoso_sqlite::connection::Access::ReadWrite,
-                    Duration::from_secs(5),
-                )
-                .expect("the server's file");
-                db.execute(&format!("{sql}?1"), [record_id])
-                    .expect("update")
-            }
+            None => self
+                .open_sqlite(hoso_sqlite::connection::Access::ReadWrite)
+                .execute(&format!("{sql}?1"), [record_id])
+                .expect("update"),
         }
     }
 

@@ -205,13 +205,25 @@ fn the_servers_database_holds_no_plaintext() {
     let server = setup_on(&ServerOptions {
         database: Database::Embedded,
         processes: 1,
+        ..ServerOptions::default()
     });
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     case_with_health_data(&lan);
     lan.sync.sync_now().unwrap();
     let mut checked = 0;
-    for entry in std::fs::read_dir(&server.data).unwrap() {
-        let path = entry.unwrap().path();
+    let mut folders = vec![server.data.clone()];
+    let mut files = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    for path in files {
         if path.file_name().is_some_and(|n| n == "server.key") {
             continue;
         }

@@ -9,11 +9,9 @@ use crate::error::Result;
 use crate::sync::backoff::retry_delay_millis;
 use hoso_model::hlc::node_of;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 
 /// Where a photo's upload stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UploadState {
     /// Not sent yet (or waiting for its record to reach the server).
     Waiting,
@@ -46,7 +44,7 @@ impl UploadState {
 }
 
 /// One photo in the upload queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PhotoUpload {
     pub photo_id: String,
     /// The image's SHA-256 (the name of its file and of the blob on the server).
@@ -372,8 +370,12 @@ impl Store {
     }
 }
 
+/// The keys of the saved photo settings (a JSON object in `meta`).
+const UNMETERED_ONLY: &str = "unmetered_only";
+const CACHE_BYTES: &str = "cache_bytes";
+
 /// What the user chose about photos.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PhotoSettings {
     /// Send photos only on Wi-Fi or another network the platform says is unmetered.
     pub unmetered_only: bool,
@@ -392,15 +394,27 @@ impl Default for PhotoSettings {
 }
 
 impl Store {
+    /// The saved settings; a setting never saved keeps its default.
     pub fn photo_settings(&self) -> Result<PhotoSettings> {
-        match self.meta(meta_keys::PHOTO_SETTINGS)? {
-            Some(text) => Ok(serde_json::from_str(&text)?),
-            None => Ok(PhotoSettings::default()),
-        }
+        let defaults = PhotoSettings::default();
+        let Some(text) = self.meta(meta_keys::PHOTO_SETTINGS)? else {
+            return Ok(defaults);
+        };
+        let saved: serde_json::Value = serde_json::from_str(&text)?;
+        Ok(PhotoSettings {
+            unmetered_only: saved[UNMETERED_ONLY]
+                .as_bool()
+                .unwrap_or(defaults.unmetered_only),
+            cache_bytes: saved[CACHE_BYTES].as_u64().unwrap_or(defaults.cache_bytes),
+        })
     }
 
     /// Saves the settings. A cache of 0 bytes keeps no downloaded image (each opens from the network).
     pub fn set_photo_settings(&self, settings: &PhotoSettings) -> Result<()> {
-        self.set_meta(meta_keys::PHOTO_SETTINGS, &serde_json::to_string(settings)?)
+        let saved = serde_json::json!({
+            UNMETERED_ONLY: settings.unmetered_only,
+            CACHE_BYTES: settings.cache_bytes,
+        });
+        self.set_meta(meta_keys::PHOTO_SETTINGS, &saved.to_string())
     }
 }

@@ -2,6 +2,7 @@
 //! touch a photo is the storage's answer from the photo's record (`Storage::photo_blob`); what a chunk
 //! means is `blobs::upload`'s. Nothing here is a rule.
 
+use super::limits::ClientAddress;
 use super::{ApiError, ApiResult, Shared, authenticate, blocking, reply};
 use crate::blobs::upload::{self, Chunk, Expected, KeepError, Plan};
 use crate::blobs::{BlobName, PhotoRefusal, Photos};
@@ -9,13 +10,12 @@ use crate::storage::{DeviceAuth, PhotoBlob};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hoso_model::domain::local_date;
 use hoso_model::hlc::system_now_millis;
-use hoso_model::protocol::MAX_BODY_BYTES;
 
 /// The header that names the image sent (its SHA-256), so the device checks what it received.
 pub const BLOB_HEADER: &str = "x-hoso-blob";
@@ -58,10 +58,11 @@ fn refused(state: &PhotoState, refusal: PhotoRefusal) -> ApiError {
 
 async fn upload_status(
     State(state): State<PhotoState>,
+    Extension(client): Extension<ClientAddress>,
     Path(photo_id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let device = authenticate(&state.storage, &headers).await?;
+    let device = authenticate(&state.storage, &headers, &client).await?;
     let blob = photo_blob(&state, device, photo_id).await?;
     let expected = expected(&state, &blob)?;
     let status = upload::status(&*state.photos.store, &expected)
@@ -78,12 +79,13 @@ struct ChunkQuery {
 
 async fn upload_chunk(
     State(state): State<PhotoState>,
+    Extension(client): Extension<ClientAddress>,
     Path(photo_id): Path<String>,
     query: Result<Query<ChunkQuery>, QueryRejection>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Response> {
-    let device = authenticate(&state.storage, &headers).await?;
+    let device = authenticate(&state.storage, &headers, &client).await?;
     let Query(query) = query.map_err(|_| refused(&state, PhotoRefusal::BadChunk))?;
     let device_id = device.device_id.clone();
     let blob = photo_blob(&state, device, photo_id.clone()).await?;
@@ -132,10 +134,11 @@ async fn charge(state: &PhotoState, device_id: &str, bytes: u64) -> ApiResult<()
 
 async fn image(
     State(state): State<PhotoState>,
+    Extension(client): Extension<ClientAddress>,
     Path(photo_id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let device = authenticate(&state.storage, &headers).await?;
+    let device = authenticate(&state.storage, &headers, &client).await?;
     let blob = photo_blob(&state, device, photo_id).await?;
     if !blob.readable {
         return Err(refused(&state, PhotoRefusal::Sensitive));

@@ -46,6 +46,7 @@ impl Target {
                         None => Database::Embedded,
                     },
                     processes: self.servers,
+                    ..ServerOptions::default()
                 }),
                 true,
             ),

@@ -210,11 +210,11 @@ impl Storage for PgStorage {
     }
 
     fn photo_blob(&self, device: &DeviceAuth, photo_id: &str) -> Result<PhotoBlob> {
-        photos::photo_blob(&mut self.client()?, device, photo_id)
+        photos::photo_blob(&mut *self.client()?, device, photo_id)
     }
 
     fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool> {
-        photos::charge_upload(&mut self.client()?, device_id, day, bytes, quota)
+        photos::charge_upload(&mut *self.client()?, device_id, day, bytes, quota)
     }
 }
 

@@ -366,7 +366,10 @@ impl WorkingSet {
                 pending.seq = pending.seq.max(seq);
             }
         }
-        let latest = self.photo_restamps.entry(photo_id.to_string()).or_insert(seq);
+        let latest = self
+            .photo_restamps
+            .entry(photo_id.to_string())
+            .or_insert(seq);
         *latest = (*latest).max(seq);
     }
 
