@@ -1,8 +1,9 @@
-//! One device's hoso, as the apps hold it: the open store, the case actions and the sync client over
-//! it. The FFI object wraps one [`App`]; the end-to-end tests drive it directly.
+//! One device's hoso, as the apps hold it: the open store, the case actions, the photo actions (with
+//! their upload queue) and the sync client over it. The FFI object wraps one [`App`]; the end-to-end tests drive it directly.
 
 use crate::actions::CaseActions;
 use crate::error::Result;
+use crate::photos::PhotoActions;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
 use std::path::Path;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 pub struct App {
     pub store: Arc<Store>,
     pub cases: CaseActions,
+    pub photos: PhotoActions,
     pub sync: SyncClient,
 }
 
@@ -29,6 +31,7 @@ impl App {
         let store = Arc::new(store);
         App {
             cases: CaseActions::new(store.clone()),
+            photos: PhotoActions::new(store.clone()),
             sync: SyncClient::new(store.clone()),
             store,
         }

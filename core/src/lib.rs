@@ -1,7 +1,7 @@
 //! hoso-core: the device side of hoso — the encrypted store, the case actions a collaborator takes,
 //! the sync client, and the uniffi API the apps call. The rules it applies live in `hoso-model`.
 //!
-//! Layers, arrows pointing down only: [`ffi`] → [`app`] → [`actions`] and [`sync`] → [`store`] →
+//! Layers, arrows pointing down only: [`ffi`] → [`app`] → [`actions`], [`photos`] and [`sync`] → [`store`] →
 //! `hoso-sqlite` and `hoso-model`.
 
 pub mod actions;
@@ -9,6 +9,7 @@ pub mod app;
 pub mod error;
 pub mod ffi;
 pub mod photo;
+pub mod photos;
 pub mod store;
 pub mod sync;
 

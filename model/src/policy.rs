@@ -4,10 +4,9 @@
 
 use crate::domain::form_ids::PLAN;
 use crate::i18n::Localized;
-use crate::op::FieldOp;
-use crate::op::RecordKind;
+use crate::op::{FieldOp, RecordKind};
 use crate::role::Role;
-use crate::schema::{fields, form_status, is_approval};
+use crate::schema::{fields, form_status, is_approval, photo_fields};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
@@ -31,6 +30,18 @@ pub fn check_write(role: Role, op: &FieldOp) -> Result<(), Refusal> {
             reason: Localized::new(
                 "Chỉ Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở mới được phê duyệt.",
                 "Only the commune chairman or the facility head can approve.",
+            ),
+        });
+    }
+    if op.kind == RecordKind::Photo
+        && op.field == photo_fields::SENSITIVE
+        && op.value != serde_json::Value::Bool(true)
+    {
+        return Err(Refusal {
+            code: "not_allowed",
+            reason: Localized::new(
+                "Ảnh đã đánh dấu là dữ liệu nhạy cảm thì luôn là dữ liệu nhạy cảm.",
+                "A photo marked as sensitive data stays sensitive.",
             ),
         });
     }
@@ -110,5 +121,36 @@ mod tests {
             "a.objectives",
             json!("x")
         )));
+    }
+
+    #[test]
+    fn a_photo_marked_sensitive_is_never_unmarked() {
+        let mark = |value| op(RecordKind::Photo, photo_fields::SENSITIVE, value);
+        assert!(check_write(Role::Collaborator, &mark(json!(true))).is_ok());
+        for value in [json!(false), json!(null), json!("no")] {
+            let refusal = check_write(Role::Approver, &mark(value)).expect_err("unmarking");
+            assert_eq!(refusal.code, "not_allowed");
+        }
+        assert!(
+            check_write(
+                Role::Collaborator,
+                &op(RecordKind::Photo, photo_fields::CAPTION, json!("Nhà"))
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn provincial_staff_write_nothing_and_only_approvers_approve() {
+        let approve = op(RecordKind::Form, "status", json!("approved"));
+        assert!(
+            check_write(
+                Role::ProvincialOfficer,
+                &op(RecordKind::Case, "notes", json!("x"))
+            )
+            .is_err()
+        );
+        assert!(check_write(Role::Collaborator, &approve).is_err());
+        assert!(check_write(Role::Approver, &approve).is_ok());
     }
 }

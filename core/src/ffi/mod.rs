@@ -12,11 +12,13 @@ use std::sync::Arc;
 
 mod cases;
 mod oversight;
+mod photos;
 mod reference;
 mod sync;
 
 pub use cases::*;
 pub use oversight::*;
+pub use photos::*;
 pub use reference::*;
 pub use sync::*;
 

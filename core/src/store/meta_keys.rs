@@ -28,5 +28,8 @@ pub const CONFIG_VERSION: MetaKey = MetaKey("config_version");
 /// The periodic reports of the area already produced, as a JSON list of periods (`2026-H1`).
 pub const PRODUCED_REPORTS: MetaKey = MetaKey("produced_reports");
 
+/// The user's photo settings as JSON (`crate::store::PhotoSettings`).
+pub const PHOTO_SETTINGS: MetaKey = MetaKey("photo_settings");
+
 /// The keys a wipe keeps: the installation's identity and clock, never credentials or data.
 pub const KEPT_BY_WIPE: [MetaKey; 2] = [DEVICE_ID, LAST_HLC];

@@ -8,7 +8,8 @@
 //!   trail, with what became of each value;
 //! - [`oversight`]: the figures approvers and provincial officers watch; [`report`]: the periodic
 //!   reports (TT 02/2020 Điều 7.3.a, 11, 12);
-//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now.
+//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
+//! - [`photos`]: what a photo attaches to, and when it is sensitive data.
 
 pub mod closure;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod history;
 pub mod identity;
 pub mod lifecycle;
 pub mod oversight;
+pub mod photos;
 pub mod referral;
 pub mod report;
 pub mod reporting;

@@ -50,7 +50,7 @@ pub fn load(storage: &dyn Storage) -> Result<(), StorageError> {
         );
         logins
     } else {
-        println!("  demo data   : already loaded in this data folder");
+        println!("  demo data   : already loaded in this database");
         known_logins(storage)?
     };
     print_sign_ins(storage, &logins, now)

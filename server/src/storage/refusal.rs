@@ -18,6 +18,10 @@ pub enum Refusal {
     WrongAdminToken,
     /// A dashboard sign-in name someone else already has.
     LoginTaken,
+    /// No photo record with this id.
+    UnknownPhoto,
+    /// The record is outside the device's area (or not a photo).
+    OutOfScope,
 }
 
 impl Refusal {
@@ -34,6 +38,8 @@ impl Refusal {
             Refusal::Unauthenticated | Refusal::WrongAdminToken => "unauthenticated",
             Refusal::DeviceRevoked => "device_revoked",
             Refusal::LoginTaken => "login_taken",
+            Refusal::UnknownPhoto => "unknown_photo",
+            Refusal::OutOfScope => "out_of_scope",
         }
     }
 
@@ -71,6 +77,14 @@ impl Refusal {
             Refusal::LoginTaken => (
                 "Tên đăng nhập này đã có người dùng: hãy chọn tên khác.",
                 "This sign-in name is taken: choose another.",
+            ),
+            Refusal::UnknownPhoto => (
+                "Máy chủ chưa có bản ghi ảnh này: hãy đồng bộ hồ sơ trước.",
+                "The server has no such photo record yet: sync the records first.",
+            ),
+            Refusal::OutOfScope => (
+                "Ảnh này nằm ngoài địa bàn của bạn.",
+                "This photo is outside your area.",
             ),
         };
         Localized::new(vi, en)

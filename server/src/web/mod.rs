@@ -58,6 +58,8 @@ pub fn router(storage: Shared) -> Router {
         .route("/lang", post(auth::switch_language))
         .route("/assets/hoso.css", get(style))
         .with_state(state)
+        // The same request ids, log lines and metrics as the API.
+        .layer(axum::middleware::from_fn(crate::api::observe::observe))
 }
 
 async fn style() -> Response {

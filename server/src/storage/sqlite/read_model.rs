@@ -4,41 +4,16 @@
 //! are built whole once for a database that had data before they existed.
 
 use crate::storage::Result;
-use hoso_model::domain::report::facts::{FACT_CHILD_FIELDS, facts};
-use hoso_model::domain::snapshot::{CHILD_FIELDS, snapshot};
-use hoso_model::op::{DELETED_FIELD, FieldOp, RecordKind, Value};
+use crate::storage::case_view::{Changed, case_view, child_fields, into_record, winner};
+use hoso_model::op::{FieldOp, RecordKind, Value};
 use hoso_model::record::Record;
 use hoso_model::schema::{fields, is_parent_link};
 use hoso_sqlite::meta::{self, MetaKey};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Set once `case_view` and `field_conflict` hold every case and conflict of the database.
 const READ_MODEL_BUILT: MetaKey = MetaKey("read_model_built");
-
-/// A field an accepted op changed, and how many concurrent values its state kept before and keeps now.
-pub(super) struct Changed<'a> {
-    pub op: &'a FieldOp,
-    pub losers_before: usize,
-    pub losers: usize,
-}
-
-/// Only the winning value of a stored field state: a refresh needs nothing else.
-#[derive(Deserialize)]
-struct WinnerOnly {
-    winner: Option<ValueOnly>,
-}
-
-#[derive(Deserialize)]
-struct ValueOnly {
-    value: Value,
-}
-
-fn winner(state: &str) -> Result<Option<Value>> {
-    let parsed: WinnerOnly = serde_json::from_str(state)?;
-    Ok(parsed.winner.map(|w| w.value))
-}
 
 /// Cases a record leaves in this push: a form, visit, referral, consent or photo whose link to its
 /// case changes no longer counts for the case it belonged to.
@@ -141,26 +116,10 @@ pub(super) fn load_record(conn: &Connection, id: &str) -> Result<Option<Record>>
     Ok(Some(into_record(id.to_string(), kind, values)))
 }
 
-fn into_record(id: String, kind: RecordKind, mut fields: BTreeMap<String, Value>) -> Record {
-    let deleted = fields.remove(DELETED_FIELD) == Some(Value::Bool(true));
-    Record {
-        id,
-        kind,
-        deleted,
-        fields,
-    }
-}
-
 /// The case's forms, visits, referrals, consents and photos, with only the fields snapshots and
 /// facts read (long notes stay unread).
 fn load_children(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
-    let wanted: BTreeSet<&str> = CHILD_FIELDS
-        .iter()
-        .chain(FACT_CHILD_FIELDS)
-        .chain([&DELETED_FIELD])
-        .copied()
-        .collect();
-    let list = wanted
+    let list = child_fields()
         .iter()
         .map(|f| format!("'{f}'"))
         .collect::<Vec<_>>()
@@ -196,20 +155,21 @@ fn load_children(conn: &Connection, case_id: &str) -> Result<Vec<Record>> {
 
 /// Recomputes one case's row from its records (removes it if the case is gone or deleted).
 pub(super) fn refresh_case(conn: &Connection, case_id: &str) -> Result<()> {
-    let case = load_record(conn, case_id)?.filter(|c| c.kind == RecordKind::Case && !c.deleted);
-    let Some(case) = case else {
+    let view = match load_record(conn, case_id)? {
+        Some(case) => {
+            let subject = match case.text(fields::SUBJECT_ID) {
+                Some(id) => load_record(conn, id)?,
+                None => None,
+            };
+            case_view(&case, subject.as_ref(), &load_children(conn, case_id)?)?
+        }
+        None => None,
+    };
+    let Some(view) = view else {
         conn.prepare_cached("DELETE FROM case_view WHERE case_id = ?1")?
             .execute([case_id])?;
         return Ok(());
     };
-    let subject_id = case.text(fields::SUBJECT_ID).map(str::to_string);
-    let subject = match &subject_id {
-        Some(id) => load_record(conn, id)?,
-        None => None,
-    };
-    let children = load_children(conn, case_id)?;
-    let snapshot = snapshot(&case, subject.as_ref(), &children);
-    let facts = facts(&case, &children);
     conn.prepare_cached(
         "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id, snapshot, facts)
          SELECT ?1, ?2, commune_code, province_code, facility_id, ?3, ?4 FROM record WHERE id = ?1
@@ -217,12 +177,7 @@ pub(super) fn refresh_case(conn: &Connection, case_id: &str) -> Result<()> {
             commune_code = excluded.commune_code, province_code = excluded.province_code,
             facility_id = excluded.facility_id, snapshot = excluded.snapshot, facts = excluded.facts",
     )?
-    .execute(params![
-        case_id,
-        subject_id,
-        serde_json::to_string(&snapshot)?,
-        serde_json::to_string(&facts)?
-    ])?;
+    .execute(params![view.case_id, view.subject_id, view.snapshot, view.facts])?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
--- hoso-server storage, schema version 4: the read model of oversight and reports, what devices report
+-- hoso-server storage, schema version 5: the read model of oversight and reports, what devices report
 -- of their sync, and the dashboard's accounts and sessions.
 
 -- One row per case: its follow-up snapshot (hoso_model::domain::snapshot) and its report facts
