@@ -1,8 +1,10 @@
 //! One device's hoso, as the apps hold it: the open store, the case actions and the sync client over
-//! it. The FFI object wraps one [`App`]; the end-to-end tests drive it directly.
+//! it, and the session lock in front of the screens. The FFI object wraps one [`App`]; the end-to-end
+//! tests drive it directly.
 
 use crate::actions::CaseActions;
 use crate::error::Result;
+use crate::security::Session;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
 use std::path::Path;
@@ -12,6 +14,7 @@ pub struct App {
     pub store: Arc<Store>,
     pub cases: CaseActions,
     pub sync: SyncClient,
+    pub session: Session,
 }
 
 impl App {
@@ -30,6 +33,7 @@ impl App {
         App {
             cases: CaseActions::new(store.clone()),
             sync: SyncClient::new(store.clone()),
+            session: Session::new(store.clone()),
             store,
         }
     }

@@ -14,6 +14,7 @@ mod views;
 
 pub use forms::Draft;
 pub use intake::{CaseArea, NewCase, NewIntake, Registration};
+pub use lifecycle::CaseFacts;
 pub use views::CaseFile;
 
 use crate::error::{Error, Result};

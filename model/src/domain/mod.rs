@@ -5,7 +5,8 @@
 //! - [`referral`], [`consent`]: referral status and the consent to share (Điều 9.2, Luật 91/2025);
 //! - [`followup`]: tasks derived from case state, today's date and [`config::Config`];
 //! - [`timeline`]: a case's history in order;
-//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now.
+//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
+//! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to.
 
 pub mod closure;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod editing;
 pub mod followup;
 pub mod identity;
 pub mod lifecycle;
+pub mod options;
 pub mod referral;
 pub mod snapshot;
 pub mod timeline;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 pub use definition::{Choice, Condition, FieldDef, FieldKind, FormDefinition, Section};
 pub use registry::{DefinitionError, Registry};
 pub use upgrade::{Upgraded, upgrade_answers};
-pub use validate::validate;
+pub use validate::{evaluate, validate};
 
 /// A form's answers by field name; repeat groups are arrays of objects.
 pub type Answers = BTreeMap<String, serde_json::Value>;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HosoCoreTest {
     private val key = "6b1f3e5a7c9d0b2e4f6a8c0e2b4d6f8a1c3e5a7b9d1f3a5c7e9b0d2f4a6c8e0b"
+    private val pin = "274915"
     private val today: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).toString()
     private val inAMonth: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).plusDays(30).toString()
     private lateinit var dataDir: File
@@ -101,6 +102,7 @@ class HosoCoreTest {
     fun `a case goes from intake to closure through the bindings`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        core.choosePin(pin, pin)
         val caseId = openCase(core, "Nguyễn Văn Đức")
         complete(core, caseId, "TT02-M01", """{
             "subject.full_name": "Nguyễn Văn Đức", "subject.birth_date": "1950-02-03", "subject.sex": "male",
@@ -137,6 +139,7 @@ class HosoCoreTest {
     fun `invalid input is refused with a Vietnamese message and nothing is saved`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         val refused = assertFailsWith<ApiException.Validation> {
             core.registerPerson(null, """{"full_name": "Hà Thị Thu", "birth_date": "1990-01-01", "sex": "female",
                 "citizen_id": "001090234567"}""")
@@ -157,6 +160,7 @@ class HosoCoreTest {
     fun `a new case comes from a filled form 01 in one call and warns of a duplicate`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         val form = """{"subject.full_name": "Lò Thị Ánh", "subject.birth_date": "1985-05-05", "subject.sex": "female",
             "subject.address": "Bản Lầu", "subject.categories": ["ND20-D5-K4"]}"""
         val first = core.createCaseWithInformation("25920", "79", null, form)
@@ -170,6 +174,7 @@ class HosoCoreTest {
     fun `search finds Đức when typed duc`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         openCase(core, "Trần Minh Đức")
         val hits = core.search("duc", 10u)
         assertEquals(listOf("Trần Minh Đức"), hits.map { it.title })
@@ -180,7 +185,9 @@ class HosoCoreTest {
         val lan = newCore()
         val minh = newCore()
         lan.enroll(url, enrollmentCode("collaborator"), "điện thoại của Lan")
+        lan.choosePin(pin, pin)
         minh.enroll(url, enrollmentCode("collaborator"), "điện thoại của Minh")
+        minh.choosePin(pin, pin)
         val caseId = openCase(lan, "Đặng Văn Quý")
         assertTrue(lan.outbox().all { it.state == "queued" })
         val pushed = lan.syncNow()
