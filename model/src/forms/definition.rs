@@ -39,6 +39,10 @@ pub struct FieldDef {
     /// Names this field had in earlier versions, so drafts carry over.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
+    /// Sensitive personal data (NĐ 356/2025/NĐ-CP Điều 4: health, ethnic origin, ID card images…):
+    /// its values reach only the devices of the people who manage or approve the case.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +51,13 @@ pub struct Choice {
     pub label: Localized,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_ref: Option<String>,
+    /// Choosing it reveals sensitive data (an HIV subject category reveals health status).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// Never shown in a list meant for public posting: HIV information (NĐ 20/2021/NĐ-CP Điều 8.1.b,
+    /// 28.1.b).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub never_posted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
