@@ -26,6 +26,8 @@ use serde_json::{Map, Value};
 pub struct ChoiceView {
     pub code: String,
     pub label: Localized,
+    /// Choosing it reveals sensitive personal data (an HIV subject category).
+    pub sensitive: bool,
 }
 
 /// The kind of input a field takes, with its limits.
@@ -86,6 +88,9 @@ pub struct FieldView {
     pub label: Localized,
     pub hint: Option<Localized>,
     pub legal_ref: Option<String>,
+    /// Sensitive personal data (NĐ 356/2025 Điều 4): the shells mark it and never show it in
+    /// notifications or previews.
+    pub sensitive: bool,
     pub input: FieldInput,
     /// Whether the field applies now; a hidden field keeps its answer and is never required.
     pub visible: bool,
@@ -167,6 +172,7 @@ fn choice_views(kind: &FieldKind) -> Vec<ChoiceView> {
         .map(|c| ChoiceView {
             code: c.code.clone(),
             label: c.label.clone(),
+            sensitive: c.sensitive,
         })
         .collect()
 }
@@ -243,6 +249,7 @@ impl Shaping<'_> {
             label: field.label.clone(),
             hint: field.hint.clone(),
             legal_ref: field.legal_ref.clone(),
+            sensitive: field.sensitive,
             input: input_of(&field.kind, value),
             visible,
             required: visible && field.required,

@@ -165,11 +165,15 @@ mod tests {
                 code: "male".into(),
                 label: Localized::new("Nam", "Male"),
                 legal_ref: None,
+                sensitive: false,
+                never_posted: false,
             },
             Choice {
                 code: "female".into(),
                 label: Localized::new("Nữ", "Female"),
                 legal_ref: None,
+                sensitive: false,
+                never_posted: false,
             },
         ]
     }
