@@ -1,7 +1,9 @@
 //! A case's screen through the FFI: its file across the five steps, and the actions on it.
 
 use super::{ApiResult, HosoCore};
-use crate::screens::case::{self, CaseAction, CaseActionInput, CaseActionOutcome, CaseScreen};
+use crate::screens::case::{
+    self, CaseAction, CaseActionInput, CaseActionOutcome, CaseScreen, NewCaseScreen,
+};
 
 #[uniffi::export]
 impl HosoCore {
@@ -19,6 +21,24 @@ impl HosoCore {
         input: CaseActionInput,
     ) -> ApiResult<CaseActionOutcome> {
         Ok(case::case_act(self.unlocked()?, &case_id, action, input)?)
+    }
+
+    /// Takes in a new subject (name, birth date and sex as typed) and opens the new case's Mẫu 01;
+    /// `commune_code` defaults to the user's commune.
+    pub fn case_new(
+        &self,
+        full_name: String,
+        birth_date: String,
+        sex: String,
+        commune_code: Option<String>,
+    ) -> ApiResult<NewCaseScreen> {
+        Ok(case::case_new(
+            self.unlocked()?,
+            &full_name,
+            &birth_date,
+            &sex,
+            commune_code.as_deref(),
+        )?)
     }
 
     /// Moves a referral to one of the statuses its row offers next.

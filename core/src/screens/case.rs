@@ -6,10 +6,13 @@
 use super::agenda::{AgendaItem, item};
 use super::caseload::choice_label;
 use super::form::{FormScreen, form_screen};
+use super::input::{AnswerInput, answer};
 use super::{CaseStage, Day, case_status, day_of, user_id};
-use crate::actions::{CaseFacts, registry};
+use crate::actions::{CaseArea, CaseFacts, registry};
 use crate::app::App;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::store::meta_keys::AREA;
+use hoso_model::area::{Area, AreaKind};
 use hoso_model::domain::consent::may_share;
 use hoso_model::domain::editing::check_form_editable;
 use hoso_model::domain::followup::tasks;
@@ -18,7 +21,8 @@ use hoso_model::domain::options::{
 };
 use hoso_model::domain::snapshot::snapshot;
 use hoso_model::domain::timeline::timeline;
-use hoso_model::domain::{age_on, date_of, referral};
+use hoso_model::domain::{age_on, date_of, form_ids, referral};
+use hoso_model::forms::Answers;
 use hoso_model::i18n::Localized;
 use hoso_model::op::RecordKind;
 use hoso_model::record::Record;
@@ -454,6 +458,85 @@ pub fn case_screen(app: &App, case_id: &str) -> Result<CaseScreen> {
         conflicts: app.store.conflict_count(&touched)?,
         unsynced_records: app.store.unsynced_records(&touched)?,
     })
+}
+
+/// A subject taken in: the new case's information form (Mẫu 01) opened on the subject, and the people
+/// already on the device who are probably the same person (the user decides whether to go on).
+#[derive(Clone, Debug, PartialEq, uniffi::Record)]
+pub struct NewCaseScreen {
+    pub form: FormScreen,
+    pub likely_duplicates: Vec<PersonSummary>,
+}
+
+/// Takes in a new subject: registers them, opens a case in the user's commune (or the one given) and
+/// starts Mẫu 01 with the name, birth date and sex already answered, as typed ("03/02/1950", "nữ").
+pub fn case_new(
+    app: &App,
+    full_name: &str,
+    birth_date: &str,
+    sex: &str,
+    commune_code: Option<&str>,
+) -> Result<NewCaseScreen> {
+    let commune_code = match commune_code {
+        Some(code) => code.to_string(),
+        None => own_commune(app)?,
+    };
+    let units = app.store.admin_units()?;
+    let province_code = units
+        .commune(&commune_code)
+        .map(|c| c.province_code.clone())
+        .ok_or_else(|| Error::invalid("Không có xã này.", "There is no such commune."))?;
+    let definition = registry()
+        .latest(form_ids::INFORMATION)
+        .ok_or_else(|| Error::invalid("Không có biểu mẫu này.", "There is no such form."))?;
+    let mut answers = Answers::new();
+    for (field, typed) in [
+        ("subject.full_name", full_name),
+        ("subject.birth_date", birth_date),
+        ("subject.sex", sex),
+    ] {
+        let kind = &definition
+            .field(field)
+            .ok_or_else(|| Error::NotFound { id: field.into() })?
+            .kind;
+        let text = AnswerInput::Text {
+            text: typed.to_string(),
+        };
+        answers.insert(
+            field.to_string(),
+            answer(kind, text).map_err(Error::Invalid)?,
+        );
+    }
+    let area = CaseArea {
+        commune_code,
+        province_code,
+        facility_id: None,
+    };
+    let intake = app.cases.create_case_with_information(area, answers)?;
+    let today = app.store.today();
+    let mut likely_duplicates = Vec::new();
+    for id in intake.likely_duplicates {
+        likely_duplicates.extend(app.store.record(&id)?.map(|p| person_summary(&p, today)));
+    }
+    Ok(NewCaseScreen {
+        form: form_screen(app, &intake.form_record_id)?,
+        likely_duplicates,
+    })
+}
+
+/// The commune the enrolled user works in.
+fn own_commune(app: &App) -> Result<String> {
+    let area: Option<Area> = match app.store.meta(AREA)? {
+        Some(text) => Some(serde_json::from_str(&text)?),
+        None => None,
+    };
+    match area {
+        Some(area) if area.kind == AreaKind::Commune => Ok(area.code),
+        _ => Err(Error::invalid(
+            "Hãy chọn xã quản lý hồ sơ.",
+            "Choose the commune that manages the case.",
+        )),
+    }
 }
 
 /// Takes an action of the case's step with what the user typed.
