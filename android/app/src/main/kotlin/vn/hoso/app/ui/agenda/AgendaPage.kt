@@ -42,6 +42,7 @@ private fun LazyListScope.group(title: Int, items: List<AgendaItem>, onOpenCase:
 @Composable
 fun AgendaRow(item: AgendaItem, onOpenCase: ((String) -> Unit)?, modifier: Modifier = Modifier) {
     val caseId = item.caseId
+    val stage = item.stage
     ListItem(
         overlineContent = {
             Text(
@@ -56,7 +57,11 @@ fun AgendaRow(item: AgendaItem, onOpenCase: ((String) -> Unit)?, modifier: Modif
         supportingContent = {
             Text("${item.reason.localized()}\n${item.legalRef}", style = MaterialTheme.typography.bodySmall)
         },
-        trailingContent = item.stage?.let { stage -> { Text(stage.label.localized(), style = MaterialTheme.typography.labelSmall) } },
+        trailingContent = if (stage != null) {
+            { Text(stage.label.localized(), style = MaterialTheme.typography.labelSmall) }
+        } else {
+            null
+        },
         modifier = if (caseId != null && onOpenCase != null) modifier.clickable { onOpenCase(caseId) } else modifier,
     )
 }

@@ -51,6 +51,7 @@ internal fun LazyListScope.visitsSection(visits: List<VisitRow>, callbacks: Case
         }
     }
     items(visits, key = { it.recordId }) { visit ->
+        val next = visit.nextVisit
         ListItem(
             overlineContent = {
                 Text(
@@ -61,7 +62,11 @@ internal fun LazyListScope.visitsSection(visits: List<VisitRow>, callbacks: Case
                 )
             },
             headlineContent = { Text(visit.summary.ifEmpty { stringResource(R.string.visit_no_notes) }) },
-            supportingContent = visit.nextVisit?.let { next -> { Text(stringResource(R.string.visit_next, next.text)) } },
+            supportingContent = if (next != null) {
+                { Text(stringResource(R.string.visit_next, next.text)) }
+            } else {
+                null
+            },
             modifier = Modifier.clickable { callbacks.onOpenForm(visit.recordId) },
         )
     }

@@ -60,7 +60,11 @@ internal fun TypedField(
         singleLine = !multiline,
         minLines = if (multiline) 3 else 1,
         keyboardOptions = keyboardOptions,
-        suffix = suffix?.let { { Text(it) } },
+        suffix = if (suffix != null) {
+            { Text(suffix) }
+        } else {
+            null
+        },
         trailingIcon = trailingIcon,
         modifier = Modifier
             .fillMaxWidth()
