@@ -17,6 +17,9 @@ class Navigator(start: Route = Route.Agenda) {
 
     val canGoBack: Boolean by derivedStateOf { stack.size > 1 }
 
+    /** Every route on the back stack. */
+    val routes: List<Route> get() = stack.toList()
+
     /**
      * Opens `route` from the page showing `from`: whatever was open above `from` closes first, so a tap
      * in a tablet's list pane replaces the detail beside it, and a tap on a phone simply goes deeper.

@@ -8,7 +8,6 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import vn.hoso.app.R
-import vn.hoso.app.ui.common.NoticeCard
 import vn.hoso.app.ui.common.SectionHeader
 import vn.hoso.core.CaseScreen
 
@@ -17,11 +16,9 @@ fun CaseFilePage(
     state: CaseScreen,
     callbacks: CaseFileCallbacks,
     modifier: Modifier = Modifier,
-    error: String? = null,
 ) {
     LazyColumn(modifier) {
         item { CaseHeader(state, callbacks) }
-        error?.let { item { NoticeCard(it, warning = true) } }
         item { SectionHeader(stringResource(R.string.case_actions)) }
         item { ActionsSection(state.actions, callbacks.onAct) }
         stepsSection(state.steps, callbacks.onOpenForm)

@@ -33,17 +33,25 @@ import vn.hoso.core.CaseFilter
 import vn.hoso.core.CaseListScreen
 import vn.hoso.core.CaseRow
 
+/** What the filters change; each change is one search of the caseload. */
+class CaseFilterCallbacks(
+    val onQuery: (String) -> Unit,
+    val onStep: (UByte?) -> Unit,
+    val onOverdueOnly: (Boolean) -> Unit,
+    val onMineOnly: (Boolean) -> Unit,
+)
+
 @Composable
 fun CaseListPage(
     filter: CaseFilter,
     state: CaseListScreen,
-    onFilterChange: (CaseFilter) -> Unit,
+    filters: CaseFilterCallbacks,
     onOpenCase: (caseId: String) -> Unit,
     modifier: Modifier = Modifier,
     selectedCaseId: String? = null,
 ) {
     LazyColumn(modifier) {
-        item { CaseFilters(filter, state, onFilterChange) }
+        item { CaseFilters(filter, state, filters) }
         item {
             Text(
                 stringResource(R.string.cases_matching, state.matching.toInt()),
@@ -64,11 +72,11 @@ fun CaseListPage(
 }
 
 @Composable
-private fun CaseFilters(filter: CaseFilter, state: CaseListScreen, onFilterChange: (CaseFilter) -> Unit) {
+private fun CaseFilters(filter: CaseFilter, state: CaseListScreen, filters: CaseFilterCallbacks) {
     Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) {
         OutlinedTextField(
             value = filter.query,
-            onValueChange = { onFilterChange(filter.copy(query = it)) },
+            onValueChange = filters.onQuery,
             leadingIcon = { Icon(Icons.Outlined.Search, contentDescription = null) },
             placeholder = { Text(stringResource(R.string.cases_search_hint)) },
             singleLine = true,
@@ -80,19 +88,19 @@ private fun CaseFilters(filter: CaseFilter, state: CaseListScreen, onFilterChang
         ) {
             FilterChip(
                 selected = filter.mineOnly,
-                onClick = { onFilterChange(filter.copy(mineOnly = !filter.mineOnly)) },
+                onClick = { filters.onMineOnly(!filter.mineOnly) },
                 label = { Text(stringResource(R.string.cases_filter_mine)) },
             )
             FilterChip(
                 selected = filter.overdueOnly,
-                onClick = { onFilterChange(filter.copy(overdueOnly = !filter.overdueOnly)) },
+                onClick = { filters.onOverdueOnly(!filter.overdueOnly) },
                 label = { Text(stringResource(R.string.cases_filter_overdue)) },
             )
             state.perStep.forEachIndexed { index, count ->
                 val step = (index + 1).toUByte()
                 FilterChip(
                     selected = filter.step == step,
-                    onClick = { onFilterChange(filter.copy(step = if (filter.step == step) null else step)) },
+                    onClick = { filters.onStep(if (filter.step == step) null else step) },
                     label = { Text(stringResource(R.string.cases_filter_step, index + 1, count.toInt())) },
                 )
             }

@@ -1,27 +1,28 @@
-// What the user reads when a core call fails: the core's own words when it gives them (a refusal, an
-// invalid input), the shell's resources for the rest. No error carries personal data.
+// What the user reads when a core call fails: the core's own words when it gives them (a refusal, the
+// answers to fix), the shell's resources for the rest. No error carries personal data.
 package vn.hoso.app.ui.common
 
 import androidx.compose.runtime.Composable
-import androidx.compose.ui.res.pluralStringResource
 import androidx.compose.ui.res.stringResource
 import vn.hoso.app.R
-import vn.hoso.core.ApiException
+import vn.hoso.app.presentation.UiError
 
 @Composable
-fun errorText(error: ApiException): String = when (error) {
-    is ApiException.Invalid -> localized(error.messageVi, error.messageEn)
-    is ApiException.NotAllowed -> localized(error.messageVi, error.messageEn)
-    is ApiException.Validation ->
-        pluralStringResource(R.plurals.error_validation, error.issues.size, error.issues.size)
-    is ApiException.Network -> stringResource(R.string.error_network)
-    is ApiException.Server -> stringResource(R.string.error_server, error.code)
-    is ApiException.Revoked -> stringResource(R.string.error_revoked)
-    is ApiException.Interrupted -> stringResource(R.string.error_interrupted)
-    is ApiException.Locked -> stringResource(R.string.error_locked)
-    is ApiException.NotFound -> stringResource(R.string.error_not_found)
-    is ApiException.WrongKey -> stringResource(R.string.error_wrong_key)
-    is ApiException.NewerApp -> stringResource(R.string.error_newer_app)
-    is ApiException.Damaged -> stringResource(R.string.error_damaged)
-    is ApiException.Internal -> stringResource(R.string.error_internal)
+fun errorText(error: UiError): String = when (error) {
+    is UiError.Refused -> error.message.localized()
+    is UiError.Issues -> error.messages.map { it.localized() }.joinToString("\n")
+    is UiError.Locked -> stringResource(R.string.error_locked)
+    is UiError.NoNetwork -> stringResource(R.string.error_network)
+    is UiError.NotFound -> stringResource(R.string.error_not_found)
+    is UiError.Revoked -> stringResource(R.string.error_revoked)
+    is UiError.ServerRefused -> stringResource(R.string.error_server, error.code)
+    is UiError.Broken -> stringResource(
+        when (error.kind) {
+            "WrongKey" -> R.string.error_wrong_key
+            "NewerApp" -> R.string.error_newer_app
+            "Damaged" -> R.string.error_damaged
+            "Interrupted" -> R.string.error_interrupted
+            else -> R.string.error_internal
+        },
+    )
 }

@@ -2,12 +2,11 @@
 package vn.hoso.app.ui.form
 
 import vn.hoso.core.AnswerInput
-import vn.hoso.core.CaseAction
 
 class FormCallbacks(
     val onAnswer: (path: String, input: AnswerInput) -> Unit,
     val onAddItem: (list: String) -> Unit,
     val onRemoveItem: (list: String, index: UInt) -> Unit,
-    val onComplete: () -> Unit,
-    val onCaseAction: (action: CaseAction) -> Unit,
+    /** Finishes the form as its screen says: completed, or submitted through the case's action. */
+    val onFinish: () -> Unit,
 )

@@ -39,12 +39,10 @@ fun FormPage(
     callbacks: FormCallbacks,
     modifier: Modifier = Modifier,
     busy: Boolean = false,
-    error: String? = null,
 ) {
     val lines = formLines(state.sections, state.editable)
     LazyColumn(modifier) {
         item { FormHeader(state) }
-        error?.let { item { NoticeCard(it, warning = true) } }
         items(lines, key = { it.key }) { line ->
             when (line) {
                 is FormLine.Section -> SectionHeader(line.section.title.localized())
@@ -108,13 +106,7 @@ private fun FinishBar(state: FormScreen, busy: Boolean, callbacks: FormCallbacks
     if (finish is FormFinish.Done) return
     Column(Modifier.padding(16.dp)) {
         Button(
-            onClick = {
-                when (finish) {
-                    is FormFinish.Complete -> callbacks.onComplete()
-                    is FormFinish.CaseAction -> callbacks.onCaseAction(finish.action)
-                    is FormFinish.Done -> Unit
-                }
-            },
+            onClick = callbacks.onFinish,
             enabled = state.finishAllowed && !busy,
             modifier = Modifier.fillMaxWidth(),
         ) { Text(state.finishLabel.localized()) }

@@ -39,7 +39,6 @@ import vn.hoso.core.LaunchStage
 @Composable
 fun ChoosePinPage(
     state: LaunchScreen,
-    error: String?,
     busy: Boolean,
     onChoosePin: (pin: String, confirmation: String) -> Unit,
     modifier: Modifier = Modifier,
@@ -56,7 +55,6 @@ fun ChoosePinPage(
             )
         }
         Text(state.pinRule.localized(), style = MaterialTheme.typography.bodyMedium, modifier = Modifier.padding(vertical = 12.dp))
-        error?.let { NoticeCard(it, warning = true) }
         PinField(pin, { pin = it }, stringResource(R.string.pin_new), ImeAction.Next, onDone = {})
         PinField(confirmation, { confirmation = it }, stringResource(R.string.pin_confirm), ImeAction.Done) {
             onChoosePin(pin, confirmation)
@@ -73,7 +71,6 @@ fun ChoosePinPage(
 @Composable
 fun UnlockPage(
     state: LaunchScreen,
-    error: String?,
     busy: Boolean,
     onUnlock: (pin: String) -> Unit,
     modifier: Modifier = Modifier,
@@ -86,7 +83,6 @@ fun UnlockPage(
             Text("${it.roleLabel.localized()} · ${it.areaName}", style = MaterialTheme.typography.bodyMedium)
         }
         state.notice?.let { NoticeCard(it.localized(), warning = true) }
-        error?.let { NoticeCard(it, warning = true) }
         val stage = state.stage
         if (stage is LaunchStage.Unlock && stage.failures > 0u) {
             Text(

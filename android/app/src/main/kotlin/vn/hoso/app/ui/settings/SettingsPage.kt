@@ -33,11 +33,10 @@ import vn.hoso.core.Language
 import vn.hoso.core.SettingsScreen
 
 @Composable
-fun SettingsPage(state: SettingsScreen, callbacks: SettingsCallbacks, modifier: Modifier = Modifier, error: String? = null) {
+fun SettingsPage(state: SettingsScreen, callbacks: SettingsCallbacks, modifier: Modifier = Modifier) {
     var dialog by remember { mutableStateOf<SettingsDialog?>(null) }
     LazyColumn(modifier) {
         state.notice?.let { item { NoticeCard(it.localized()) } }
-        error?.let { item { NoticeCard(it, warning = true) } }
         item { AccountBlock(state) }
         item { SectionHeader(stringResource(R.string.settings_language)) }
         item { LanguageChoice(state.language, callbacks.onLanguage) }

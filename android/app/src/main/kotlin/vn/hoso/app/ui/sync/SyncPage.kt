@@ -37,11 +37,9 @@ fun SyncPage(
     onResolve: (recordId: String, field: String, index: UInt) -> Unit,
     onOpenCase: (caseId: String) -> Unit,
     modifier: Modifier = Modifier,
-    error: String? = null,
 ) {
     LazyColumn(modifier) {
         item { SyncStatusBlock(state, running, onSyncNow) }
-        error?.let { item { NoticeCard(it, warning = true) } }
         item { SectionHeader(stringResource(R.string.sync_conflicts), count = state.conflicts.size) }
         if (state.conflicts.isEmpty()) item { EmptyLine(stringResource(R.string.sync_no_conflicts)) }
         items(state.conflicts, key = { "${it.recordId}/${it.field}" }) { ConflictCard(it, onResolve, onOpenCase) }
