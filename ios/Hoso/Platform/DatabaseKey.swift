@@ -17,7 +17,8 @@ enum DatabaseKey {
     }
 
     static func forget() {
-        SecItemDelete([kSecClass: kSecClassGenericPassword, kSecAttrService: service] as CFDictionary)
+        let query: [CFString: Any] = [kSecClass: kSecClassGenericPassword, kSecAttrService: service]
+        SecItemDelete(query as CFDictionary)
     }
 
     private static func read() throws -> String? {
