@@ -518,7 +518,7 @@ fn a_case_screen_walks_the_five_steps_with_the_reasons_of_the_law() {
     let plan = form_start(&phone.app, &case_id, "TT02-M04").unwrap();
     assert_eq!(
         plan.finish,
-        FormFinish::CaseAction {
+        FormFinish::ThroughCase {
             action: CaseAction::SubmitPlan
         }
     );
@@ -601,7 +601,7 @@ fn a_case_screen_walks_the_five_steps_with_the_reasons_of_the_law() {
     );
     assert_eq!(
         draft.finish,
-        FormFinish::CaseAction {
+        FormFinish::ThroughCase {
             action: CaseAction::SubmitAdjustment
         }
     );
@@ -706,7 +706,7 @@ fn a_form_shows_what_applies_what_is_required_and_what_is_wrong_in_vietnamese() 
     assert!(end.issues.iter().any(|i| i.code == "date_order"));
     assert!(matches!(
         field(&backwards, "activities").input,
-        FieldInput::List { items: 1, .. }
+        FieldInput::Repeat { items: 1, .. }
     ));
 
     let closure = form_start(&phone.app, &case_id, "TT02-M06").unwrap();

@@ -393,7 +393,7 @@ fn input_hint(lang: Lang, input: &FieldInput) -> String {
         }
         FieldInput::Date { .. } => " <dd/mm/yyyy>".into(),
         FieldInput::Boolean => lang.say(" <có/không>", " <yes/no>").into(),
-        FieldInput::List { items, .. } => format!(" <{items} {}>", lang.say("mục", "item(s)")),
+        FieldInput::Repeat { items, .. } => format!(" <{items} {}>", lang.say("mục", "item(s)")),
         _ => String::new(),
     }
 }

@@ -488,7 +488,7 @@ impl<'a> Shell<'a> {
     fn complete(&mut self) -> Result<(), ApiError> {
         let form = self.core.form_open(self.current_form()?)?;
         match form.finish {
-            hoso_core::screens::form::FormFinish::CaseAction { action } => {
+            hoso_core::screens::form::FormFinish::ThroughCase { action } => {
                 let outcome =
                     self.core
                         .case_act(form.case_id.clone(), action, CaseActionInput::default())?;

@@ -92,9 +92,12 @@ impl CaseAction {
 #[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
 pub struct CaseActionInput {
     /// Why a plan or a closure proposal is returned (`needs_reason`).
+    #[uniffi(default)]
     pub reason: String,
     /// Where a transferred case goes (`needs_area`).
+    #[uniffi(default)]
     pub commune_code: String,
+    #[uniffi(default)]
     pub province_code: String,
 }
 

@@ -22,14 +22,19 @@ const SEARCH_HITS: usize = 100;
 #[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
 pub struct CaseFilter {
     /// Words of the subject's or household's name, address, ID or phone number ("" = every case).
+    #[uniffi(default)]
     pub query: String,
     /// Only cases at this step of TT 02/2020 Điều 3 (1–5).
+    #[uniffi(default)]
     pub step: Option<u8>,
     /// Only cases with an overdue follow-up.
+    #[uniffi(default)]
     pub overdue_only: bool,
     /// Only cases the signed-in user manages.
+    #[uniffi(default)]
     pub mine_only: bool,
     /// The most rows to return (0 = 100).
+    #[uniffi(default)]
     pub limit: u32,
 }
 
@@ -172,8 +177,6 @@ pub fn case_list(app: &App, filter: &CaseFilter) -> Result<CaseListScreen> {
             "The step must be 1 to 5 (TT 02/2020 Art. 3).",
         ));
     }
-    let snapshots = app.store.case_snapshots()?;
-    let by_case = tasks_by_case(app, &snapshots)?;
     let user = user_id(app);
     let (searched, search_capped) = match filter.query.trim() {
         "" => (None, false),
@@ -182,9 +185,26 @@ pub fn case_list(app: &App, filter: &CaseFilter) -> Result<CaseListScreen> {
             (Some(cases), capped)
         }
     };
+    // Follow-ups are worked out only for the cases the search and "mine" leave; a search reads only
+    // the summaries of the cases it found.
+    let snapshots: Vec<CaseSnapshot> = match &searched {
+        Some(found) => {
+            let mut snapshots = Vec::with_capacity(found.len());
+            for case_id in found {
+                snapshots.extend(app.store.case_snapshot(case_id)?);
+            }
+            snapshots
+        }
+        None => app.store.case_snapshots()?,
+    }
+    .into_iter()
+    .filter(|c| !filter.mine_only || c.manager_id.as_deref() == Some(user.as_str()))
+    .collect();
+    let by_case = tasks_by_case(app, &snapshots)?;
     let no_tasks: Vec<Task> = Vec::new();
     let mut per_step = vec![0u32; 5];
-    let mut rows: Vec<CaseRow> = Vec::new();
+    // Only the rows shown are built whole: the others are counted and sorted by their keys.
+    let mut matches: Vec<(&CaseSnapshot, &[Task])> = Vec::new();
     for case in &snapshots {
         if searched
             .as_ref()
@@ -192,25 +212,34 @@ pub fn case_list(app: &App, filter: &CaseFilter) -> Result<CaseListScreen> {
         {
             continue;
         }
-        let row = case_row(case, by_case.get(&case.case_id).unwrap_or(&no_tasks), &user);
-        if (filter.overdue_only && row.overdue == 0) || (filter.mine_only && !row.mine) {
+        let tasks = by_case.get(&case.case_id).unwrap_or(&no_tasks).as_slice();
+        let overdue = tasks.iter().any(|t| t.overdue);
+        let mine = case.manager_id.as_deref() == Some(user.as_str());
+        if (filter.overdue_only && !overdue) || (filter.mine_only && !mine) {
             continue;
         }
-        per_step[usize::from(row.stage.step.clamp(1, 5) - 1)] += 1;
-        if filter.step.is_none_or(|s| s == row.stage.step) {
-            rows.push(row);
+        let step = case.status.step();
+        per_step[usize::from(step.clamp(1, 5) - 1)] += 1;
+        if filter.step.is_none_or(|s| s == step) {
+            matches.push((case, tasks));
         }
     }
-    rows.sort_by_cached_key(|r| {
+    let matching = matches.len() as u32;
+    matches.sort_by_cached_key(|&(case, tasks)| {
+        let overdue = tasks.iter().filter(|t| t.overdue).count();
         (
-            r.overdue == 0,
-            std::cmp::Reverse(r.overdue),
-            r.next_due.as_ref().map(|d| d.iso.clone()),
-            fold(&r.subject_name),
+            overdue == 0,
+            std::cmp::Reverse(overdue),
+            tasks.first().map(|t| t.due),
+            fold(&case.subject_name),
+            case.case_id.as_str(),
         )
     });
-    let matching = rows.len() as u32;
-    rows.truncate(limit_of(filter.limit));
+    let rows = matches
+        .into_iter()
+        .take(limit_of(filter.limit))
+        .map(|(case, tasks)| case_row(case, tasks, &user))
+        .collect();
     Ok(CaseListScreen {
         rows,
         matching,
@@ -219,44 +248,50 @@ pub fn case_list(app: &App, filter: &CaseFilter) -> Result<CaseListScreen> {
     })
 }
 
+/// Households: with a query, those it finds (by the head's name, the address or a member's name),
+/// ordered by name; without one, the households stored last on this device, newest first.
 pub fn household_list(app: &App, query: &str, limit: u32) -> Result<HouseholdListScreen> {
-    let households: Vec<Record> = match query.trim() {
-        "" => app.store.records_of_kind(RecordKind::Household)?,
+    let limit = limit_of(limit);
+    let (households, matching) = match query.trim() {
+        "" => app.store.recent_households(limit)?,
         query => {
-            let mut found = Vec::new();
-            for hit in app.store.search(query, SEARCH_HITS)? {
-                let household_id = match hit.kind {
-                    RecordKind::Household => Some(hit.record_id),
-                    _ => app
-                        .store
-                        .record(&hit.record_id)?
-                        .and_then(|p| p.text(fields::HOUSEHOLD_ID).map(str::to_string)),
-                };
-                if let Some(id) =
-                    household_id.filter(|id| !found.iter().any(|h: &Record| &h.id == id))
-                {
-                    found.extend(app.store.record(&id)?.filter(|h| !h.deleted));
-                }
-            }
-            found
+            let mut found = searched_households(app, query)?;
+            found.sort_by_cached_key(|h| (fold(&text(h, "head_name")), fold(&text(h, "address"))));
+            let matching = found.len() as u32;
+            found.truncate(limit);
+            (found, matching)
         }
     };
-    let members = app.store.count_by_household(RecordKind::Person)?;
-    let cases = app.store.count_by_household(RecordKind::Case)?;
-    let mut rows: Vec<HouseholdRow> = households
-        .iter()
-        .map(|h| HouseholdRow {
-            household_id: h.id.clone(),
-            head_name: text(h, "head_name"),
-            address: text(h, "address"),
-            members: members.get(&h.id).copied().unwrap_or(0),
-            cases: cases.get(&h.id).copied().unwrap_or(0),
-        })
-        .collect();
-    rows.sort_by_cached_key(|r| (fold(&r.head_name), fold(&r.address)));
-    let matching = rows.len() as u32;
-    rows.truncate(limit_of(limit));
+    let mut rows = Vec::with_capacity(households.len());
+    for household in households {
+        let (members, cases) = app.store.household_counts(&household.id)?;
+        rows.push(HouseholdRow {
+            head_name: text(&household, "head_name"),
+            address: text(&household, "address"),
+            household_id: household.id,
+            members,
+            cases,
+        });
+    }
     Ok(HouseholdListScreen { rows, matching })
+}
+
+/// The households a search finds, directly or through a member.
+fn searched_households(app: &App, query: &str) -> Result<Vec<Record>> {
+    let mut found: Vec<Record> = Vec::new();
+    for hit in app.store.search(query, SEARCH_HITS)? {
+        let household_id = match hit.kind {
+            RecordKind::Household => Some(hit.record_id),
+            _ => app
+                .store
+                .record(&hit.record_id)?
+                .and_then(|p| p.text(fields::HOUSEHOLD_ID).map(str::to_string)),
+        };
+        if let Some(id) = household_id.filter(|id| !found.iter().any(|h| &h.id == id)) {
+            found.extend(app.store.record(&id)?.filter(|h| !h.deleted));
+        }
+    }
+    Ok(found)
 }
 
 pub fn household_screen(app: &App, household_id: &str) -> Result<HouseholdScreen> {
@@ -271,13 +306,10 @@ pub fn household_screen(app: &App, household_id: &str) -> Result<HouseholdScreen
     let case_records = app
         .store
         .household_records(household_id, RecordKind::Case)?;
-    let case_ids: HashSet<&str> = case_records.iter().map(|c| c.id.as_str()).collect();
-    let snapshots: Vec<CaseSnapshot> = app
-        .store
-        .case_snapshots()?
-        .into_iter()
-        .filter(|c| case_ids.contains(c.case_id.as_str()))
-        .collect();
+    let mut snapshots: Vec<CaseSnapshot> = Vec::with_capacity(case_records.len());
+    for case in &case_records {
+        snapshots.extend(app.store.case_snapshot(&case.id)?);
+    }
     let by_case = tasks_by_case(app, &snapshots)?;
     let user = user_id(app);
     let no_tasks: Vec<Task> = Vec::new();

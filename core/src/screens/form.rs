@@ -62,7 +62,7 @@ pub enum FieldInput {
     CitizenId,
     Phone,
     /// A list of items (the plan's activities); its items' fields follow it.
-    List {
+    Repeat {
         min: u32,
         max: Option<u32>,
         items: u32,
@@ -127,7 +127,7 @@ pub enum FormFinish {
     /// `form_complete` marks it complete.
     Complete,
     /// It is submitted through the case's action (a plan, a closure record): `case_act`.
-    CaseAction { action: CaseAction },
+    ThroughCase { action: CaseAction },
     /// Nothing left to do (already complete or approved).
     Done,
 }
@@ -212,7 +212,7 @@ fn input_of(kind: &FieldKind, value: Option<&Value>) -> FieldInput {
         FieldKind::Boolean => FieldInput::Boolean,
         FieldKind::CitizenId => FieldInput::CitizenId,
         FieldKind::Phone => FieldInput::Phone,
-        FieldKind::Repeat { min, max, .. } => FieldInput::List {
+        FieldKind::Repeat { min, max, .. } => FieldInput::Repeat {
             min: count(*min),
             max: max.map(count),
             items: count(value.and_then(Value::as_array).map_or(0, Vec::len)),
@@ -345,7 +345,7 @@ fn finish(
         }
     };
     Ok((
-        FormFinish::CaseAction {
+        FormFinish::ThroughCase {
             action: CaseAction::of(kind),
         },
         kind.label(),
