@@ -34,7 +34,7 @@ struct FieldEditor: View {
         case let .choice(choices): ChoiceField(field: field, choices: choices, onAnswer: onAnswer)
         case let .multiChoice(choices): MultiChoiceField(field: field, choices: choices, onAnswer: onAnswer)
         case .boolean: YesNoField(field: field, onAnswer: onAnswer)
-        case let .list(_, max, items):
+        case let .`repeat`(_, max, items):
             Text("form.listItems \(Int(items))").font(.caption)
             Button("form.addItem", systemImage: "plus", action: onAddItem)
                 .disabled(max.map { items >= $0 } ?? false)

@@ -62,7 +62,7 @@ struct FormPage: View {
         switch state.finish {
         case .complete:
             change { [recordId] core in try core.formComplete(recordId: recordId) }
-        case let .caseAction(action):
+        case let .throughCase(action):
             let input = CaseActionInput(reason: "", communeCode: "", provinceCode: "")
             change { [recordId, caseId = state.caseId] core in
                 _ = try core.caseAct(caseId: caseId, action: action, input: input)

@@ -56,7 +56,7 @@ internal fun FieldEditor(
             is FieldInput.Choice -> ChoiceField(field, input.choices, enabled, answer)
             is FieldInput.MultiChoice -> MultiChoiceField(field, input.choices, enabled, answer)
             is FieldInput.Boolean -> YesNoField(field, enabled, answer)
-            is FieldInput.List -> ListField(input, enabled) { onAddItem(field.path) }
+            is FieldInput.Repeat -> RepeatField(input, enabled) { onAddItem(field.path) }
         }
         field.issues.forEach { issue ->
             Text(
@@ -87,7 +87,7 @@ private fun FieldLabel(field: FieldView) {
 
 /** A list (repeat group): how many items it has; its items' fields follow it in the form. */
 @Composable
-private fun ListField(input: FieldInput.List, enabled: Boolean, onAdd: () -> Unit) {
+private fun RepeatField(input: FieldInput.Repeat, enabled: Boolean, onAdd: () -> Unit) {
     val max = input.max
     Text(
         stringResource(R.string.form_list_items, input.items.toInt()),
