@@ -17,8 +17,8 @@ internal sealed interface FormLine {
         override val key: String get() = "item:$list.$index"
     }
 
-    data class Field(val field: FieldView) : FormLine {
-        override val key: String get() = "field:${field.path}"
+    data class Field(val view: FieldView) : FormLine {
+        override val key: String get() = "field:${view.path}"
     }
 }
 

@@ -47,7 +47,7 @@ fun FormPage(
             when (line) {
                 is FormLine.Section -> SectionHeader(line.section.title.localized())
                 is FormLine.ItemHeader -> ItemHeader(line, callbacks)
-                is FormLine.Field -> FieldEditor(line.field, state.editable, callbacks.onAnswer, callbacks.onAddItem)
+                is FormLine.Field -> FieldEditor(line.view, state.editable, callbacks.onAnswer, callbacks.onAddItem)
             }
         }
         if (state.orphaned.isNotEmpty()) {
