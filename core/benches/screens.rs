@@ -12,6 +12,7 @@ use hoso_core::screens::{agenda, case, caseload, form, input, launch, settings, 
 use hoso_model::demo::{self, Rng};
 use hoso_model::op::RecordKind;
 use hoso_model::role::Role;
+use hoso_model::schema::fields;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -98,9 +99,14 @@ fn caseload(app: &App, sizes: &Sizes) -> Vec<String> {
         .write(|w| {
             for (i, case) in cases.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
                 let status = statuses[(i / 5) % statuses.len()];
-                w.set(case, RecordKind::Case, "status", json!(status))?;
+                w.set(case, RecordKind::Case, fields::STATUS, json!(status))?;
                 if i % 10 == 0 {
-                    w.set(case, RecordKind::Case, "manager_id", json!("bench-user"))?;
+                    w.set(
+                        case,
+                        RecordKind::Case,
+                        fields::MANAGER_ID,
+                        json!("bench-user"),
+                    )?;
                 }
             }
             Ok(())

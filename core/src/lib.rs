@@ -8,6 +8,7 @@ pub mod actions;
 pub mod app;
 pub mod error;
 pub mod ffi;
+pub mod photo;
 pub mod screens;
 pub mod security;
 pub mod store;

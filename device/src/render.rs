@@ -586,9 +586,10 @@ pub fn settings(lang: Lang, screen: &SettingsScreen) -> String {
         line(
             &mut out,
             format!(
-                "  {}: {} [{}]",
+                "  {}: {} ({}) [{}]",
                 lang.text(&rule.label),
-                lang.text(&rule.value),
+                rule.value,
+                lang.text(&rule.rule),
                 rule.legal_ref
             ),
         );

@@ -20,7 +20,7 @@ const HELP_VI: &str = "Lệnh:
   form Fn|MÃ · new Nn|MẪU · visit                mở, bắt đầu biểu mẫu, ghi chép thăm
   set N|TRƯỜNG GIÁ_TRỊ · clear N|TRƯỜNG          trả lời một trường (tự lưu)
   add DANH_SÁCH · remove DANH_SÁCH N · show · complete
-  act An [lý do | mã_xã mã_tỉnh]                 thao tác của bước hiện tại
+  act An [lý do]                 thao tác của bước hiện tại
   referral Rn TRẠNG_THÁI
   sync · outbox · conflicts · resolve N GIÁ_TRỊ_SỐ
   settings · lang vi|en · autolock PHÚT · lock · quit";
@@ -34,7 +34,7 @@ const HELP_EN: &str = "Commands:
   form Fn|ID · new Nn|FORM · visit               open, start a form, a visit note
   set N|FIELD VALUE · clear N|FIELD              answer one field (autosaved)
   add LIST · remove LIST N · show · complete
-  act An [reason | commune_code province_code]   an action of the current step
+  act An [reason]                an action of the current step
   referral Rn STATUS
   sync · outbox · conflicts · resolve N VALUE_NUMBER
   settings · lang vi|en · autolock MINUTES · lock · quit";
@@ -509,18 +509,8 @@ impl<'a> Shell<'a> {
     fn act(&mut self, rest: &str) -> Result<(), ApiError> {
         let (number, input) = rest.split_once(' ').unwrap_or((rest, ""));
         let action = self.pick(&self.numbers.actions, number, 'A')?;
-        let mut words = input.split_whitespace();
-        let input = if action.needs_area {
-            CaseActionInput {
-                commune_code: words.next().unwrap_or_default().into(),
-                province_code: words.next().unwrap_or_default().into(),
-                ..CaseActionInput::default()
-            }
-        } else {
-            CaseActionInput {
-                reason: input.trim().into(),
-                ..CaseActionInput::default()
-            }
+        let input = CaseActionInput {
+            reason: input.trim().into(),
         };
         let outcome = self
             .core

@@ -139,7 +139,11 @@ impl Phone {
 /// The case id a case screen shows.
 fn case_id(out: &str) -> String {
     let at = out.find("Mã hồ sơ ").expect("a case screen") + "Mã hồ sơ ".len();
-    out[at..].split_whitespace().next().expect("an id").to_string()
+    out[at..]
+        .split_whitespace()
+        .next()
+        .expect("an id")
+        .to_string()
 }
 
 fn today() -> String {
@@ -160,7 +164,10 @@ fn a_collaborators_day_on_a_terminal_phone() {
     let morning = mai.shell(&["sync", "agenda", "cases --overdue", "case 1"]);
     assert!(morning.contains("Đã gửi 0 thay đổi"), "{morning}");
     assert!(morning.contains("Quá hạn"), "{morning}");
-    assert!(morning.contains("[TT 02/2020 Điều"), "the agenda says why: {morning}");
+    assert!(
+        morning.contains("[TT 02/2020 Điều"),
+        "the agenda says why: {morning}"
+    );
     let case = case_id(&morning);
     let today = today();
     let visit = mai.shell(&[
@@ -184,7 +191,11 @@ fn a_collaborators_day_on_a_terminal_phone() {
 
     // Both phones change the subject's phone number offline; the chairman's reaches the server first.
     hung.shell(&["sync"]);
-    mai.shell(&[&format!("case {case}"), "new TT02-M01", "set subject.phone 0912 000 111"]);
+    mai.shell(&[
+        &format!("case {case}"),
+        "new TT02-M01",
+        "set subject.phone 0912 000 111",
+    ]);
     let hung_edit = hung.shell(&[
         &format!("case {case}"),
         "new TT02-M01",
@@ -194,15 +205,24 @@ fn a_collaborators_day_on_a_terminal_phone() {
     assert!(hung_edit.contains("0 bị từ chối"), "{hung_edit}");
     let evening = mai.shell(&["sync", "conflicts"]);
     assert!(evening.contains("1 xung đột"), "{evening}");
-    assert!(evening.contains("Số điện thoại"), "the field's label: {evening}");
-    assert!(evening.contains("0912 000 111") || evening.contains("0912000111"), "{evening}");
+    assert!(
+        evening.contains("Số điện thoại"),
+        "the field's label: {evening}"
+    );
+    assert!(
+        evening.contains("0912 000 111") || evening.contains("0912000111"),
+        "{evening}"
+    );
     assert!(evening.contains("0987"), "{evening}");
     assert!(evening.contains("Bạn"), "who wrote each value: {evening}");
     assert!(evening.contains("Người dùng khác"), "{evening}");
     let resolved = mai.shell(&["resolve 1 1", "sync", "conflicts"]);
     assert!(resolved.contains("0 xung đột"), "{resolved}");
     let settled = hung.shell(&["sync", "conflicts"]);
-    assert!(settled.contains("0 xung đột"), "every phone settles: {settled}");
+    assert!(
+        settled.contains("0 xung đột"),
+        "every phone settles: {settled}"
+    );
 }
 
 #[test]
@@ -250,11 +270,20 @@ fn the_chairman_approves_a_plan_written_on_a_terminal_phone() {
         "sync",
     ]);
     assert!(intake.contains("0 mục còn cần sửa."), "{intake}");
-    assert!(intake.contains("Kế hoạch chờ phê duyệt"), "submitted: {intake}");
+    assert!(
+        intake.contains("Kế hoạch chờ phê duyệt"),
+        "submitted: {intake}"
+    );
     let case = case_id(&intake);
     let review = hung.shell(&["sync", "agenda", &format!("case {case}"), "act A1", "sync"]);
     assert!(review.contains("Chờ phê duyệt — Lê Văn Tám"), "{review}");
-    assert!(review.contains("bước 3"), "approved, the plan is carried out: {review}");
+    assert!(
+        review.contains("bước 3"),
+        "approved, the plan is carried out: {review}"
+    );
     let after = mai.shell(&["sync", &format!("case {case}")]);
-    assert!(after.contains("Kế hoạch chăm sóc, trợ giúp đối tượng (Mẫu số 04) — đã phê duyệt"), "{after}");
+    assert!(
+        after.contains("Kế hoạch chăm sóc, trợ giúp đối tượng (Mẫu số 04) — đã phê duyệt"),
+        "{after}"
+    );
 }

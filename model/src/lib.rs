@@ -28,4 +28,5 @@ pub mod record;
 pub mod role;
 pub mod schema;
 pub mod scope;
+pub mod sensitivity;
 pub mod wire;

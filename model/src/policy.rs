@@ -27,7 +27,7 @@ pub fn check_write(role: Role, op: &FieldOp) -> Result<(), Refusal> {
         return Err(Refusal {
             code: "not_allowed",
             reason: Localized::new(
-                "Chỉ Chủ tịch UBND xã hoặc người đứng đầu cơ sở mới được phê duyệt.",
+                "Chỉ Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở mới được phê duyệt.",
                 "Only the commune chairman or the facility head can approve.",
             ),
         });

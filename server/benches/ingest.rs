@@ -15,7 +15,8 @@ fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let cases = if measuring { 5_000 } else { 50 };
     let dir = tempfile::tempdir().expect("temp dir");
-    let storage = SqliteStorage::open(&dir.path().join("bench.db")).expect("storage");
+    let key = hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key");
+    let storage = SqliteStorage::open(&dir.path().join("bench.db"), &key).expect("storage");
     let area = Area {
         kind: AreaKind::Commune,
         code: "25920".into(),

@@ -4,4 +4,5 @@
 pub mod api;
 pub mod credentials;
 pub mod demo;
+pub mod keyfile;
 pub mod storage;

@@ -1,8 +1,11 @@
 //! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
 
 use clap::{Parser, Subcommand};
+use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
+use hoso_model::domain::config::Config;
 use hoso_model::hlc::system_now_millis;
+use hoso_model::protocol::AdminUnitsUpdate;
 use hoso_model::role::Role;
 use hoso_server::storage::{self, SqliteStorage, Storage};
 use hoso_server::{api, demo};
@@ -72,12 +75,35 @@ enum AdminAction {
         device: String,
     },
     IssueAdminToken,
+    /// Set what the law leaves open for a province or facility, from a JSON file (see `Config`).
+    SetConfig {
+        #[arg(long, value_parser = ["province", "facility"])]
+        area_kind: String,
+        #[arg(long)]
+        area_code: String,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Import a newer list of administrative units (the CSV files of model/data/admin_units), which
+    /// devices receive from its effective day.
+    ImportAdminUnits {
+        #[arg(long)]
+        version: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        effective: String,
+        #[arg(long)]
+        provinces: PathBuf,
+        #[arg(long)]
+        communes: PathBuf,
+    },
 }
 
 fn open_storage(data: &Path) -> Result<SqliteStorage, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
-    SqliteStorage::open(&data.join("hoso-server.db"))
+    let key = hoso_server::keyfile::load_or_create(data)?;
+    SqliteStorage::open(&data.join("hoso-server.db"), &key)
         .map_err(|e| format!("cannot open the database: {e}"))
 }
 
@@ -128,8 +154,58 @@ fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
         AdminAction::IssueAdminToken => {
             println!("{}", storage.issue_admin_token(now).map_err(shown)?)
         }
+        AdminAction::SetConfig {
+            area_kind,
+            area_code,
+            config,
+        } => {
+            let config = read_config(&config)?;
+            let version = storage
+                .set_config(&area(&area_kind, &area_code), &config)
+                .map_err(shown)?;
+            println!("configuration version {version} for {area_kind} {area_code}");
+        }
+        AdminAction::ImportAdminUnits {
+            version,
+            effective,
+            provinces,
+            communes,
+        } => {
+            let update = read_units(&version, &effective, &provinces, &communes)?;
+            storage.import_admin_units(&update, now).map_err(shown)?;
+            println!(
+                "imported {version}: {} provinces, {} communes, in force from {effective}",
+                update.units.provinces.len(),
+                update.units.communes.len()
+            );
+        }
     }
     Ok(())
+}
+
+fn read_config(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let config: Config = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a configuration: {e}", path.display()))?;
+    config.check().map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    Ok(config)
+}
+
+fn read_units(
+    version: &str,
+    effective: &str,
+    provinces: &Path,
+    communes: &Path,
+) -> Result<AdminUnitsUpdate, String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let units = AdminUnits::from_csv(version, &read(provinces)?, &read(communes)?)
+        .map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    let effective = chrono::NaiveDate::parse_from_str(effective, "%Y-%m-%d")
+        .map_err(|_| "the effective day must be YYYY-MM-DD".to_string())?;
+    Ok(AdminUnitsUpdate { effective, units })
 }
 
 async fn shutdown_signal() {
@@ -160,7 +236,9 @@ fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
             .unwrap_or(data.clone())
             .display()
     );
-    println!("  database    : embedded SQLite (hoso-server.db)");
+    println!(
+        "  database    : embedded SQLite, encrypted (hoso-server.db, key in server.key or HOSO_SERVER_KEY)"
+    );
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;

@@ -7,6 +7,7 @@ use hoso_model::area::AreaKind;
 use hoso_model::demo::{self, Rng};
 use hoso_model::op::RecordKind;
 use hoso_model::role::Role;
+use hoso_model::sensitivity::Sensitivity;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -68,7 +69,6 @@ pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String
             commune_code: commune_code.to_string(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K6".into()],
         })
         .expect("case");
@@ -111,14 +111,23 @@ fn round(devices: &[Device], tries: usize) -> (usize, usize) {
         .fold((0, 0), |(a, f), (a2, f2)| (a + a2, f + f2))
 }
 
-/// What a device holds: every live record's values and every conflict's losing versions.
+/// What a device holds: every live record's values and every conflict's losing versions. Sensitive
+/// fields are left out: they reach only the devices of a case's manager and approvers, so devices of
+/// one commune rightly differ there (the approver's device, which reads them all, checks them).
 fn holdings(device: &Device) -> BTreeMap<String, String> {
+    let sensitivity = Sensitivity::builtin();
     let mut out = BTreeMap::new();
     for kind in RecordKind::ALL {
         for record in device.store.records_of_kind(kind).expect("records") {
+            let form_id = record.text("form_id").map(str::to_string);
+            let readable: BTreeMap<&String, &serde_json::Value> = record
+                .fields
+                .iter()
+                .filter(|(field, _)| !sensitivity.is_sensitive(kind, form_id.as_deref(), field))
+                .collect();
             out.insert(
                 record.id.clone(),
-                serde_json::to_string(&record.fields).expect("json"),
+                serde_json::to_string(&readable).expect("json"),
             );
         }
     }
@@ -267,10 +276,24 @@ pub fn scenario(
             converged &= members.iter().all(|d| holdings(d) == reference);
         }
     }
+    // The chairman's device of each commune reads every field of its commune, sensitive ones too: no
+    // acknowledged op may be missing from it.
+    let approvers: Vec<Device> = COMMUNES
+        .iter()
+        .map(|code| {
+            let approver = server.lock().expect("server").device(
+                &format!("chu-tich-{code}"),
+                Role::Approver,
+                commune(code),
+            );
+            approver.sync.sync_now().expect("the approver's first pull");
+            approver
+        })
+        .collect();
     let mut ops_acknowledged = 0;
     let mut ops_lost = 0;
     for (i, device) in devices.iter().enumerate() {
-        let reference = &devices[i % 2];
+        let reference = &approvers[i % 2];
         for (record, field, hlc) in device.store.acknowledged_ops().expect("acknowledged ops") {
             ops_acknowledged += 1;
             let state = reference

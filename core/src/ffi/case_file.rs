@@ -12,8 +12,8 @@ impl HosoCore {
         Ok(case::case_screen(self.unlocked()?, &case_id)?)
     }
 
-    /// Takes an action of the case's step (the input carries a reason or an area when the action
-    /// needs one); answers the new case screen, and the form the action opened (an adjustment).
+    /// Takes an action of the case's step (the input carries a reason when the action needs one);
+    /// answers the new case screen, and the form the action opened (an adjustment).
     pub fn case_act(
         &self,
         case_id: String,

@@ -74,9 +74,13 @@ pub enum LifecycleAction {
     ReturnClosure {
         reason: String,
     },
-    Transfer {
-        commune_code: String,
-        province_code: String,
+    /// The chairman or facility head assigns the case manager (TT 02/2020 Điều 2.2).
+    AssignManager {
+        user_id: String,
+    },
+    /// A closed case reopens when the subject relapses (TT 02/2020 Điều 10.3).
+    Reopen {
+        reason: String,
     },
 }
 
@@ -99,13 +103,8 @@ impl From<LifecycleAction> for Action {
             }
             LifecycleAction::ApproveClosure => Action::ApproveClosure,
             LifecycleAction::ReturnClosure { reason } => Action::ReturnClosure { reason },
-            LifecycleAction::Transfer {
-                commune_code,
-                province_code,
-            } => Action::Transfer {
-                commune_code,
-                province_code,
-            },
+            LifecycleAction::AssignManager { user_id } => Action::AssignManager { user_id },
+            LifecycleAction::Reopen { reason } => Action::Reopen { reason },
         }
     }
 }
@@ -190,7 +189,6 @@ impl HosoCore {
             commune_code: input.commune_code,
             province_code: input.province_code,
             facility_id: input.facility_id,
-            manager_id: None,
             categories: input.categories,
         })?)
     }

@@ -22,12 +22,14 @@ mod caseload;
 mod cases;
 mod form;
 mod launch;
+mod reference;
 mod settings;
 mod sync;
 mod sync_screen;
 
 pub use cases::*;
 pub use launch::*;
+pub use reference::*;
 pub use sync::*;
 
 /// Vietnamese first, English second: every text a user reads.

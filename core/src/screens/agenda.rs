@@ -19,7 +19,10 @@ pub enum FollowUpKind {
     NoContact,
     AgeLimit,
     PostClosureFollowUp,
-    CommuneReport,
+    /// A periodic report of the commune, facility or province.
+    Report,
+    /// A data subject's request about their personal data, to answer in time.
+    DataRequestDue,
 }
 
 impl From<TaskKind> for FollowUpKind {
@@ -32,7 +35,8 @@ impl From<TaskKind> for FollowUpKind {
             TaskKind::NoContact => FollowUpKind::NoContact,
             TaskKind::AgeLimit => FollowUpKind::AgeLimit,
             TaskKind::PostClosureFollowUp => FollowUpKind::PostClosureFollowUp,
-            TaskKind::CommuneReport => FollowUpKind::CommuneReport,
+            TaskKind::Report => FollowUpKind::Report,
+            TaskKind::DataRequestDue => FollowUpKind::DataRequestDue,
         }
     }
 }
@@ -47,7 +51,8 @@ pub(crate) fn title(kind: TaskKind) -> Localized {
         TaskKind::NoContact => ("Mất liên lạc", "No contact"),
         TaskKind::AgeLimit => ("Đến tuổi kết thúc quản lý", "Age limit reached"),
         TaskKind::PostClosureFollowUp => ("Theo dõi sau kết thúc", "Follow-up after closure"),
-        TaskKind::CommuneReport => ("Báo cáo định kỳ của xã", "Commune's periodic report"),
+        TaskKind::Report => ("Báo cáo định kỳ", "Periodic report"),
+        TaskKind::DataRequestDue => ("Yêu cầu về dữ liệu cá nhân", "Personal data request"),
     };
     Localized::new(vi, en)
 }
@@ -55,7 +60,7 @@ pub(crate) fn title(kind: TaskKind) -> Localized {
 /// One follow-up: its case, what to do and why.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct AgendaItem {
-    /// `None` for work about the whole caseload (the commune's reports).
+    /// `None` for work about the whole caseload (the periodic reports).
     pub case_id: Option<String>,
     pub subject_name: String,
     pub stage: Option<CaseStage>,

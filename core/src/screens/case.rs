@@ -49,7 +49,7 @@ pub enum CaseAction {
     ProposeClosure,
     ApproveClosure,
     ReturnClosure,
-    Transfer,
+    Reopen,
 }
 
 impl CaseAction {
@@ -66,7 +66,7 @@ impl CaseAction {
             CaseAction::ProposeClosure => ActionKind::ProposeClosure,
             CaseAction::ApproveClosure => ActionKind::ApproveClosure,
             CaseAction::ReturnClosure => ActionKind::ReturnClosure,
-            CaseAction::Transfer => ActionKind::Transfer,
+            CaseAction::Reopen => ActionKind::Reopen,
         }
     }
 
@@ -83,7 +83,7 @@ impl CaseAction {
             ActionKind::ProposeClosure => CaseAction::ProposeClosure,
             ActionKind::ApproveClosure => CaseAction::ApproveClosure,
             ActionKind::ReturnClosure => CaseAction::ReturnClosure,
-            ActionKind::Transfer => CaseAction::Transfer,
+            ActionKind::Reopen => CaseAction::Reopen,
         }
     }
 }
@@ -91,14 +91,9 @@ impl CaseAction {
 /// What the user types when taking an action (empty when the action needs nothing).
 #[derive(Clone, Debug, Default, PartialEq, Eq, uniffi::Record)]
 pub struct CaseActionInput {
-    /// Why a plan or a closure proposal is returned (`needs_reason`).
+    /// Why a plan or a closure proposal is returned, or a closed case reopened (`needs_reason`).
     #[uniffi(default)]
     pub reason: String,
-    /// Where a transferred case goes (`needs_area`).
-    #[uniffi(default)]
-    pub commune_code: String,
-    #[uniffi(default)]
-    pub province_code: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -109,7 +104,6 @@ pub struct ActionView {
     /// Why not, when `allowed` is false: the law's reason, or what is left to fill.
     pub refusal: Option<Localized>,
     pub needs_reason: bool,
-    pub needs_area: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -365,7 +359,6 @@ fn actions(app: &App, facts: &CaseFacts) -> Result<Vec<ActionView>> {
             allowed: option.refusal.is_none(),
             refusal: option.refusal,
             needs_reason: option.kind.needs_reason(),
-            needs_area: option.kind.needs_area(),
         })
         .collect())
 }
@@ -430,7 +423,7 @@ pub fn case_screen(app: &App, case_id: &str) -> Result<CaseScreen> {
         household_head: household.as_ref().map(|h| text(h, "head_name")),
         stage: case_status(case).into(),
         opened_on: day_of(case, fields::OPENED_ON),
-        mine: case.text(fields::MANAGER_ID) == Some(user.as_str()),
+        mine: summary.manager_id.as_deref() == Some(user.as_str()),
         steps: steps(&facts, &forms, may_record),
         shared_forms: of_kind(RecordKind::Consent)
             .map(|r| form_row(r, may_record))
@@ -551,8 +544,6 @@ pub fn case_act(
 ) -> Result<CaseActionOutcome> {
     let input = ActionInput {
         reason: input.reason,
-        commune_code: input.commune_code,
-        province_code: input.province_code,
     };
     let opened = app.cases.take(case_id, action.kind(), &input)?;
     Ok(CaseActionOutcome {

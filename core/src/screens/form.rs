@@ -16,7 +16,10 @@ use hoso_model::domain::editing::{check_form_editable, check_may_record};
 use hoso_model::domain::form_ids;
 use hoso_model::domain::lifecycle::decide;
 use hoso_model::domain::options::ActionKind;
-use hoso_model::forms::{Answers, FieldDef, FieldKind, FormDefinition, Issue, evaluate};
+use hoso_model::domain::snapshot::snapshot;
+use hoso_model::forms::{
+    Answers, ChoiceSource, FieldDef, FieldKind, FormDefinition, Issue, evaluate,
+};
 use hoso_model::i18n::Localized;
 use hoso_model::role::Role;
 use hoso_model::schema::{ANSWER_PREFIX, fields, form_status, is_approval, kind_of_form};
@@ -177,7 +180,7 @@ fn choice_views(kind: &FieldKind) -> Vec<ChoiceView> {
         .collect()
 }
 
-fn input_of(kind: &FieldKind, value: Option<&Value>) -> FieldInput {
+fn input_of(kind: &FieldKind, value: Option<&Value>, case_choices: &[ChoiceView]) -> FieldInput {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     match kind {
         FieldKind::Text {
@@ -206,6 +209,12 @@ fn input_of(kind: &FieldKind, value: Option<&Value>) -> FieldInput {
         FieldKind::Choice { .. } => FieldInput::Choice {
             choices: choice_views(kind),
         },
+        FieldKind::MultiChoice {
+            choices_from: Some(ChoiceSource::PlanActivities),
+            ..
+        } => FieldInput::MultiChoice {
+            choices: case_choices.to_vec(),
+        },
         FieldKind::MultiChoice { .. } => FieldInput::MultiChoice {
             choices: choice_views(kind),
         },
@@ -220,12 +229,14 @@ fn input_of(kind: &FieldKind, value: Option<&Value>) -> FieldInput {
     }
 }
 
-/// What the field views of one form share: the answers' issues and who edits.
+/// What the field views of one form share: the answers' issues, who edits, and the choices that
+/// come from the case (the activities of the plan in force).
 struct Shaping<'a> {
     issues: &'a [Issue],
     editable: bool,
     may_approve: bool,
     record_kind: hoso_model::op::RecordKind,
+    case_choices: Vec<ChoiceView>,
 }
 
 impl Shaping<'_> {
@@ -250,7 +261,7 @@ impl Shaping<'_> {
             hint: field.hint.clone(),
             legal_ref: field.legal_ref.clone(),
             sensitive: field.sensitive,
-            input: input_of(&field.kind, value),
+            input: input_of(&field.kind, value, &self.case_choices),
             visible,
             required: visible && field.required,
             editable: self.editable && (self.may_approve || !approval),
@@ -292,6 +303,21 @@ impl Shaping<'_> {
             }
         }
     }
+}
+
+/// The activities of the plan in force, as choices answered by their titles (a progress note marks
+/// the ones done), read by the domain's case summary.
+fn plan_activities(facts: &CaseFacts) -> Vec<ChoiceView> {
+    snapshot(&facts.case, facts.subject.as_ref(), &facts.children)
+        .activities
+        .into_iter()
+        .filter(|a| !a.title.is_empty())
+        .map(|a| ChoiceView {
+            code: a.title.clone(),
+            label: Localized::new(a.title.clone(), a.title),
+            sensitive: false,
+        })
+        .collect()
 }
 
 /// Whether this user may change this form now, and if not why.
@@ -370,6 +396,7 @@ fn build(app: &App, draft: &Draft, answers: &Answers, issues: &[Issue]) -> Resul
         editable: read_only_reason.is_none(),
         may_approve: facts.role.may_approve(),
         record_kind: kind_of_form(&definition.id),
+        case_choices: plan_activities(&facts),
     };
     let scope: Map<String, Value> = answers
         .iter()

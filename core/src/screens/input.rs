@@ -229,6 +229,7 @@ mod tests {
         let multi = FieldKind::MultiChoice {
             choices: choices(),
             choices_ref: None,
+            choices_from: None,
         };
         assert_eq!(text(&multi, "Nam, nữ"), json!(["male", "female"]));
         assert_eq!(text(&FieldKind::Boolean, "Có"), json!(true));

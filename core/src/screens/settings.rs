@@ -17,11 +17,13 @@ pub enum Language {
     En,
 }
 
-/// One value of what the law leaves open, as configured.
+/// One value of what the law leaves open, as configured, with the rule it must follow.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
 pub struct RuleSetting {
+    pub key: String,
     pub label: Localized,
-    pub value: Localized,
+    pub value: String,
+    pub rule: Localized,
     pub legal_ref: String,
 }
 
@@ -41,68 +43,19 @@ pub struct SettingsScreen {
     pub notice: Option<Localized>,
 }
 
-fn count(value: u32, vi: &str, en: &str) -> Localized {
-    Localized::new(format!("{value} {vi}"), format!("{value} {en}"))
-}
-
-fn optional_days(value: Option<u32>) -> Localized {
-    match value {
-        Some(days) => count(days, "ngày", "days"),
-        None => Localized::new("không đặt (không nhắc)", "not set (no reminder)"),
-    }
-}
-
-/// The configuration, each value with the text that leaves it open.
+/// The configuration in force, each value with its rule and legal reference (from the domain).
 fn rules(config: &Config) -> Vec<RuleSetting> {
-    let rule = |vi: &str, en: &str, value: Localized, legal_ref: &str| RuleSetting {
-        label: Localized::new(vi, en),
-        value,
-        legal_ref: legal_ref.to_string(),
-    };
-    vec![
-        rule(
-            "Tuổi kết thúc quản lý",
-            "Age at which management ends",
-            count(u32::from(config.closure_age), "tuổi", "years"),
-            "TT 02/2020 Điều 8.3.a (18); NĐ 20/2021 Điều 30.2.d (16)",
-        ),
-        rule(
-            "Tuổi tối đa khi đang đi học",
-            "Age limit while studying",
-            count(u32::from(config.studying_age_limit), "tuổi", "years"),
-            "TT 02/2020 Điều 8.3.a; NĐ 20/2021 Điều 5.2",
-        ),
-        rule(
-            "Mất liên lạc sau",
-            "No contact after",
-            count(config.no_contact_months, "tháng", "month(s)"),
-            "TT 02/2020 Điều 8.3.a (6)",
-        ),
-        rule(
-            "Theo dõi sau khi kết thúc",
-            "Follow-up after closure",
-            count(config.post_closure_follow_up_months, "tháng", "months"),
-            "TT 02/2020 Điều 10.2",
-        ),
-        rule(
-            "Chu kỳ rà soát kế hoạch",
-            "Plan review interval",
-            optional_days(config.review_interval_days),
-            "TT 02/2020 Điều 7.3.b (không quy định tần suất)",
-        ),
-        rule(
-            "Chu kỳ thăm khi chưa hẹn",
-            "Visit interval when none was set",
-            optional_days(config.default_visit_interval_days),
-            "TT 02/2020 không quy định tần suất",
-        ),
-        rule(
-            "Hiện việc sắp đến hạn trước",
-            "Show work coming due within",
-            count(config.due_soon_days, "ngày", "days"),
-            "Lựa chọn giao diện, không phải quy định",
-        ),
-    ]
+    config
+        .settings()
+        .into_iter()
+        .map(|s| RuleSetting {
+            key: s.key.to_string(),
+            label: s.label,
+            value: s.value,
+            rule: s.rule,
+            legal_ref: s.legal_ref.to_string(),
+        })
+        .collect()
 }
 
 pub fn language(app: &App) -> Result<Language> {

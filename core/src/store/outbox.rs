@@ -175,14 +175,14 @@ impl Store {
     /// Merges pulled records in one transaction: every field state is absorbed with the shared merge,
     /// evicted records leave the device. Returns how many field values changed.
     pub fn apply_remote(&self, records: Vec<RemoteRecord>, evicted: &[String]) -> Result<usize> {
-        self.write(|w| absorb_all(w, records, evicted))
+        self.write(|w| absorb_all(w, records, &[], evicted))
     }
 
     /// Merges a pulled page and moves the pull cursor past it in the same transaction: a page is
     /// either merged and never asked for again, or not merged at all.
     pub(crate) fn apply_remote_page(&self, page: PullResponse) -> Result<usize> {
         self.write(|w| {
-            let changed = absorb_all(w, page.records, &page.evicted)?;
+            let changed = absorb_all(w, page.records, &page.withheld, &page.evicted)?;
             w.set_pull_cursor(page.next_cursor)?;
             Ok(changed)
         })
@@ -192,11 +192,15 @@ impl Store {
 fn absorb_all(
     w: &mut WriteTx<'_>,
     records: Vec<RemoteRecord>,
+    withheld: &[(String, String)],
     evicted: &[String],
 ) -> Result<usize> {
     let mut changed = 0;
     for record in records {
         changed += w.absorb_record(record)?;
+    }
+    for (record_id, field) in withheld {
+        w.withhold(record_id, field)?;
     }
     for record_id in evicted {
         w.evict(record_id)?;

@@ -15,7 +15,7 @@ use crate::store::{Rejection, Store};
 use hoso_model::hlc::node_of;
 use hoso_model::protocol::{
     EnrollRequest, EnrollResponse, ErrorBody, MAX_OPS_PER_PUSH, PullResponse, PushRequest,
-    PushResponse, Receipt, ReceiptStatus, compress, decompress,
+    PushResponse, Receipt, ReceiptStatus, ReferenceUpdate, compress, decompress,
 };
 use hoso_model::role::Role;
 use serde::de::DeserializeOwned;
@@ -244,7 +244,35 @@ impl SyncClient {
         let mut report = SyncReport::default();
         self.push_outbox(&client, &server, &token, &mut report)?;
         self.pull_pages(&client, &server, &token, &mut report)?;
+        self.refresh_reference(&client, &server, &token, &mut report)?;
         Ok(report)
+    }
+
+    /// Takes the configuration, administrative units and produced reports of the device's area when
+    /// the server has newer ones than the device holds.
+    fn refresh_reference(
+        &self,
+        client: &reqwest::blocking::Client,
+        server: &str,
+        token: &str,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        self.check_interrupted()?;
+        let known = self.store.known_reference()?;
+        let mut wire = (0, 0);
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("config_version", &known.config_version.to_string())
+            .append_pair("units_version", &known.units_version)
+            .finish();
+        let update: Result<ReferenceUpdate> = call(
+            client
+                .get(format!("{server}/v1/reference?{query}"))
+                .bearer_auth(token),
+            None::<&()>,
+            &mut wire,
+        );
+        report.bytes_down += wire.1;
+        self.store.apply_reference(update?)
     }
 
     /// Pushes the outbox in batches until it is empty. A batch the server answers without a receipt

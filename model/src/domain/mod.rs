@@ -17,6 +17,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod options;
 pub mod referral;
+pub mod reporting;
 pub mod snapshot;
 pub mod timeline;
 
@@ -31,6 +32,8 @@ pub mod form_ids {
     pub const HANDOVER: &str = "TT02-HANDOVER";
     pub const REFERRAL: &str = "HOSO-REFERRAL";
     pub const CONSENT: &str = "HOSO-CONSENT";
+    /// A data subject's request about their data (Luật 91/2025/QH15).
+    pub const DATA_REQUEST: &str = "HOSO-DSR";
 }
 
 /// Parses an ISO date field value.

@@ -32,17 +32,15 @@ pub enum ActionKind {
     ProposeClosure,
     ApproveClosure,
     ReturnClosure,
-    Transfer,
+    /// A closed case opened again when the subject relapses (TT 02/2020 Điều 10.3).
+    Reopen,
 }
 
 /// What the user types when taking an action.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActionInput {
-    /// Why a plan or a closure proposal is returned.
+    /// Why a plan or a closure proposal is returned, or a closed case reopened.
     pub reason: String,
-    /// Where a transferred case goes.
-    pub commune_code: String,
-    pub province_code: String,
 }
 
 /// One action of the case's current step: the form it works on, and why the user may not take it now.
@@ -69,7 +67,7 @@ impl ActionKind {
             ActionKind::ProposeClosure => "propose_closure",
             ActionKind::ApproveClosure => "approve_closure",
             ActionKind::ReturnClosure => "return_closure",
-            ActionKind::Transfer => "transfer",
+            ActionKind::Reopen => "reopen",
         }
     }
 
@@ -92,22 +90,20 @@ impl ActionKind {
             ActionKind::ReturnClosure => {
                 ("Trả lại đề nghị kết thúc", "Return the closure proposal")
             }
-            ActionKind::Transfer => ("Chuyển địa bàn quản lý", "Transfer the case"),
+            ActionKind::Reopen => ("Mở lại hồ sơ", "Reopen the case"),
         };
         Localized::new(vi, en)
     }
 
-    /// Whether the user must give a reason (returning a plan or a closure proposal).
+    /// Whether the user must give a reason (returning a plan or a closure proposal, reopening).
     pub fn needs_reason(self) -> bool {
         matches!(
             self,
-            ActionKind::ReturnPlan | ActionKind::ReturnAdjustment | ActionKind::ReturnClosure
+            ActionKind::ReturnPlan
+                | ActionKind::ReturnAdjustment
+                | ActionKind::ReturnClosure
+                | ActionKind::Reopen
         )
-    }
-
-    /// Whether the user must name the commune and province the case goes to.
-    pub fn needs_area(self) -> bool {
-        self == ActionKind::Transfer
     }
 
     /// The lifecycle action this option takes, with the user's input. `None` for
@@ -135,30 +131,24 @@ impl ActionKind {
             },
             ActionKind::ApproveClosure => Action::ApproveClosure,
             ActionKind::ReturnClosure => Action::ReturnClosure { reason },
-            ActionKind::Transfer => Action::Transfer {
-                commune_code: input.commune_code.clone(),
-                province_code: input.province_code.clone(),
-            },
+            ActionKind::Reopen => Action::Reopen { reason },
         })
     }
 }
 
-/// The actions that belong to a status, in the order a case screen shows them.
+/// The actions that belong to a status, in the order a case screen shows them. Assigning the case
+/// manager (`Action::AssignManager`) is not a case-screen action: it needs the list of the area's users,
+/// which the oversight screens hold.
 fn kinds_for(status: CaseStatus) -> &'static [ActionKind] {
     use ActionKind::*;
     match status {
-        CaseStatus::Intake => &[StartPlanning, ProposeClosure, Transfer],
-        CaseStatus::Planning => &[SubmitPlan, ProposeClosure, Transfer],
-        CaseStatus::PlanSubmitted => &[ApprovePlan, ReturnPlan, ProposeClosure, Transfer],
-        CaseStatus::InProgress => &[StartAdjustment, SubmitAdjustment, ProposeClosure, Transfer],
-        CaseStatus::AdjustmentSubmitted => &[
-            ApproveAdjustment,
-            ReturnAdjustment,
-            ProposeClosure,
-            Transfer,
-        ],
-        CaseStatus::ClosureProposed => &[ApproveClosure, ReturnClosure, Transfer],
-        CaseStatus::Closed => &[],
+        CaseStatus::Intake => &[StartPlanning, ProposeClosure],
+        CaseStatus::Planning => &[SubmitPlan, ProposeClosure],
+        CaseStatus::PlanSubmitted => &[ApprovePlan, ReturnPlan, ProposeClosure],
+        CaseStatus::InProgress => &[StartAdjustment, SubmitAdjustment, ProposeClosure],
+        CaseStatus::AdjustmentSubmitted => &[ApproveAdjustment, ReturnAdjustment, ProposeClosure],
+        CaseStatus::ClosureProposed => &[ApproveClosure, ReturnClosure],
+        CaseStatus::Closed => &[Reopen],
     }
 }
 
@@ -193,8 +183,6 @@ fn option(ctx: &CaseContext<'_>, kind: ActionKind) -> ActionOption {
     } else {
         let input = ActionInput {
             reason: REASON_TO_COME.into(),
-            commune_code: ctx.case.text(fields::COMMUNE_CODE).unwrap_or("").into(),
-            province_code: ctx.case.text(fields::PROVINCE_CODE).unwrap_or("").into(),
         };
         kind.action(target.as_deref(), &input)
             .and_then(|action| decide(&action, ctx).err())
@@ -259,7 +247,7 @@ fn target_form(ctx: &CaseContext<'_>, kind: ActionKind) -> Result<Option<String>
             Ok(pending(fields::PENDING_CLOSURE_ID))
         }
         ActionKind::StartAdjustment => Ok(current_plan.map(str::to_string)),
-        ActionKind::StartPlanning | ActionKind::Transfer => Ok(None),
+        ActionKind::StartPlanning | ActionKind::Reopen => Ok(None),
     }
 }
 
@@ -427,7 +415,7 @@ mod tests {
         ActionKind::ProposeClosure,
         ActionKind::ApproveClosure,
         ActionKind::ReturnClosure,
-        ActionKind::Transfer,
+        ActionKind::Reopen,
     ];
 
     const ALL_STATUSES: [CaseStatus; 7] = [
@@ -444,8 +432,6 @@ mod tests {
     fn an_action_left_out_of_a_status_is_one_the_law_refuses_there() {
         let input = ActionInput {
             reason: "Thiếu nguồn lực".into(),
-            commune_code: "25920".into(),
-            province_code: "79".into(),
         };
         for status in ALL_STATUSES {
             let (case, children) = case_at(status);
@@ -482,7 +468,7 @@ mod tests {
             .refusal
             .as_ref()
             .expect("a collaborator cannot approve");
-        assert!(refusal.vi.contains("Chủ tịch UBND xã"), "{}", refusal.vi);
+        assert!(refusal.vi.contains("Chủ tịch UBND"), "{}", refusal.vi);
         let as_approver = with(&case, &children, Role::Approver, lifecycle_options);
         let approve = as_approver
             .iter()
@@ -536,7 +522,6 @@ mod tests {
                 ActionKind::StartAdjustment,
                 ActionKind::SubmitAdjustment,
                 ActionKind::ProposeClosure,
-                ActionKind::Transfer
             ]
         );
         assert!(options.iter().all(|o| o.refusal.is_none()), "{options:?}");
@@ -560,9 +545,15 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_case_offers_no_step_and_takes_only_hand_over_and_follow_up_notes() {
+    fn a_closed_case_offers_only_reopening_and_takes_only_hand_over_and_follow_up_notes() {
         let (case, children) = case_at(CaseStatus::Closed);
-        assert!(with(&case, &children, Role::Approver, lifecycle_options).is_empty());
+        let options = with(&case, &children, Role::Collaborator, lifecycle_options);
+        assert_eq!(options.len(), 1);
+        assert_eq!(options[0].kind, ActionKind::Reopen);
+        assert_eq!(
+            options[0].refusal, None,
+            "the reason is asked when it is taken"
+        );
         for form_id in CASE_FORMS {
             let allowed = with(&case, &children, Role::Collaborator, |ctx| {
                 check_may_start_form(ctx, form_id).is_ok()

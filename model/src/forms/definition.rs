@@ -105,9 +105,13 @@ pub enum FieldKind {
         choices: Vec<Choice>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         choices_ref: Option<String>,
+        /// Choices that depend on the case (e.g. the activities of the plan in force): the screen
+        /// state lists them; answers are their titles.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choices_from: Option<ChoiceSource>,
     },
     Boolean,
-    /// Số căn cước công dân: 12 digits.
+    /// Số CMND (9 digits) or số căn cước công dân (12 digits), TT 02/2020 Điều 4.1.a.
     CitizenId,
     /// A Vietnamese phone number.
     Phone,
@@ -130,6 +134,14 @@ impl FieldKind {
             _ => None,
         }
     }
+}
+
+/// Where a field's choices come from when they depend on the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceSource {
+    /// The activities of the plan in force (Mẫu 04), by title.
+    PlanActivities,
 }
 
 /// When a field applies, as structured JSON (no expression parser on phones).

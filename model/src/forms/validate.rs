@@ -217,11 +217,17 @@ fn check_value(
                 );
             }
         }
-        FieldKind::MultiChoice { choices, .. } => {
+        FieldKind::MultiChoice {
+            choices,
+            choices_from,
+            ..
+        } => {
+            // Choices that depend on the case are listed by the screen: any title is taken.
             let valid = value.as_array().is_some_and(|items| {
                 items.iter().all(|v| {
-                    v.as_str()
-                        .is_some_and(|code| choices.iter().any(|c| c.code == code))
+                    v.as_str().is_some_and(|code| {
+                        choices_from.is_some() || choices.iter().any(|c| c.code == code)
+                    })
                 })
             });
             if !valid {
@@ -240,8 +246,8 @@ fn check_value(
         FieldKind::CitizenId => match value.as_str() {
             None => push(
                 "citizen_id_format",
-                "phải là số căn cước gồm 12 chữ số",
-                "must be a 12-digit citizen ID",
+                "phải là số CMND (9 chữ số) hoặc căn cước công dân (12 chữ số)",
+                "must be a 9-digit identity card or 12-digit citizen ID number",
             ),
             Some(text) => {
                 if let Err(issue) = checks::check_citizen_id(text, None, None) {

@@ -89,6 +89,12 @@ impl ApiError {
         )
     }
 
+    /// A configuration or a reference list the law or the data does not allow; the message says which
+    /// rule.
+    pub fn bad_config(message: Localized) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_config", message)
+    }
+
     pub fn too_many_ops() -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -29,9 +29,12 @@ pub fn router(storage: Shared) -> Router {
         .route("/v1/enroll", post(sync::enroll))
         .route("/v1/push", post(sync::push))
         .route("/v1/pull", get(sync::pull))
+        .route("/v1/reference", get(sync::reference))
         .route("/v1/admin/areas", post(admin::create_area))
         .route("/v1/admin/users", post(admin::create_user))
         .route("/v1/admin/enrollment-codes", post(admin::issue_code))
+        .route("/v1/admin/config", post(admin::set_config))
+        .route("/v1/admin/admin-units", post(admin::import_admin_units))
         .fallback(not_found)
         // Compressed bodies are smaller than the limit on the decompressed size, checked in `body`.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
 };
 
 pub(super) async fn enroll(
@@ -87,4 +87,17 @@ pub(super) async fn pull(
     page.server_time_millis = system_now_millis();
     tracing::info!(device = %device_id, records = page.records.len(), evicted = page.evicted.len(), "pull");
     Ok(reply(&headers, &page))
+}
+
+/// The data the device's area shares (configuration, administrative units, reports produced), when
+/// newer than what the device holds.
+pub(super) async fn reference(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    query: Result<Query<KnownReference>, QueryRejection>,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers).await?;
+    let Query(known) = query.map_err(|_| ApiError::bad_cursor())?;
+    let update = blocking(move || storage.reference(&device, &known, system_now_millis())).await?;
+    Ok(reply(&headers, &update))
 }

@@ -13,8 +13,11 @@ pub use refusal::Refusal;
 pub use sqlite::SqliteStorage;
 
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::{PullResponse, Receipt};
+use hoso_model::protocol::{
+    AdminUnitsUpdate, KnownReference, PullResponse, Receipt, ReferenceUpdate,
+};
 use hoso_model::role::Role;
 use serde_json::value::RawValue;
 
@@ -95,6 +98,20 @@ pub trait Storage: Send + Sync {
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>>;
     /// A page of the device's scope after `cursor`; field states stay the JSON they were stored as.
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage>;
+    /// Stores the configuration of a province or facility (already checked against the law by the
+    /// caller); returns its new version.
+    fn set_config(&self, area: &Area, config: &Config) -> Result<u64>;
+    /// Stores a list of administrative units that comes into force on its effective day.
+    fn import_admin_units(&self, update: &AdminUnitsUpdate, now: u64) -> Result<()>;
+    /// What the device's area shares that is newer than what the device holds.
+    fn reference(
+        &self,
+        device: &DeviceAuth,
+        known: &KnownReference,
+        now: u64,
+    ) -> Result<ReferenceUpdate>;
+    /// Records that an area's periodic report for `period` (`2026-H1`, `2026`) was produced.
+    fn mark_report_produced(&self, area: &Area, period: &str, now: u64) -> Result<()>;
     /// Marks a one-time job done; false if it was already done.
     fn mark_once(&self, job: OnceJob) -> Result<bool>;
 }

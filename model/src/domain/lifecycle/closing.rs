@@ -1,5 +1,7 @@
 //! Step 5: proposing the end of case management with one of the 12 triggers (Điều 8.2, 8.3), the
-//! approver's decision on it, and moving a case to another area.
+//! approver's decision on it, and reopening a closed case when the subject relapses (Điều 10.3). A
+//! subject who moves away is closed with trigger 11 and referred, with consent, to the new commune,
+//! which opens its own case: a case never moves between areas.
 
 use super::{
     CaseContext, CaseStatus, Change, approver_only, case_change, form_change, form_of_case, refuse,
@@ -14,8 +16,11 @@ use crate::op::Value;
 use crate::schema::{fields, form_status};
 use serde_json::json;
 
-/// The closure record's field naming the trigger.
+/// The closure record's answers the lifecycle reads.
 const TRIGGER_ANSWER: &str = "a.closure_trigger";
+const SIGNED_SUBJECT: &str = "a.signed_subject";
+const SIGNED_FAMILY: &str = "a.signed_family";
+const UNSIGNED_REASON: &str = "a.unsigned_reason";
 
 /// The case manager proposes closure on a complete Mẫu 06 whose trigger holds today.
 pub(super) fn propose(
@@ -74,12 +79,7 @@ pub(super) fn approve(ctx: &CaseContext<'_>, status: CaseStatus) -> Result<Vec<C
         .text(fields::PENDING_CLOSURE_ID)
         .unwrap_or_default();
     let form = form_of_case(ctx, form_id, CLOSURE)?;
-    if form.fields.get(fields::SIGNED_CASE_MANAGER) != Some(&json!(true)) {
-        return Err(refuse(
-            "Biên bản kết thúc cần có chữ ký của người quản lý đối tượng (TT 02/2020 Điều 8.3.c).",
-            "The closure record needs the case manager's signature (TT 02/2020 Art. 8.3.c).",
-        ));
-    }
+    check_signatures(form)?;
     let today = today_text(ctx);
     Ok(vec![
         form_change(
@@ -153,36 +153,50 @@ pub(super) fn give_back(
     ])
 }
 
-/// Moves an open case to another commune.
-pub(super) fn transfer(
+/// A closed case is opened again when the subject relapses (TT 02/2020 Điều 10.3): the case manager
+/// with the family and the commune returns the subject to care. The closure stays in the history; the
+/// case resumes at the step its plan allows.
+pub(super) fn reopen(
     ctx: &CaseContext<'_>,
     status: CaseStatus,
-    commune_code: &str,
-    province_code: &str,
+    reason: &str,
 ) -> Result<Vec<Change>, Localized> {
-    if status == CaseStatus::Closed {
-        return Err(wrong_status(ctx, "chuyển địa bàn", "transfer the case"));
+    if status != CaseStatus::Closed {
+        return Err(wrong_status(ctx, "mở lại hồ sơ", "reopen the case"));
     }
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(commune_code, 5) || !digits(province_code, 2) {
-        return Err(refuse(
-            "Mã xã phải gồm 5 chữ số và mã tỉnh 2 chữ số (QĐ 19/2025/QĐ-TTg).",
-            "A commune code has 5 digits and a province code 2 (QĐ 19/2025/QĐ-TTg).",
-        ));
-    }
+    require_reason(reason)?;
+    let resumed = if ctx.case.text(fields::CURRENT_PLAN_ID).is_some() {
+        CaseStatus::InProgress
+    } else {
+        CaseStatus::Intake
+    };
     Ok(vec![case_change(
         ctx,
         vec![
-            (
-                "transferred_from",
-                ctx.case
-                    .fields
-                    .get(fields::COMMUNE_CODE)
-                    .cloned()
-                    .unwrap_or(Value::Null),
-            ),
-            (fields::COMMUNE_CODE, json!(commune_code)),
-            (fields::PROVINCE_CODE, json!(province_code)),
+            (fields::STATUS, json!(resumed.as_str())),
+            (fields::REOPENED_ON, json!(today_text(ctx))),
+            (fields::REOPEN_REASON, json!(reason)),
+            (fields::CLOSED_ON, Value::Null),
+            (fields::CLOSURE_TRIGGER, Value::Null),
         ],
     )])
+}
+
+/// The closure record carries the subject's and the family's signatures, or why they did not sign
+/// (TT 02/2020 Điều 8.3.c).
+fn check_signatures(form: &crate::record::Record) -> Result<(), Localized> {
+    if form.fields.get(fields::SIGNED_CASE_MANAGER) != Some(&json!(true)) {
+        return Err(refuse(
+            "Biên bản kết thúc cần có chữ ký của người quản lý đối tượng (TT 02/2020 Điều 8.3.c).",
+            "The closure record needs the case manager's signature (TT 02/2020 Art. 8.3.c).",
+        ));
+    }
+    let signed = |field: &str| form.fields.get(field) == Some(&json!(true));
+    if !(signed(SIGNED_SUBJECT) && signed(SIGNED_FAMILY)) && form.text(UNSIGNED_REASON).is_none() {
+        return Err(refuse(
+            "Biên bản kết thúc cần chữ ký của đối tượng và gia đình, hoặc ghi lý do họ không ký (TT 02/2020 Điều 8.3.c).",
+            "The closure record needs the subject's and the family's signatures, or the reason they did not sign (TT 02/2020 Art. 8.3.c).",
+        ));
+    }
+    Ok(())
 }

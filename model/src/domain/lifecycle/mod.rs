@@ -12,6 +12,7 @@ use crate::role::Role;
 use crate::schema::fields;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,9 +126,13 @@ pub enum Action {
     ReturnClosure {
         reason: String,
     },
-    Transfer {
-        commune_code: String,
-        province_code: String,
+    /// The chairman or facility head assigns the case manager (TT 02/2020 Điều 2.2).
+    AssignManager {
+        user_id: String,
+    },
+    /// A closed case is opened again when the subject relapses (Điều 10.3); its history stays.
+    Reopen {
+        reason: String,
     },
 }
 
@@ -199,8 +204,8 @@ fn approver_only(ctx: &CaseContext<'_>) -> Result<(), Localized> {
         Ok(())
     } else {
         Err(refuse(
-            "Chỉ Chủ tịch UBND xã hoặc người đứng đầu cơ sở trợ giúp xã hội mới được phê duyệt (TT 02/2020 Điều 7.1, 8.2).",
-            "Only the commune chairman or the head of the social assistance facility can approve (TT 02/2020 Art. 7.1, 8.2).",
+            "Chỉ Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở trợ giúp xã hội mới được quyết định việc này (TT 02/2020 Điều 2.2, 7.1, 8.2).",
+            "Only the chairman of the commune People's Committee or the head of the social assistance facility can decide this (TT 02/2020 Art. 2.2, 7.1, 8.2).",
         ))
     }
 }
@@ -282,10 +287,8 @@ pub fn decide(action: &Action, ctx: &CaseContext<'_>) -> Result<Vec<Change>, Loc
         }
         Action::ApproveClosure => closing::approve(ctx, status),
         Action::ReturnClosure { reason } => closing::give_back(ctx, status, reason),
-        Action::Transfer {
-            commune_code,
-            province_code,
-        } => closing::transfer(ctx, status, commune_code, province_code),
+        Action::AssignManager { user_id } => assign_manager(ctx, status, user_id),
+        Action::Reopen { reason } => closing::reopen(ctx, status, reason),
     }
 }
 
@@ -298,13 +301,40 @@ enum Stage {
 
 fn require_reason(reason: &str) -> Result<(), Localized> {
     if reason.trim().is_empty() {
-        Err(refuse(
-            "Hãy ghi lý do trả lại.",
-            "Give the reason for returning it.",
-        ))
+        Err(refuse("Hãy ghi lý do.", "Give the reason."))
     } else {
         Ok(())
     }
+}
+
+/// The case manager is assigned by the chairman or facility head, and can be replaced while the case
+/// is open.
+fn assign_manager(
+    ctx: &CaseContext<'_>,
+    status: CaseStatus,
+    user_id: &str,
+) -> Result<Vec<Change>, Localized> {
+    approver_only(ctx)?;
+    if status == CaseStatus::Closed {
+        return Err(wrong_status(
+            ctx,
+            "phân công người quản lý",
+            "assign a case manager",
+        ));
+    }
+    if user_id.trim().is_empty() {
+        return Err(refuse(
+            "Hãy chọn người quản lý đối tượng.",
+            "Choose the case manager.",
+        ));
+    }
+    Ok(vec![case_change(
+        ctx,
+        vec![
+            (fields::MANAGER_ID, json!(user_id)),
+            (fields::ASSIGNED_ON, json!(today_text(ctx))),
+        ],
+    )])
 }
 
 mod closing;

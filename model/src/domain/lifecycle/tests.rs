@@ -320,7 +320,8 @@ fn closure_form(trigger: &str, signed: bool) -> Record {
         CLOSURE_ID,
         CLOSURE,
         form_status::DRAFT,
-        json!({"a.closure_trigger": trigger, "a.signed_case_manager": signed}),
+        json!({"a.closure_trigger": trigger, "a.signed_case_manager": signed,
+               "a.signed_subject": true, "a.signed_family": true}),
     )
 }
 
@@ -421,5 +422,69 @@ fn a_returned_closure_puts_the_case_back_at_its_step() {
     assert_eq!(
         field(&changes, CLOSURE_ID, "status"),
         Some(&json!("returned"))
+    );
+}
+
+#[test]
+fn a_closure_record_carries_the_subjects_and_familys_signatures_or_why_not() {
+    let mut world = proposed(true).by_the_approver();
+    world.children[0]
+        .fields
+        .insert("a.signed_family".into(), json!(false));
+    let refusal = refused(world.decide(Action::ApproveClosure));
+    assert!(refusal.vi.contains("lý do họ không ký"), "{}", refusal.vi);
+    world.children[0].fields.insert(
+        "a.unsigned_reason".into(),
+        json!("Gia đình ở xa, không về dự họp"),
+    );
+    assert!(world.decide(Action::ApproveClosure).is_ok());
+}
+
+#[test]
+fn the_chairman_assigns_the_case_manager_and_can_replace_them() {
+    let open = World::new(case(json!({"status": "in_progress"})), vec![]);
+    let assign = |world: &World| {
+        world.decide(Action::AssignManager {
+            user_id: "ctv-lan".into(),
+        })
+    };
+    assert!(refused(assign(&open)).vi.contains("Chủ tịch UBND cấp xã"));
+    let changes = assign(&open.by_the_approver()).expect("assigned");
+    assert_eq!(field(&changes, CASE, "manager_id"), Some(&json!("ctv-lan")));
+    assert_eq!(
+        field(&changes, CASE, "assigned_on"),
+        Some(&json!("2026-11-26"))
+    );
+    let closed = World::new(case(json!({"status": "closed"})), vec![]).by_the_approver();
+    assert!(refused(assign(&closed)).vi.contains("Không thể"));
+}
+
+#[test]
+fn a_closed_case_reopens_on_relapse_with_the_reason_and_resumes_its_plan() {
+    let closed = World::new(
+        case(
+            json!({"status": "closed", "closed_on": "2026-06-01", "current_plan_id": OLD_PLAN,
+                    "closure_trigger": "objectives_achieved"}),
+        ),
+        vec![],
+    );
+    let silent = closed.decide(Action::Reopen { reason: " ".into() });
+    assert!(refused(silent).vi.contains("lý do"));
+    let changes = closed
+        .decide(Action::Reopen {
+            reason: "Tái phát bệnh, gia đình không chăm sóc được".into(),
+        })
+        .expect("reopened");
+    assert_eq!(field(&changes, CASE, "status"), Some(&json!("in_progress")));
+    assert_eq!(
+        field(&changes, CASE, "reopened_on"),
+        Some(&json!("2026-11-26"))
+    );
+    assert_eq!(field(&changes, CASE, "closed_on"), Some(&Value::Null));
+    let open = World::new(case(json!({"status": "in_progress"})), vec![]);
+    assert!(
+        refused(open.decide(Action::Reopen { reason: "x".into() }))
+            .vi
+            .contains("Không thể")
     );
 }

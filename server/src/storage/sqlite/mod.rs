@@ -7,24 +7,34 @@
 //! `(area, seq)` index of the device's own area and ends on a sequence boundary; the WAL is
 //! checkpointed by `hoso_sqlite::checkpoint`, off the request path.
 
+mod access;
 mod accounts;
 mod placement;
 mod pull;
 mod push;
+mod reference;
 
 use super::{DeviceAuth, Enrollment, OnceJob, PullPage, Result, Storage};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
+use hoso_model::domain::config::Config;
+use hoso_model::domain::local_date;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::Receipt;
+use hoso_model::protocol::{AdminUnitsUpdate, KnownReference, Receipt, ReferenceUpdate};
 use hoso_model::role::Role;
 use hoso_sqlite::checkpoint::Checkpointer;
+use hoso_sqlite::connection::{self, Access, Key};
 use hoso_sqlite::meta::{self, MetaKey};
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../sql/001_initial.sql"),
+    include_str!("../../../sql/002_sensitive.sql"),
+    include_str!("../../../sql/003_reference.sql"),
+];
 
 /// The last sequence number handed out (pull cursors count in it).
 const SEQ: MetaKey = MetaKey("seq");
@@ -33,26 +43,24 @@ const DEMO_LOADED: MetaKey = MetaKey("once:demo");
 
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
-    /// The administrative units scope rules check new records against.
-    units: AdminUnits,
+    /// The administrative units in force, which scope rules check new records against: the newest
+    /// imported list whose day has come, else the bundled one.
+    units: Mutex<Arc<AdminUnits>>,
     _checkpointer: Checkpointer,
 }
 
 impl SqliteStorage {
-    pub fn open(path: &Path) -> Result<SqliteStorage> {
-        let mut conn = Connection::open(path)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    /// Opens (or creates) the database at `path`, encrypted at rest with `key` (SQLCipher).
+    pub fn open(path: &Path, key: &Key) -> Result<SqliteStorage> {
+        let mut conn = connection::open(path, key, Access::ReadWrite, Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         hoso_sqlite::migrate::migrate(&conn, MIGRATIONS)?;
-        conn.set_prepared_statement_cache_capacity(64);
-        let checkpoint_conn = Connection::open(path)?;
-        checkpoint_conn.busy_timeout(std::time::Duration::from_secs(1))?;
+        let checkpoint_conn =
+            connection::open(path, key, Access::ReadWrite, Duration::from_secs(1))?;
         let checkpointer = Checkpointer::start(&mut conn, checkpoint_conn)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            units: AdminUnits::builtin(),
+            units: Mutex::new(Arc::new(AdminUnits::builtin())),
             _checkpointer: checkpointer,
         })
     }
@@ -60,6 +68,22 @@ impl SqliteStorage {
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The units in force on the day of `now`, reloaded only when another list comes into force.
+    fn units(&self, conn: &Connection, now: u64) -> Result<Arc<AdminUnits>> {
+        let today = local_date(now);
+        let mut cached = self.units.lock().unwrap_or_else(|p| p.into_inner());
+        let wanted = reference::version_in_force(conn, today)?;
+        let builtin = wanted.is_none() && cached.version != AdminUnits::builtin_version();
+        if builtin {
+            *cached = Arc::new(AdminUnits::builtin());
+        } else if wanted.as_deref().is_some_and(|v| v != cached.version)
+            && let Some(update) = reference::units_in_force(conn, today)?
+        {
+            *cached = Arc::new(update.units);
+        }
+        Ok(cached.clone())
     }
 }
 
@@ -103,11 +127,34 @@ impl Storage for SqliteStorage {
     }
 
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>> {
-        push::push(&mut self.lock(), &self.units, device, ops, now)
+        let mut conn = self.lock();
+        let units = self.units(&conn, now)?;
+        push::push(&mut conn, &units, device, ops, now)
     }
 
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage> {
         pull::pull(&self.lock(), device, cursor, limit)
+    }
+
+    fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
+        reference::set_config(&self.lock(), area, config)
+    }
+
+    fn import_admin_units(&self, update: &AdminUnitsUpdate, now: u64) -> Result<()> {
+        reference::import_admin_units(&self.lock(), update, now)
+    }
+
+    fn reference(
+        &self,
+        device: &DeviceAuth,
+        known: &KnownReference,
+        now: u64,
+    ) -> Result<ReferenceUpdate> {
+        reference::reference(&self.lock(), device, known, local_date(now))
+    }
+
+    fn mark_report_produced(&self, area: &Area, period: &str, now: u64) -> Result<()> {
+        reference::mark_report_produced(&self.lock(), area, period, now)
     }
 
     fn mark_once(&self, job: OnceJob) -> Result<bool> {

@@ -101,8 +101,11 @@ class HosoCoreTest {
     @Test
     fun `a case goes from intake to closure through the bindings`() {
         val core = newCore()
-        core.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        val chairman = newCore()
+        core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
         core.choosePin(pin, pin)
+        chairman.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        chairman.choosePin(pin, pin)
         val caseId = openCase(core, "Nguyễn Văn Đức")
         complete(core, caseId, "TT02-M01", """{
             "subject.full_name": "Nguyễn Văn Đức", "subject.birth_date": "1950-02-03", "subject.sex": "male",
@@ -119,14 +122,24 @@ class HosoCoreTest {
             "activities": [{"activity": "Đưa đi khám", "start_date": "$today", "end_date": "$inAMonth",
             "responsible": "Cộng tác viên"}], "responsibilities": "Gia đình và UBND xã"}""")
         core.act(caseId, LifecycleAction.SubmitPlan(plan))
-        core.act(caseId, LifecycleAction.ApprovePlan(plan))
+        core.syncNow()
+        chairman.syncNow()
+        chairman.act(caseId, LifecycleAction.ApprovePlan(plan))
+        chairman.syncNow()
+        core.syncNow()
         core.recordVisit(caseId, """{"visit_date": "$today", "met_with": ["subject"], "observations": "Ổn định",
             "next_visit_date": "$inAMonth"}""")
         val closure = complete(core, caseId, "TT02-M06", """{"closure_trigger": "objectives_achieved",
             "evaluation": "Đạt mục tiêu", "meeting_date": "$today", "meeting_participants": "Chủ tịch, CTV, đối tượng",
-            "signed_case_manager": true}""")
+            "signed_case_manager": true, "signed_subject": true, "signed_family": true}""")
         core.act(caseId, LifecycleAction.ProposeClosure(closure))
-        core.act(caseId, LifecycleAction.ApproveClosure)
+        core.syncNow()
+        chairman.syncNow()
+        chairman.act(caseId, LifecycleAction.ApproveClosure)
+        complete(chairman, caseId, "TT02-HANDOVER", """{"handover_date": "$today", "received_by": "Nguyễn Thị Hằng",
+            "relationship": "Con gái", "confirmed_by_facility_head": true, "confirmed_by_family": true}""")
+        chairman.syncNow()
+        core.syncNow()
         val file = core.caseFile(caseId)
         assertEquals("closed", file.status)
         assertEquals(5u.toUByte(), file.step)

@@ -23,7 +23,7 @@ class CaseStateHolder(scope: CoroutineScope, calls: CoreCalls, private val caseI
 
     fun refresh(): Job = perform { caseScreen(caseId) }
 
-    /** Takes an action; `input` carries a reason or an area when the action `needsReason`/`needsArea`. */
+    /** Takes an action; `input` carries a reason when the action `needsReason`. */
     fun act(action: CaseAction, input: CaseActionInput = CaseActionInput()): Job = launchInOrder {
         fetchAs({ caseAct(caseId, action, input) }) { outcome ->
             outcome.openedForm?.let { forms.tryEmit(it) }

@@ -119,6 +119,6 @@ class SupervisorReviewTest {
         detail.refresh().join()
         val approve = detail.state.value.ready().actions.single { it.action == CaseAction.APPROVE_PLAN }
         assertFalse(approve.allowed)
-        assertTrue(approve.refusal!!.vi.contains("Chủ tịch UBND xã"), approve.refusal!!.vi)
+        assertTrue(approve.refusal!!.vi.contains("Chủ tịch UBND"), approve.refusal!!.vi)
     }
 }
