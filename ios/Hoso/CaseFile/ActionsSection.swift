@@ -1,6 +1,6 @@
-// The current step's actions: each allowed one is a button (asking for a reason or a destination when the
-// action needs one); each refused one is shown disabled with the core's reason. Also the forms the user may
-// start, and why the others may not be started now.
+// The current step's actions: each allowed one is a button (asking for a reason when the action needs
+// one); each refused one is shown disabled with the core's reason. Also the forms the user may start, and
+// why the others may not be started now.
 import HosoCore
 import SwiftUI
 
@@ -15,10 +15,10 @@ struct ActionsSection: View {
             ForEach(actions, id: \.action) { action in
                 VStack(alignment: .leading) {
                     Button {
-                        if action.needsReason || action.needsArea {
+                        if action.needsReason {
                             asking = Asking(action: action)
                         } else {
-                            onAct(action.action, CaseActionInput(reason: "", communeCode: "", provinceCode: ""))
+                            onAct(action.action, CaseActionInput(reason: ""))
                         }
                     } label: { CoreText(action.label) }
                     .disabled(!action.allowed)
@@ -27,7 +27,7 @@ struct ActionsSection: View {
             }
         }
         .sheet(item: $asking) { asking in
-            ActionInputSheet(action: asking.action) { input in
+            ReasonSheet(action: asking.action) { input in
                 self.asking = nil
                 onAct(asking.action.action, input)
             }
@@ -41,33 +41,25 @@ struct ActionsSection: View {
     }
 }
 
-/// Asks what an action needs: why a plan or a closure is returned, or where a case is transferred.
-private struct ActionInputSheet: View {
+/// Asks why: a plan or a closure proposal is returned, or a closed case reopened.
+private struct ReasonSheet: View {
     let action: ActionView
     let onConfirm: (CaseActionInput) -> Void
     @Environment(\.dismiss) private var dismiss
     @Environment(\.coreLanguage) private var language
     @State private var reason = ""
-    @State private var provinceCode = ""
-    @State private var communeCode = ""
 
     var body: some View {
         NavigationStack {
             Form {
-                if action.needsReason {
-                    TextField("case.actionReason", text: $reason, axis: .vertical).lineLimit(3...8)
-                }
-                if action.needsArea {
-                    TextField("case.actionProvinceCode", text: $provinceCode).keyboardType(.numberPad)
-                    TextField("case.actionCommuneCode", text: $communeCode).keyboardType(.numberPad)
-                }
+                TextField("case.actionReason", text: $reason, axis: .vertical).lineLimit(3...8)
             }
             .navigationTitle(Text(language.pick(action.label)))
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) { Button("action.cancel") { dismiss() } }
                 ToolbarItem(placement: .confirmationAction) {
                     Button("action.confirm") {
-                        onConfirm(CaseActionInput(reason: reason, communeCode: communeCode, provinceCode: provinceCode))
+                        onConfirm(CaseActionInput(reason: reason))
                     }
                 }
             }

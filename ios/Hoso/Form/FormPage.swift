@@ -63,7 +63,7 @@ struct FormPage: View {
         case .complete:
             change { [recordId] core in try core.formComplete(recordId: recordId) }
         case let .throughCase(action):
-            let input = CaseActionInput(reason: "", communeCode: "", provinceCode: "")
+            let input = CaseActionInput(reason: "")
             change { [recordId, caseId = state.caseId] core in
                 _ = try core.caseAct(caseId: caseId, action: action, input: input)
                 return try core.formOpen(recordId: recordId)

@@ -29,9 +29,10 @@ struct SettingsPage: View {
                     Button("action.change") { editingServer = true }
                 }
                 Section("settings.rules") {
-                    ForEach(Array(state.rules.enumerated()), id: \.offset) { _, rule in
+                    ForEach(state.rules, id: \.key) { rule in
                         VStack(alignment: .leading) {
-                            LabeledContent { CoreText(rule.value) } label: { CoreText(rule.label) }
+                            LabeledContent { Text(rule.value) } label: { CoreText(rule.label) }
+                            CoreText(rule.rule).font(.caption).foregroundStyle(.secondary)
                             Text(rule.legalRef).font(.caption2).foregroundStyle(.secondary)
                         }
                     }

@@ -1,6 +1,6 @@
-// The current step's actions: each allowed one is a button (asking for a reason or a destination when
-// the action needs one); each refused one is shown disabled with the core's reason. Also the forms the
-// user may start, and why the others may not be started now.
+// The current step's actions: each allowed one is a button (asking for a reason when the action needs
+// one); each refused one is shown disabled with the core's reason. Also the forms the user may start,
+// and why the others may not be started now.
 package vn.hoso.app.ui.casefile
 
 import androidx.compose.foundation.layout.Column
@@ -37,7 +37,7 @@ internal fun ActionsSection(actions: List<ActionView>, onAct: (CaseAction, CaseA
         actions.forEach { action ->
             Button(
                 onClick = {
-                    if (action.needsReason || action.needsArea) asking = action else onAct(action.action, CaseActionInput("", "", ""))
+                    if (action.needsReason) asking = action else onAct(action.action, CaseActionInput())
                 },
                 enabled = action.allowed,
                 modifier = Modifier.fillMaxWidth().padding(top = 8.dp),
@@ -46,7 +46,7 @@ internal fun ActionsSection(actions: List<ActionView>, onAct: (CaseAction, CaseA
         }
     }
     asking?.let { action ->
-        ActionInputDialog(
+        ReasonDialog(
             action = action,
             onConfirm = { input ->
                 asking = null
@@ -57,46 +57,24 @@ internal fun ActionsSection(actions: List<ActionView>, onAct: (CaseAction, CaseA
     }
 }
 
-/** Asks what an action needs: why a plan or a closure is returned, or where a case is transferred. */
+/** Asks why: a plan or a closure proposal is returned, or a closed case reopened. */
 @Composable
-private fun ActionInputDialog(action: ActionView, onConfirm: (CaseActionInput) -> Unit, onDismiss: () -> Unit) {
+private fun ReasonDialog(action: ActionView, onConfirm: (CaseActionInput) -> Unit, onDismiss: () -> Unit) {
     var reason by remember { mutableStateOf("") }
-    var provinceCode by remember { mutableStateOf("") }
-    var communeCode by remember { mutableStateOf("") }
     AlertDialog(
         onDismissRequest = onDismiss,
         title = { Text(action.label.localized()) },
         text = {
-            Column {
-                if (action.needsReason) {
-                    OutlinedTextField(
-                        value = reason,
-                        onValueChange = { reason = it },
-                        label = { Text(stringResource(R.string.case_action_reason)) },
-                        minLines = 3,
-                        modifier = Modifier.fillMaxWidth(),
-                    )
-                }
-                if (action.needsArea) {
-                    OutlinedTextField(
-                        value = provinceCode,
-                        onValueChange = { provinceCode = it.filter(Char::isDigit) },
-                        label = { Text(stringResource(R.string.case_action_province_code)) },
-                        singleLine = true,
-                        modifier = Modifier.fillMaxWidth(),
-                    )
-                    OutlinedTextField(
-                        value = communeCode,
-                        onValueChange = { communeCode = it.filter(Char::isDigit) },
-                        label = { Text(stringResource(R.string.case_action_commune_code)) },
-                        singleLine = true,
-                        modifier = Modifier.fillMaxWidth(),
-                    )
-                }
-            }
+            OutlinedTextField(
+                value = reason,
+                onValueChange = { reason = it },
+                label = { Text(stringResource(R.string.case_action_reason)) },
+                minLines = 3,
+                modifier = Modifier.fillMaxWidth(),
+            )
         },
         confirmButton = {
-            TextButton(onClick = { onConfirm(CaseActionInput(reason, communeCode, provinceCode)) }) {
+            TextButton(onClick = { onConfirm(CaseActionInput(reason)) }) {
                 Text(stringResource(R.string.action_confirm))
             }
         },

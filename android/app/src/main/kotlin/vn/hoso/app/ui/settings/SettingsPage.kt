@@ -62,11 +62,13 @@ fun SettingsPage(state: SettingsScreen, callbacks: SettingsCallbacks, modifier: 
             )
         }
         item { SectionHeader(stringResource(R.string.settings_rules)) }
-        items(state.rules) { rule ->
+        items(state.rules, key = { it.key }) { rule ->
             ListItem(
                 headlineContent = { Text(rule.label.localized()) },
-                supportingContent = { Text(rule.legalRef, style = MaterialTheme.typography.bodySmall) },
-                trailingContent = { Text(rule.value.localized()) },
+                supportingContent = {
+                    Text("${rule.rule.localized()} · ${rule.legalRef}", style = MaterialTheme.typography.bodySmall)
+                },
+                trailingContent = { Text(rule.value) },
             )
         }
         item { AboutBlock(state) }
