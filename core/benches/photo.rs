@@ -16,7 +16,7 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use hoso_core::photo::{PhotoOptions, prepare};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType as ImageFilter;
-use image::{DynamicImage, ImageEncoder, Rgb, RgbImage};
+use image::{DynamicImage, ImageEncoder, RgbImage};
 use serde_json::json;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,61 +60,15 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
-/// A deterministic photo-like scene: soft lighting, large shapes with sharp edges, a document with
-/// lines of text-like strokes, textures at several scales and sensor noise, so that it compresses like
-/// a photo (the 12 MP camera JPEG is a few MB), not like a flat colour.
+/// The demo photo-like scene (`hoso_model::demo::photo_scene`, variant 0: the scene these numbers were
+/// first measured on).
 fn photo_like(width: u32, height: u32) -> RgbImage {
-    let hash = |x: u32, y: u32, salt: u32| {
-        let mut h = x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ salt;
-        h ^= h >> 15;
-        h = h.wrapping_mul(0x2C1B_3C6D);
-        h ^= h >> 12;
-        (h & 0xFF) as f32 / 255.0 - 0.5
-    };
-    let value_noise = |x: u32, y: u32, cell: u32, salt: u32| {
-        let (cx, cy) = (x / cell, y / cell);
-        let (fx, fy) = (
-            (x % cell) as f32 / cell as f32,
-            (y % cell) as f32 / cell as f32,
-        );
-        let top = hash(cx, cy, salt) * (1.0 - fx) + hash(cx + 1, cy, salt) * fx;
-        let bottom = hash(cx, cy + 1, salt) * (1.0 - fx) + hash(cx + 1, cy + 1, salt) * fx;
-        top * (1.0 - fy) + bottom * fy
-    };
-    let (w, h) = (width as f32, height as f32);
-    RgbImage::from_fn(width, height, |x, y| {
-        let (u, v) = (x as f32 / w, y as f32 / h);
-        let light = 0.75 + 0.25 * (u * 2.1 + 0.3).sin() * (v * 1.7 + 0.5).cos();
-        let mut base = [150.0 + 60.0 * u, 130.0 + 50.0 * v, 110.0 + 40.0 * (1.0 - u)];
-        let in_document = (0.55..0.9).contains(&u) && (0.15..0.75).contains(&v);
-        let wall = u < 0.35 && v < 0.6;
-        let floor = v > 0.8;
-        if in_document {
-            let line = ((v - 0.15) * h) as u32 % 40;
-            let stroke = line > 26 && hash(x / 9, y / 40, 7) > -0.3;
-            base = if stroke {
-                [40.0; 3]
-            } else {
-                [235.0, 232.0, 225.0]
-            };
-        } else if wall {
-            base = [90.0, 120.0, 160.0];
-        } else if floor {
-            base = [120.0, 90.0, 60.0];
-        }
-        let texture = if in_document {
-            2.0 * value_noise(x, y, 16, 3)
-        } else {
-            40.0 * value_noise(x, y, 48, 1)
-                + 24.0 * value_noise(x, y, 12, 2)
-                + 10.0 * value_noise(x, y, 3, 4)
-        };
-        let pixel = |c: usize, salt: u32| {
-            let noise = 7.0 * hash(x, y, salt);
-            (base[c] * light + texture + noise).clamp(0.0, 255.0) as u8
-        };
-        Rgb([pixel(0, 11), pixel(1, 12), pixel(2, 13)])
-    })
+    RgbImage::from_raw(
+        width,
+        height,
+        hoso_model::demo::photo_scene(width, height, 0),
+    )
+    .expect("the scene has width × height pixels")
 }
 
 fn camera_jpeg(width: u32, height: u32) -> Vec<u8> {

@@ -1,9 +1,10 @@
-//! One device's hoso, as the apps hold it: the open store, the case actions and the sync client over
-//! it, and the session lock in front of the screens. The FFI object wraps one [`App`]; the end-to-end
-//! tests drive it directly.
+//! One device's hoso, as the apps hold it: the open store, the case actions, the photo actions (with
+//! their upload queue) and the sync client over it, and the session lock in front of the screens. The
+//! FFI object wraps one [`App`]; the end-to-end tests drive it directly.
 
 use crate::actions::CaseActions;
 use crate::error::Result;
+use crate::photos::PhotoActions;
 use crate::security::Session;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 pub struct App {
     pub store: Arc<Store>,
     pub cases: CaseActions,
+    pub photos: PhotoActions,
     pub sync: SyncClient,
     pub session: Session,
 }
@@ -32,6 +34,7 @@ impl App {
         let store = Arc::new(store);
         App {
             cases: CaseActions::new(store.clone()),
+            photos: PhotoActions::new(store.clone()),
             sync: SyncClient::new(store.clone()),
             session: Session::new(store.clone()),
             store,

@@ -310,6 +310,18 @@ fn screen_calls_through_the_ffi_refuse_until_the_pin_is_typed() {
         core.search("duc".into(), 5),
         Err(ApiError::Locked)
     ));
+    assert!(matches!(
+        core.case_photos("a-case".into()),
+        Err(ApiError::Locked)
+    ));
+    assert!(matches!(
+        core.open_photo("a-photo".into()),
+        Err(ApiError::Locked)
+    ));
+    assert!(
+        core.photo_queue().is_ok(),
+        "the photo upload queue, like sync, runs while locked"
+    );
     assert_eq!(core.launch_screen().unwrap().stage, LaunchStage::Enroll);
     assert_eq!(
         core.sync_status().unwrap().outbox_ops,

@@ -20,6 +20,23 @@ pub const MAX_BODY_BYTES: usize = 2_500_000;
 /// At most this many field values in one pull page.
 pub const MAX_PAGE_FIELDS: usize = 20_000;
 
+/// At most this many bytes in one photo's full image (the device sends 1600 px JPEGs of ~300 KB).
+pub const MAX_PHOTO_BYTES: u64 = 8 * 1024 * 1024;
+/// At most this many bytes in one upload chunk.
+pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// Where the server stands with a photo's full image: the answer of `GET /v1/photos/{id}/upload` and of
+/// every chunk sent. The image is named by the photo record's `blob` field (its SHA-256) and its size by
+/// `blob_bytes`; `received` bytes from the start are held, and `complete` once the whole image arrived
+/// and matched its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    pub blob: String,
+    pub size: u64,
+    pub received: u64,
+    pub complete: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnrollRequest {
     pub code: String,

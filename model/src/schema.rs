@@ -55,6 +55,37 @@ pub mod fields {
     pub const SEX: &str = "sex";
 }
 
+/// Fields of a photo record (`RecordKind::Photo`). The image itself travels apart (the upload and
+/// download endpoints); the record names it by its SHA-256 and carries its thumbnail, so every device of
+/// the area sees the photo in lists without downloading it. A photo belongs to its case
+/// ([`fields::CASE_ID`]), and may be attached to one of the case's visit notes or forms.
+pub mod photo_fields {
+    /// The visit note or form record the photo is attached to, if not to the case itself.
+    pub const ATTACHED_TO: &str = "attached_to";
+    /// The field of that form the photo illustrates (`subject.citizen_id` for a photo of the ID card).
+    pub const FORM_FIELD: &str = "form_field";
+    pub const CAPTION: &str = "caption";
+    /// What the photo shows (`crate::domain::photos::PhotoCategory`).
+    pub const CATEGORY: &str = "category";
+    /// Lowercase hex SHA-256 of the full image: its name on the device and on the server.
+    pub const BLOB: &str = "blob";
+    /// Size of the full image in bytes.
+    pub const BLOB_BYTES: &str = "blob_bytes";
+    pub const WIDTH: &str = "width";
+    pub const HEIGHT: &str = "height";
+    /// The thumbnail JPEG, base64 (standard alphabet, padded).
+    pub const THUMBNAIL: &str = "thumbnail";
+    /// Where the photo was taken, only when the user asked to record it: `{"lat", "lon"}` in degrees.
+    /// A place is never read from the image's metadata (the pipeline drops it).
+    pub const LOCATION: &str = "location";
+    /// When the photo was attached (Unix milliseconds).
+    pub const TAKEN_AT: &str = "taken_at";
+    /// `true` for sensitive data (an ID document, NĐ 356/2025/NĐ-CP; a photo illustrating a sensitive
+    /// form field): the photo and its thumbnail reach only the case's managers and approvers. Once set,
+    /// it is never unset (`crate::policy`).
+    pub const SENSITIVE: &str = "sensitive";
+}
+
 /// What the schema says about one kind of record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KindSchema {

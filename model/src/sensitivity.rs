@@ -4,11 +4,13 @@
 //!
 //! A form's own answer `a.x` is sensitive when its definition marks `x`; a person's or household's
 //! field `x` when any form binds a sensitive `subject.x`, `guardian.x` or `household.x` to it; a case's
-//! subject categories always (they may name an HIV category).
+//! subject categories always (they may name an HIV category). A photo marked sensitive (an ID document,
+//! [`crate::domain::photos::is_sensitive`]) is sensitive whole — its image, thumbnail, caption and place
+//! — except the fields that say where it belongs and that it is sensitive.
 
 use crate::forms::{Registry, builtin};
-use crate::op::RecordKind;
-use crate::schema::{ANSWER_PREFIX, BINDINGS, fields};
+use crate::op::{DELETED_FIELD, RecordKind};
+use crate::schema::{ANSWER_PREFIX, BINDINGS, fields, photo_fields};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -55,8 +57,23 @@ impl Sensitivity {
     }
 
     /// Whether the field of a record of this kind (and, for form-like records, this form) is sensitive.
+    /// For photos, see [`Sensitivity::is_sensitive_in`].
     pub fn is_sensitive(&self, kind: RecordKind, form_id: Option<&str>, field: &str) -> bool {
+        self.is_sensitive_in(
+            kind,
+            RecordMarks {
+                form_id,
+                photo_sensitive: false,
+            },
+            field,
+        )
+    }
+
+    /// Whether the field of a record is sensitive, given what marks the record as a whole.
+    pub fn is_sensitive_in(&self, kind: RecordKind, marks: RecordMarks<'_>, field: &str) -> bool {
+        let form_id = marks.form_id;
         match kind {
+            RecordKind::Photo => marks.photo_sensitive && !PHOTO_OPEN_FIELDS.contains(&field),
             RecordKind::Person => self.person.contains(field),
             RecordKind::Household => self.household.contains(field),
             RecordKind::Case => field == fields::CATEGORIES,
@@ -68,6 +85,25 @@ impl Sensitivity {
         }
     }
 }
+
+/// What decides, beyond its kind, whether a record's fields are sensitive: a form-like record's form,
+/// a photo's [`SENSITIVE`](photo_fields::SENSITIVE) mark.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordMarks<'a> {
+    pub form_id: Option<&'a str>,
+    pub photo_sensitive: bool,
+}
+
+/// Fields of a sensitive photo every device of the area still receives: where the photo belongs and that
+/// it is sensitive, so a colleague's list shows "a sensitive photo" without showing it.
+pub const PHOTO_OPEN_FIELDS: [&str; 6] = [
+    fields::CASE_ID,
+    photo_fields::ATTACHED_TO,
+    photo_fields::FORM_FIELD,
+    photo_fields::SENSITIVE,
+    photo_fields::TAKEN_AT,
+    DELETED_FIELD,
+];
 
 #[cfg(test)]
 mod tests {
@@ -105,5 +141,35 @@ mod tests {
             !s.is_sensitive(RecordKind::Form, None, "a.health_condition"),
             "a form-like record whose form is not known yet is decided when its form id arrives"
         );
+    }
+
+    #[test]
+    fn a_sensitive_photo_is_sensitive_whole_except_where_it_belongs() {
+        let s = Sensitivity::builtin();
+        let marked = RecordMarks {
+            form_id: None,
+            photo_sensitive: true,
+        };
+        for field in [
+            photo_fields::BLOB,
+            photo_fields::THUMBNAIL,
+            photo_fields::CAPTION,
+            photo_fields::LOCATION,
+        ] {
+            assert!(
+                s.is_sensitive_in(RecordKind::Photo, marked, field),
+                "{field}"
+            );
+            assert!(
+                !s.is_sensitive_in(RecordKind::Photo, RecordMarks::default(), field),
+                "{field} of an ordinary photo"
+            );
+        }
+        for field in PHOTO_OPEN_FIELDS {
+            assert!(
+                !s.is_sensitive_in(RecordKind::Photo, marked, field),
+                "{field}"
+            );
+        }
     }
 }

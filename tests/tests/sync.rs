@@ -437,7 +437,7 @@ fn a_revoked_device_is_told_and_wipes_its_data_and_the_server_keeps_everything_a
         "data survived the restart"
     );
     let device_id = lan.store.identity().device_id;
-    hoso_tests::admin_command(&server.data, &["revoke-device", "--device", &device_id]);
+    server.admin_command(&["revoke-device", "--device", &device_id]);
     assert!(matches!(lan.sync.sync_now(), Err(Error::Revoked)));
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
@@ -590,23 +590,7 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
     hoa.sync.sync_now().unwrap();
     let damaged = open_case(&lan, "Vi Văn Khánh", "25920");
     lan.sync.sync_now().unwrap();
-    {
-        let key = std::fs::read_to_string(server.data.join("server.key")).unwrap();
-        let db = hoso_sqlite::connection::open(
-            &server.data.join("hoso-server.db"),
-            &hoso_sqlite::connection::Key::from_hex(key.trim()).unwrap(),
-            hoso_sqlite::connection::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
-        let changed = db
-            .execute(
-                "UPDATE field_state SET kind = 'không-rõ' WHERE record_id = ?1",
-                [&damaged],
-            )
-            .unwrap();
-        assert!(changed > 0);
-    }
+    assert!(server.damage_record_kind(&damaged) > 0);
     let refused = hoa.sync.sync_now();
     assert!(
         matches!(
@@ -621,4 +605,39 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
         1,
         "what the phone already had is untouched"
     );
+}
+
+#[test]
+fn a_push_answered_without_receipts_fails_clearly_once_and_the_next_sync_delivers_it() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let case_id = open_case(&lan, "Lý Thị Hạnh", "25920");
+    let queued = lan.sync.status().unwrap().outbox_ops;
+    assert!(queued > 0);
+    let liar = hoso_tests::faults::FaultyProxy::without_receipts(
+        server.url.trim_start_matches("http://").to_string(),
+    );
+    lan.sync.set_server(&liar.url).unwrap();
+    let outcome = lan.sync.sync_now();
+    assert!(matches!(outcome, Err(Error::Protocol(_))), "{outcome:?}");
+    assert_eq!(
+        liar.injected.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one push, not a retry loop"
+    );
+    let status = lan.sync.status().unwrap();
+    assert_eq!(status.outbox_ops, queued, "every op still waits to be sent");
+    assert_eq!(
+        lan.store.ops_to_push(1000).unwrap().len(),
+        queued,
+        "and goes with the next push"
+    );
+    assert_eq!(status.consecutive_failures, 1, "a retry is scheduled");
+    lan.sync.set_server(&server.url).unwrap();
+    let report = lan.sync.sync_now().unwrap();
+    assert_eq!((report.acknowledged, report.rejected), (queued, 0));
+    assert_eq!(lan.sync.status().unwrap().outbox_ops, 0);
+    let minh = server.device("minh", Role::Collaborator, commune("25920"));
+    minh.sync.sync_now().unwrap();
+    assert_eq!(minh.cases.case_file(&case_id).unwrap().visits.len(), 1);
 }

@@ -22,6 +22,7 @@ mod caseload;
 mod cases;
 mod form;
 mod launch;
+mod photos;
 mod reference;
 mod settings;
 mod sync;
@@ -29,6 +30,7 @@ mod sync_screen;
 
 pub use cases::*;
 pub use launch::*;
+pub use photos::*;
 pub use reference::*;
 pub use sync::*;
 

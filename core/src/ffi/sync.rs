@@ -1,6 +1,6 @@
 //! Enrollment, sync, the outbox and conflicts through the FFI.
 
-use super::{ApiError, ApiResult, HosoCore, kind_name};
+use super::{ApiError, ApiResult, HosoCore};
 use hoso_model::op::Value;
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -118,7 +118,7 @@ impl HosoCore {
             .into_iter()
             .map(|entry| OutboxEntry {
                 record_id: entry.record_id,
-                state: kind_name(&entry.state),
+                state: entry.state.as_str().to_string(),
                 pending_ops: entry.pending_ops,
                 rejection_code: entry.rejection.as_ref().map(|r| r.code.clone()),
                 rejection_vi: entry.rejection.as_ref().map(|r| r.reason.vi.clone()),

@@ -21,12 +21,12 @@ use hoso_model::domain::options::{
 };
 use hoso_model::domain::snapshot::snapshot;
 use hoso_model::domain::timeline::timeline;
-use hoso_model::domain::{age_on, date_of, form_ids, referral};
+use hoso_model::domain::{age_on, date_of, form_ids, local_date, referral};
 use hoso_model::forms::Answers;
 use hoso_model::i18n::Localized;
 use hoso_model::op::RecordKind;
 use hoso_model::record::Record;
-use hoso_model::schema::{fields, form_status};
+use hoso_model::schema::{fields, form_status, photo_fields};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
 pub enum StepState {
@@ -176,6 +176,18 @@ pub struct TimelineRow {
 pub struct PhotoRow {
     pub record_id: String,
     pub taken_on: Option<Day>,
+}
+
+/// A photo of the case, on the day in Vietnam it was taken (the record keeps the instant).
+fn photo_row(photo: &Record) -> PhotoRow {
+    PhotoRow {
+        record_id: photo.id.clone(),
+        taken_on: photo
+            .fields
+            .get(photo_fields::TAKEN_AT)
+            .and_then(serde_json::Value::as_u64)
+            .map(|millis| local_date(millis).into()),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -441,12 +453,7 @@ pub fn case_screen(app: &App, case_id: &str) -> Result<CaseScreen> {
                 title: e.title,
             })
             .collect(),
-        photos: of_kind(RecordKind::Photo)
-            .map(|p| PhotoRow {
-                record_id: p.id.clone(),
-                taken_on: day_of(p, "taken_on"),
-            })
-            .collect(),
+        photos: of_kind(RecordKind::Photo).map(photo_row).collect(),
         sharing: SharingView {
             allowed: sharing.allowed,
             missing: sharing.missing,

@@ -33,5 +33,8 @@ pub const AUTO_LOCK_MINUTES: MetaKey = MetaKey("auto_lock_minutes");
 /// The language the user reads (`vi` or `en`); the shells pick texts by it.
 pub const LANGUAGE: MetaKey = MetaKey("language");
 
+/// The user's photo settings as JSON (`crate::store::PhotoSettings`).
+pub const PHOTO_SETTINGS: MetaKey = MetaKey("photo_settings");
+
 /// The keys a wipe keeps: the installation's identity and clock, never credentials or data.
 pub const KEPT_BY_WIPE: [MetaKey; 2] = [DEVICE_ID, LAST_HLC];

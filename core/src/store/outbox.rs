@@ -13,10 +13,8 @@ use hoso_model::op::FieldOp;
 use hoso_model::protocol::{PullResponse, RemoteRecord};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutboxState {
     /// Recorded on the phone, not yet sent.
     Queued,
@@ -29,7 +27,8 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn as_str(self) -> &'static str {
+    /// The state's name, as stored and as the apps show it.
+    pub fn as_str(self) -> &'static str {
         match self {
             OutboxState::Queued => "queued",
             OutboxState::Sent => "sent",
@@ -49,7 +48,7 @@ impl OutboxState {
 }
 
 /// The sync state of one record, for the little badge beside it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordSyncState {
     pub record_id: String,
     /// The least advanced state among the record's ops (rejected counts as most urgent).
@@ -58,7 +57,7 @@ pub struct RecordSyncState {
     pub rejection: Option<Rejection>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
     pub code: String,
     pub reason: Localized,

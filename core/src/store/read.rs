@@ -6,10 +6,9 @@ use hoso_model::merge::Version;
 use hoso_model::op::RecordKind;
 pub use hoso_model::record::Record;
 use rusqlite::{Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
 /// A field where concurrent offline edits disagree: the value in force and the ones that lost.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConflictView {
     pub record_id: String,
     pub kind: RecordKind,

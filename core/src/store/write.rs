@@ -99,6 +99,13 @@ impl Store {
     }
 }
 
+impl<'a> WriteTx<'a> {
+    /// The transaction itself, for the store's tables beside records (the photo queue).
+    pub(super) fn transaction(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+}
+
 impl WriteTx<'_> {
     pub fn now_millis(&self) -> u64 {
         self.now

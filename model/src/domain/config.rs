@@ -81,6 +81,22 @@ fn days(value: Option<u32>) -> String {
     value.map_or_else(|| "—".to_string(), |d| d.to_string())
 }
 
+fn setting(
+    key: &'static str,
+    label: (&str, &str),
+    value: String,
+    rule: (&str, &str),
+    legal_ref: &'static str,
+) -> Setting {
+    Setting {
+        key,
+        label: Localized::new(label.0, label.1),
+        value,
+        rule: Localized::new(rule.0, rule.1),
+        legal_ref,
+    }
+}
+
 impl Config {
     /// Refuses settings the law forbids, saying which rule.
     pub fn check(&self) -> Result<(), Localized> {
@@ -157,14 +173,14 @@ impl Config {
 
     /// Every setting with its value, its rule and its legal reference.
     pub fn settings(&self) -> Vec<Setting> {
-        let setting =
-            |key, label: (&str, &str), value: String, rule: (&str, &str), legal_ref| Setting {
-                key,
-                label: Localized::new(label.0, label.1),
-                value,
-                rule: Localized::new(rule.0, rule.1),
-                legal_ref,
-            };
+        let mut settings = self.closure_settings();
+        settings.extend(self.follow_up_settings());
+        settings.extend(self.reporting_settings());
+        settings
+    }
+
+    /// When a case's management ends (TT 02/2020 Điều 8.3).
+    fn closure_settings(&self) -> Vec<Setting> {
         vec![
             setting(
                 "closure_age",
@@ -190,6 +206,12 @@ impl Config {
                 ("Ít nhất 1 tháng", "At least 1 month"),
                 "TT 02/2020 Điều 8.3.a (6)",
             ),
+        ]
+    }
+
+    /// How often a case is visited and reviewed, during and after management.
+    fn follow_up_settings(&self) -> Vec<Setting> {
+        vec![
             setting(
                 "post_closure_follow_up_months",
                 (
@@ -239,6 +261,12 @@ impl Config {
                 ),
                 "TT 02/2020 Điều 7.3.c",
             ),
+        ]
+    }
+
+    /// Deadlines of reports and of data subjects' requests.
+    fn reporting_settings(&self) -> Vec<Setting> {
+        vec![
             setting(
                 "commune_report_due_day",
                 (

@@ -6,7 +6,8 @@
 //! - [`followup`]: tasks derived from case state, today's date and [`config::Config`];
 //! - [`timeline`]: a case's history in order;
 //! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
-//! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to.
+//! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to;
+//! - [`photos`]: what a photo attaches to, and when it is sensitive data.
 
 pub mod closure;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod followup;
 pub mod identity;
 pub mod lifecycle;
 pub mod options;
+pub mod photos;
 pub mod referral;
 pub mod reporting;
 pub mod snapshot;

@@ -1,5 +1,6 @@
 //! The error body of every refused request, and the mapping of storage refusals to HTTP statuses.
 
+use crate::blobs::{BlobError, PhotoLimits, PhotoRefusal};
 use crate::storage::{Refusal, StorageError};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
@@ -89,6 +90,28 @@ impl ApiError {
         )
     }
 
+    pub fn too_many_attempts() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            Localized::new(
+                "Quá nhiều lần thử từ địa chỉ này: hãy đợi vài phút rồi thử lại.",
+                "Too many attempts from this address: wait a few minutes and try again.",
+            ),
+        )
+    }
+
+    pub fn unavailable() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            Localized::new(
+                "Máy chủ không kết nối được cơ sở dữ liệu.",
+                "The server cannot reach its database.",
+            ),
+        )
+    }
+
     /// A configuration or a reference list the law or the data does not allow; the message says which
     /// rule.
     pub fn bad_config(message: Localized) -> ApiError {
@@ -107,6 +130,44 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    pub fn photo(refusal: PhotoRefusal, limits: &PhotoLimits) -> ApiError {
+        let status = match refusal {
+            PhotoRefusal::BadChunk | PhotoRefusal::ChunkDamaged => StatusCode::BAD_REQUEST,
+            PhotoRefusal::OffsetMismatch | PhotoRefusal::NoImage => StatusCode::CONFLICT,
+            PhotoRefusal::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            PhotoRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PhotoRefusal::QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
+            PhotoRefusal::NotUploaded => StatusCode::NOT_FOUND,
+            PhotoRefusal::BadRange => StatusCode::RANGE_NOT_SATISFIABLE,
+            PhotoRefusal::Sensitive => StatusCode::FORBIDDEN,
+        };
+        ApiError::new(status, refusal.code(), refusal.message(limits))
+    }
+
+    /// The blob store failed: unreachable object storage is worth a retry (503); a damaged blob is a
+    /// server fault (500). Logged without personal data (names are hashes).
+    pub fn blob_store(error: &BlobError) -> ApiError {
+        match error {
+            BlobError::Store(detail) => {
+                tracing::warn!(error = %detail, "blob store unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "blob_store_unavailable",
+                    Localized::new(
+                        "Kho ảnh của máy chủ tạm thời không trả lời, hãy thử lại sau.",
+                        "The server's photo store is not answering for now, try again later.",
+                    ),
+                )
+            }
+            BlobError::Damaged(detail) => {
+                tracing::error!(error = %detail, "damaged blob");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
 /// What kind of JSON error it was, without quoting the input.
 fn error_kind(error: &serde_json::Error) -> &'static str {
     use serde_json::error::Category;
@@ -121,7 +182,10 @@ fn error_kind(error: &serde_json::Error) -> &'static str {
 fn status_of(refusal: Refusal) -> StatusCode {
     match refusal {
         Refusal::BadArea | Refusal::UnknownArea | Refusal::BadDeviceId => StatusCode::BAD_REQUEST,
-        Refusal::UnknownUser | Refusal::UnknownDevice => StatusCode::NOT_FOUND,
+        Refusal::UnknownUser | Refusal::UnknownDevice | Refusal::UnknownPhoto => {
+            StatusCode::NOT_FOUND
+        }
+        Refusal::OutOfScope => StatusCode::FORBIDDEN,
         Refusal::CodeUnknown
         | Refusal::CodeUsed
         | Refusal::CodeExpired
@@ -138,6 +202,7 @@ impl From<StorageError> for ApiError {
                 ApiError::new(status_of(refusal), refusal.code(), refusal.message())
             }
             other => {
+                super::observe::metrics().storage_failures.inc();
                 tracing::error!(error = %other, "storage failure");
                 ApiError::internal()
             }
@@ -165,6 +230,11 @@ impl IntoResponse for ApiError {
 /// answer in plain text or with an empty body).
 fn for_status(status: StatusCode) -> ApiError {
     let (code, vi, en) = match status {
+        StatusCode::TOO_MANY_REQUESTS => (
+            "too_many_attempts",
+            "Quá nhiều yêu cầu: hãy thử lại sau.",
+            "Too many requests: try again later.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "bad_body",
             "Nội dung yêu cầu lớn hơn giới hạn 2,5 MB.",

@@ -2,12 +2,14 @@
 //! flagged sensitive or not (`hoso_model::sensitivity`) with the case it belongs to, each case knows its
 //! manager (or, until one is assigned, who opened it). A change of manager re-stamps the case's
 //! sensitive fields so that the new manager's devices pull them and the old one's are told to drop them.
+//! A photo marked sensitive (an ID document) is flagged whole and stays so; its fields are re-stamped
+//! when the mark arrives, so devices that already hold them are told to drop them.
 
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::area::AreaKind;
 use hoso_model::op::{FieldOp, RecordKind};
-use hoso_model::schema::{adopted_kind, fields};
-use hoso_model::sensitivity::Sensitivity;
+use hoso_model::schema::{adopted_kind, fields, photo_fields};
+use hoso_model::sensitivity::{RecordMarks, Sensitivity};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 
@@ -16,23 +18,38 @@ use std::collections::HashSet;
 pub(super) struct RecordAccess {
     pub form_id: Option<String>,
     pub case_id: Option<String>,
+    pub photo_sensitive: bool,
 }
 
 impl RecordAccess {
     pub fn is_sensitive(&self, kind: RecordKind, field: &str) -> bool {
-        Sensitivity::builtin().is_sensitive(kind, self.form_id.as_deref(), field)
+        let marks = RecordMarks {
+            form_id: self.form_id.as_deref(),
+            photo_sensitive: self.photo_sensitive,
+        };
+        Sensitivity::builtin().is_sensitive_in(kind, marks, field)
+    }
+}
+
+/// The columns [`RecordAccess::from_row`] reads, in order.
+pub(super) const ACCESS_COLUMNS: &str = "form_id, case_id, photo_sensitive";
+
+impl RecordAccess {
+    pub fn from_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<RecordAccess> {
+        Ok(RecordAccess {
+            form_id: row.get(first)?,
+            case_id: row.get(first + 1)?,
+            photo_sensitive: row.get(first + 2)?,
+        })
     }
 }
 
 pub(super) fn record_access(tx: &Transaction<'_>, record_id: &str) -> Result<RecordAccess> {
     Ok(tx
-        .prepare_cached("SELECT form_id, case_id FROM record WHERE id = ?1")?
-        .query_row([record_id], |r| {
-            Ok(RecordAccess {
-                form_id: r.get(0)?,
-                case_id: r.get(1)?,
-            })
-        })
+        .prepare_cached(&format!(
+            "SELECT {ACCESS_COLUMNS} FROM record WHERE id = ?1"
+        ))?
+        .query_row([record_id], |r| RecordAccess::from_row(r, 0))
         .optional()?
         .unwrap_or_default())
 }
@@ -66,6 +83,16 @@ pub(super) fn after_merge(
         }
         (_, fields::CASE_ID) if op.kind != RecordKind::Case => {
             set_case(tx, &op.record_id, op.kind, value)?;
+        }
+        // The write policy accepts only `true` here: a mark is never taken back.
+        (RecordKind::Photo, photo_fields::SENSITIVE) => {
+            tx.prepare_cached("UPDATE record SET photo_sensitive = 1 WHERE id = ?1")?
+                .execute([&op.record_id])?;
+            reflag(tx, &op.record_id, op.kind)?;
+            tx.prepare_cached(
+                "UPDATE field_state SET seq = ?2 WHERE record_id = ?1 AND sensitive = 1",
+            )?
+            .execute(params![op.record_id, seq])?;
         }
         _ => {}
     }

@@ -1,7 +1,7 @@
 //! Keeping each record's materialised area in step with its fields: the storing side of
 //! `hoso_model::scope` (which decides) and `hoso_model::schema` (which names the fields).
 
-use super::access::RecordAccess;
+use super::access::{ACCESS_COLUMNS, RecordAccess};
 use crate::storage::Result;
 use hoso_model::area::AreaKind;
 use hoso_model::merge::FieldState;
@@ -34,18 +34,15 @@ pub(super) struct Stored {
 
 pub(super) fn existing(tx: &Transaction<'_>, record_id: &str) -> Result<Option<Stored>> {
     Ok(tx
-        .prepare_cached(
-            "SELECT kind, commune_code, province_code, facility_id, form_id, case_id
-             FROM record WHERE id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT kind, commune_code, province_code, facility_id, {ACCESS_COLUMNS}
+             FROM record WHERE id = ?1"
+        ))?
         .query_row([record_id], |r| {
             Ok(Stored {
                 kind: r.get(0)?,
                 placement: placement_from_row(r, 1)?,
-                access: RecordAccess {
-                    form_id: r.get(4)?,
-                    case_id: r.get(5)?,
-                },
+                access: RecordAccess::from_row(r, 4)?,
             })
         })
         .optional()?)

@@ -5,42 +5,18 @@
 use super::access::{self, RecordAccess};
 use super::placement::{Stored, after_merge, ensure_record, existing, placement};
 use super::{SEQ, placement::placement_from_row};
+use crate::storage::vetting::{kind_mismatch, link_target, receipt, reject_scope, vet_alone};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
-use hoso_model::hlc::DEFAULT_MAX_DRIFT_MILLIS;
-use hoso_model::i18n::Localized;
 use hoso_model::merge::{FieldState, MergeOutcome};
 use hoso_model::op::{FieldOp, RecordKind};
-use hoso_model::policy::check_write;
 use hoso_model::protocol::{Receipt, ReceiptStatus};
 use hoso_model::role::Role;
-use hoso_model::schema::{adopted_kind, is_parent_link};
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::meta;
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use std::collections::HashMap;
-
-fn receipt(op: &FieldOp, status: ReceiptStatus) -> Receipt {
-    Receipt {
-        op_id: op.op_id.clone(),
-        status,
-        code: None,
-        reason: None,
-    }
-}
-
-fn reject(op: &FieldOp, code: &str, reason: Localized) -> Receipt {
-    Receipt {
-        code: Some(code.to_string()),
-        reason: Some(reason),
-        ..receipt(op, ReceiptStatus::Rejected)
-    }
-}
-
-fn reject_scope(op: &FieldOp, refusal: &ScopeRefusal) -> Receipt {
-    reject(op, refusal.code, refusal.reason.clone())
-}
 
 pub(super) fn push(
     conn: &mut Connection,
@@ -49,7 +25,9 @@ pub(super) fn push(
     ops: &[FieldOp],
     now: u64,
 ) -> Result<Vec<Receipt>> {
-    let tx = conn.transaction()?;
+    // Immediate: the write lock is taken first, so a second process waits its turn (busy timeout)
+    // instead of failing when a read transaction cannot be upgraded.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let before = placements_before(&tx, ops)?;
     let new_refused = refused_new_records(&before, units, device, ops);
     let mut receipts = Vec::with_capacity(ops.len());
@@ -144,8 +122,8 @@ impl<'tx> OpWriter<'tx> {
                 (
                     Placement::default(),
                     RecordAccess {
-                        form_id: None,
                         case_id,
+                        ..RecordAccess::default()
                     },
                 )
             }
@@ -203,11 +181,7 @@ fn refused_new_records<'a>(
 /// the server already has, read in batches.
 fn placements_before(tx: &Transaction<'_>, ops: &[FieldOp]) -> Result<HashMap<String, Placement>> {
     let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
-    ids.extend(ops.iter().filter_map(|op| {
-        let links =
-            is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
-        op.value.as_str().filter(|_| links)
-    }));
+    ids.extend(ops.iter().filter_map(link_target));
     ids.sort_unstable();
     ids.dedup();
     let mut found = HashMap::with_capacity(ids.len());
@@ -235,50 +209,12 @@ fn vet(
     now: u64,
     before: &HashMap<String, Placement>,
 ) -> Result<std::result::Result<Option<Stored>, Receipt>> {
-    if let Err(shape) = op.check_shape() {
-        return Ok(Err(reject(
-            op,
-            "bad_shape",
-            Localized::new(
-                "Dữ liệu không đúng định dạng.",
-                format!("Malformed op: {shape}"),
-            ),
-        )));
-    }
-    if op
-        .hlc
-        .check_plausible(now, DEFAULT_MAX_DRIFT_MILLIS)
-        .is_err()
-    {
-        return Ok(Err(reject(
-            op,
-            "clock_skew",
-            Localized::new(
-                "Đồng hồ của thiết bị sai quá xa so với máy chủ: hãy chỉnh ngày giờ của điện thoại.",
-                "The device's clock is too far from the server's: correct the phone's date and time.",
-            ),
-        )));
-    }
-    if op.device_id != device.device_id || op.author != device.user_id {
-        return Ok(Err(reject(
-            op,
-            "not_allowed",
-            Localized::new(
-                "Thao tác không thuộc thiết bị này.",
-                "This op was not made on this device.",
-            ),
-        )));
-    }
-    if let Err(refusal) = check_write(device.role, op) {
-        return Ok(Err(reject(op, refusal.code, refusal.reason)));
+    if let Err(rejection) = vet_alone(device, op, now) {
+        return Ok(Err(rejection));
     }
     let stored = existing(tx, &op.record_id)?;
     if stored.as_ref().is_some_and(|s| s.kind != op.kind.as_str()) {
-        return Ok(Err(reject(
-            op,
-            "bad_shape",
-            Localized::new("Loại hồ sơ không khớp.", "The record kind does not match."),
-        )));
+        return Ok(Err(kind_mismatch(op)));
     }
     if device.role != Role::Admin
         && let Err(refusal) = check_existing_scope(
@@ -315,8 +251,7 @@ fn check_existing_scope(
             return Ok(Err(refusal));
         }
     }
-    let links = is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
-    if let Some(target) = op.value.as_str().filter(|_| links)
+    if let Some(target) = link_target(op)
         && let Some(target_place) = placement(tx, target)?
     {
         return Ok(scope::check_existing(&device.area, &target_place));

@@ -1,10 +1,14 @@
 package vn.hoso.core
 
+import java.awt.Color
+import java.awt.image.BufferedImage
+import java.io.ByteArrayOutputStream
 import java.io.File
 import java.nio.file.Files
 import java.time.LocalDate
 import java.time.ZoneId
 import java.util.concurrent.TimeUnit
+import javax.imageio.ImageIO
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -211,5 +215,56 @@ class HosoCoreTest {
         assertEquals(listOf("Đặng Văn Quý"), minh.search("dang van quy", 5u).map { it.title })
         assertEquals(0u, minh.syncStatus().consecutiveFailures)
         assertTrue(minh.conflicts().isEmpty())
+    }
+
+    /** A camera-like JPEG: stripes and a gradient, so it compresses like a photo, not a flat colour. */
+    private fun cameraJpeg(): ByteArray {
+        val image = BufferedImage(2400, 1800, BufferedImage.TYPE_INT_RGB)
+        for (y in 0 until 1800) for (x in 0 until 2400) {
+            image.setRGB(x, y, Color((x / 5) % 256, (y / 4) % 256, (x * y / 97) % 256).rgb)
+        }
+        return ByteArrayOutputStream().also { ImageIO.write(image, "jpg", it) }.toByteArray()
+    }
+
+    @Test
+    fun `a photo is attached, listed with its thumbnail and progress, uploaded and opened elsewhere`() {
+        val taker = newCore()
+        val approver = newCore()
+        taker.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        taker.choosePin(pin, pin)
+        approver.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        approver.choosePin(pin, pin)
+        val caseId = openCase(taker, "Hà Thị Ảnh")
+        val category = taker.photoCategories().first { it.code == "living_conditions" }
+        assertEquals("Điều kiện sống", category.labelVi)
+        val photoId = taker.attachPhoto(
+            PhotoInput(caseId, null, null, "Mái nhà dột", category.code, null, false), cameraJpeg())
+        val listed = taker.casePhotos(caseId).single()
+        assertEquals(photoId, listed.photoId)
+        assertEquals(1600u, listed.width, "reduced to 1600 px")
+        assertTrue(listed.thumbnailJpeg!!.size in 1..60_000)
+        assertEquals("waiting", listed.upload!!.state)
+        assertEquals(0.0, listed.upload!!.fraction)
+
+        taker.syncNow()
+        val report = taker.uploadPhotos(NetworkKind.UNMETERED)
+        assertEquals(1u, report.uploaded)
+        val sent = taker.casePhotos(caseId).single().upload!!
+        assertEquals("uploaded", sent.state)
+        assertEquals(1.0, sent.fraction)
+        assertEquals(null, taker.photoQueue().nextAttemptMillis, "nothing left to send")
+
+        approver.syncNow()
+        val seen = approver.casePhotos(caseId).single()
+        assertFalse(seen.onDevice)
+        assertEquals(listed.thumbnailJpeg!!.toList(), seen.thumbnailJpeg!!.toList())
+        assertEquals(taker.openPhoto(photoId).toList(), approver.openPhoto(photoId).toList())
+        assertTrue(approver.casePhotos(caseId).single().onDevice)
+
+        val bad = assertFailsWith<ApiException.Invalid> {
+            taker.attachPhoto(PhotoInput(caseId, null, null, "", "other", null, false), byteArrayOf(1, 2, 3))
+        }
+        assertTrue(bad.messageVi.contains("JPEG"), bad.messageVi)
+        assertEquals(1, taker.casePhotos(caseId).size, "nothing saved")
     }
 }
