@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds HosoCore.xcframework for iOS devices and simulators (run on macOS with Xcode).
+# Builds HosoCore/HosoCore.xcframework for iOS devices and simulators and generates the Swift bindings into
+# HosoCore/Sources/HosoCore (run on macOS with Xcode; neither output is committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
@@ -7,8 +8,9 @@ rustup target add "${targets[@]}"
 for target in "${targets[@]}"; do
   cargo build --release -p hoso-core --target "$target"
 done
+package=ios/HosoCore
 out=ios/build
-rm -rf "$out" && mkdir -p "$out/headers" "$out/sim"
+rm -rf "$out" "$package/HosoCore.xcframework" && mkdir -p "$out/headers" "$out/sim"
 cargo run -p uniffi-bindgen -- generate --no-format "target/aarch64-apple-ios/release/libhoso_core.a" \
   --language swift --out-dir "$out/swift"
 cp "$out/swift/HosoCoreFFI.h" "$out/headers/"
@@ -18,6 +20,6 @@ lipo -create target/aarch64-apple-ios-sim/release/libhoso_core.a target/x86_64-a
 xcodebuild -create-xcframework \
   -library target/aarch64-apple-ios/release/libhoso_core.a -headers "$out/headers" \
   -library "$out/sim/libhoso_core.a" -headers "$out/headers" \
-  -output ios/HosoCore.xcframework
-mkdir -p ios/Sources/HosoCore && cp "$out/swift/HosoCore.swift" ios/Sources/HosoCore/
-echo "ios/HosoCore.xcframework and ios/Sources/HosoCore/HosoCore.swift are ready"
+  -output "$package/HosoCore.xcframework"
+mkdir -p "$package/Sources/HosoCore" && cp "$out/swift/HosoCore.swift" "$package/Sources/HosoCore/"
+echo "$package/HosoCore.xcframework and $package/Sources/HosoCore/HosoCore.swift are ready"

@@ -1,17 +1,103 @@
-// The Android library module wrapping hoso-core: generated Kotlin bindings + jniLibs from cargo-ndk.
+// The Android library wrapping hoso-core: the native libraries cargo-ndk builds from the Rust workspace
+// (the folder above android/) and the Kotlin bindings uniffi generates from them. Both are build outputs
+// under build/, never committed.
+import javax.inject.Inject
+
 plugins {
-    id("com.android.library")
-    kotlin("android")
+    alias(libs.plugins.android.library)
+}
+
+/** Builds `libhoso_core.so` for each ABI with cargo-ndk, into `outputDir/<abi>/`. */
+abstract class CargoNdkTask : DefaultTask() {
+    @get:Input abstract val abis: ListProperty<String>
+
+    @get:InputFiles
+    @get:PathSensitive(PathSensitivity.RELATIVE)
+    abstract val rustSources: ConfigurableFileCollection
+
+    @get:Internal abstract val workspace: DirectoryProperty
+
+    @get:OutputDirectory abstract val outputDir: DirectoryProperty
+
+    @get:Inject abstract val exec: ExecOperations
+
+    @TaskAction
+    fun build() {
+        val targets = abis.get().flatMap { listOf("-t", it) }
+        exec.exec {
+            workingDir = workspace.get().asFile
+            commandLine(
+                listOf("cargo", "ndk") + targets +
+                    listOf("-o", outputDir.get().asFile.path, "build", "--release", "-p", "hoso-core"),
+            )
+        }
+    }
+}
+
+/** Generates the Kotlin bindings (package `vn.hoso.core`) from a built library, in uniffi's library mode. */
+abstract class UniffiBindingsTask : DefaultTask() {
+    @get:InputFile
+    @get:PathSensitive(PathSensitivity.NONE)
+    abstract val library: RegularFileProperty
+
+    @get:Internal abstract val workspace: DirectoryProperty
+
+    @get:OutputDirectory abstract val outputDir: DirectoryProperty
+
+    @get:Inject abstract val exec: ExecOperations
+
+    @TaskAction
+    fun generate() {
+        exec.exec {
+            workingDir = workspace.get().asFile
+            commandLine(
+                "cargo", "run", "-p", "uniffi-bindgen", "--", "generate", "--no-format",
+                library.get().asFile.path, "--language", "kotlin", "--out-dir", outputDir.get().asFile.path,
+            )
+        }
+    }
+}
+
+val workspaceDir = layout.projectDirectory.dir("../..")
+
+val cargoNdk = tasks.register<CargoNdkTask>("cargoNdk") {
+    abis.set(listOf("arm64-v8a", "armeabi-v7a", "x86_64"))
+    workspace.set(workspaceDir)
+    rustSources.from(
+        workspaceDir.file("Cargo.toml"),
+        workspaceDir.file("Cargo.lock"),
+        fileTree(workspaceDir) { include("core/**", "model/**", "sqlite/**"); exclude("**/target/**") },
+    )
+    outputDir.set(layout.buildDirectory.dir("rust/jniLibs"))
+}
+
+val uniffiBindings = tasks.register<UniffiBindingsTask>("uniffiBindings") {
+    workspace.set(workspaceDir)
+    library.set(cargoNdk.flatMap { it.outputDir.file("arm64-v8a/libhoso_core.so") })
+    outputDir.set(layout.buildDirectory.dir("generated/uniffi/kotlin"))
 }
 
 android {
     namespace = "vn.hoso.core"
-    compileSdk = 35
-    defaultConfig { minSdk = 26 }
-    sourceSets["main"].java.srcDir("src/main/kotlin")
-    sourceSets["main"].jniLibs.srcDir("src/main/jniLibs")
+    compileSdk = 36
+    defaultConfig {
+        minSdk = 26
+        consumerProguardFiles("consumer-rules.pro")
+    }
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+}
+
+androidComponents {
+    onVariants { variant ->
+        variant.sources.jniLibs?.addGeneratedSourceDirectory(cargoNdk, CargoNdkTask::outputDir)
+        variant.sources.java?.addGeneratedSourceDirectory(uniffiBindings, UniffiBindingsTask::outputDir)
+    }
 }
 
 dependencies {
-    implementation("net.java.dev.jna:jna:5.13.0@aar")
+    api(libs.jna) { artifact { type = "aar" } }
+    implementation(libs.rustls.platformVerifier)
 }

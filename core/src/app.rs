@@ -1,9 +1,11 @@
 //! One device's hoso, as the apps hold it: the open store, the case actions, the photo actions (with
-//! their upload queue) and the sync client over it. The FFI object wraps one [`App`]; the end-to-end tests drive it directly.
+//! their upload queue) and the sync client over it, and the session lock in front of the screens. The
+//! FFI object wraps one [`App`]; the end-to-end tests drive it directly.
 
 use crate::actions::CaseActions;
 use crate::error::Result;
 use crate::photos::PhotoActions;
+use crate::security::Session;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
 use std::path::Path;
@@ -14,6 +16,7 @@ pub struct App {
     pub cases: CaseActions,
     pub photos: PhotoActions,
     pub sync: SyncClient,
+    pub session: Session,
 }
 
 impl App {
@@ -33,6 +36,7 @@ impl App {
             cases: CaseActions::new(store.clone()),
             photos: PhotoActions::new(store.clone()),
             sync: SyncClient::new(store.clone()),
+            session: Session::new(store.clone()),
             store,
         }
     }

@@ -45,6 +45,10 @@ pub enum Error {
     Revoked,
     #[error("interrupted")]
     Interrupted,
+    /// The app is locked (or not yet enrolled, or without a PIN): the screens wait for the launch
+    /// screen's flow.
+    #[error("the app is locked")]
+    Locked,
 }
 
 impl From<hoso_sqlite::Error> for Error {

@@ -91,6 +91,24 @@ fn files_in(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
+fn the_case_screen_lists_an_attached_photo_on_the_day_it_was_taken() {
+    let phone = phone();
+    let photo_id = phone
+        .app
+        .photos
+        .attach(&camera_jpeg(2), new_photo(&phone.case_id))
+        .expect("attached");
+    let screen = hoso_core::screens::case::case_screen(&phone.app, &phone.case_id).expect("screen");
+    assert_eq!(screen.photos.len(), 1);
+    assert_eq!(screen.photos[0].record_id, photo_id);
+    assert!(screen.photos[0].taken_on.is_some(), "the day it was taken");
+    assert_eq!(
+        screen.photos[0].taken_on, screen.opened_on,
+        "taken the day the case was opened"
+    );
+}
+
+#[test]
 fn an_attached_photo_is_a_record_with_its_thumbnail_and_a_sealed_file_queued_for_upload() {
     let phone = phone();
     let photo_id = phone

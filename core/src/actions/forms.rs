@@ -103,7 +103,7 @@ impl CaseActions {
                 (stored, orphaned)
             }
         };
-        let issues = validate(latest, &answers, self.today());
+        let issues = form_issues(latest, &answers, self.today());
         Ok(Draft {
             record_id: record_id.to_string(),
             case_id: record.text(fields::CASE_ID).unwrap_or_default().to_string(),

@@ -16,6 +16,7 @@ mod views;
 
 pub use forms::Draft;
 pub use intake::{CaseArea, NewCase, NewIntake, Registration};
+pub use lifecycle::CaseFacts;
 pub use oversight::{ApprovalItem, Decision};
 pub use views::CaseFile;
 

@@ -75,7 +75,7 @@ pub struct PostClosureRow {
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
-pub struct ConflictRow {
+pub struct OversightConflictRow {
     pub case: Option<CaseLine>,
     pub record_id: String,
     pub kind: String,
@@ -106,7 +106,7 @@ pub struct OversightView {
     pub approvals: Vec<WaitingRow>,
     pub no_contact: Vec<NoContactRow>,
     pub post_closure: Vec<PostClosureRow>,
-    pub conflicts: Vec<ConflictRow>,
+    pub conflicts: Vec<OversightConflictRow>,
     pub devices: Vec<DeviceRow>,
     pub reports_due: Vec<FollowUpTask>,
 }
@@ -183,7 +183,7 @@ impl From<Oversight> for OversightView {
             conflicts: o
                 .conflicts
                 .into_iter()
-                .map(|c| ConflictRow {
+                .map(|c| OversightConflictRow {
                     case: c.case.map(CaseLine::from),
                     record_id: c.record_id,
                     kind: c.kind.as_str().to_string(),
@@ -232,18 +232,19 @@ fn parse_day(today: &str) -> ApiResult<chrono::NaiveDate> {
     })
 }
 
+/// Every call here shows or changes case data: each passes the session lock (`Locked` until the PIN).
 #[uniffi::export]
 impl HosoCore {
     /// Every oversight figure of the cases on this device as of `today` (ISO date), offline.
     pub fn oversight(&self, today: String) -> ApiResult<OversightView> {
-        Ok(self.app.cases.oversight(parse_day(&today)?)?.into())
+        Ok(self.unlocked()?.cases.oversight(parse_day(&today)?)?.into())
     }
 
     /// Plans, adjustments and closures waiting for this approver, longest waiting first (never a
     /// plan they submitted themselves; empty for a role that does not approve).
     pub fn approval_queue(&self, today: String) -> ApiResult<Vec<ApprovalQueueItem>> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .approval_queue(parse_day(&today)?)?
             .into_iter()
@@ -257,13 +258,16 @@ impl HosoCore {
 
     /// Approves what waits on the case (plan, adjustment or closure), offline.
     pub fn approve_waiting(&self, case_id: String) -> ApiResult<()> {
-        Ok(self.app.cases.decide_waiting(&case_id, Decision::Approve)?)
+        Ok(self
+            .unlocked()?
+            .cases
+            .decide_waiting(&case_id, Decision::Approve)?)
     }
 
     /// Returns what waits on the case to its case manager with the approver's comment, offline.
     pub fn return_waiting(&self, case_id: String, comment: String) -> ApiResult<()> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .decide_waiting(&case_id, Decision::Return { comment })?)
     }

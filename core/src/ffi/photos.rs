@@ -5,6 +5,8 @@
 //! iOS hands over JPEG: HEIC photos are converted with ImageIO first (see `crate::photo::prepare`).
 //! Progress: each item's `upload` carries the bytes the server holds of the total after every chunk;
 //! a screen polls `case_photos` (or `photo_queue` for a badge) while `upload_photos` runs elsewhere.
+//! What shows or changes a case's photos passes the session lock; the upload queue, like sync, does
+//! not (the background worker runs it while the app is locked).
 
 use super::{ApiError, ApiResult, HosoCore};
 use crate::photos::{self, NewPhoto, PhotoView};
@@ -200,13 +202,13 @@ impl HosoCore {
             }),
             sensitive: input.sensitive,
         };
-        Ok(self.app.photos.attach(&image, photo)?)
+        Ok(self.unlocked()?.photos.attach(&image, photo)?)
     }
 
     /// The photos of a case, oldest first.
     pub fn case_photos(&self, case_id: String) -> ApiResult<Vec<PhotoItem>> {
         Ok(self
-            .app
+            .unlocked()?
             .photos
             .case_photos(&case_id)?
             .into_iter()
@@ -217,7 +219,7 @@ impl HosoCore {
     /// The photos attached to one visit note or form.
     pub fn attached_photos(&self, record_id: String) -> ApiResult<Vec<PhotoItem>> {
         Ok(self
-            .app
+            .unlocked()?
             .photos
             .attached_photos(&record_id)?
             .into_iter()
@@ -229,7 +231,7 @@ impl HosoCore {
     /// here. `Network` when offline; `Server { code: "sensitive" }` or `NotAllowed` for a sensitive
     /// photo this user may not see.
     pub fn open_photo(&self, photo_id: String) -> ApiResult<Vec<u8>> {
-        Ok(self.app.photos.open_image(&photo_id)?)
+        Ok(self.unlocked()?.photos.open_image(&photo_id)?)
     }
 
     /// Sends the photos whose turn has come (run it from the background worker after `sync_now`,
@@ -273,7 +275,7 @@ impl HosoCore {
     }
 
     pub fn photo_settings(&self) -> ApiResult<PhotoSettings> {
-        let settings = self.app.store.photo_settings()?;
+        let settings = self.unlocked()?.store.photo_settings()?;
         Ok(PhotoSettings {
             unmetered_only: settings.unmetered_only,
             cache_bytes: settings.cache_bytes,
@@ -281,10 +283,13 @@ impl HosoCore {
     }
 
     pub fn set_photo_settings(&self, settings: PhotoSettings) -> ApiResult<()> {
-        Ok(self.app.store.set_photo_settings(&store::PhotoSettings {
-            unmetered_only: settings.unmetered_only,
-            cache_bytes: settings.cache_bytes,
-        })?)
+        Ok(self
+            .unlocked()?
+            .store
+            .set_photo_settings(&store::PhotoSettings {
+                unmetered_only: settings.unmetered_only,
+                cache_bytes: settings.cache_bytes,
+            })?)
     }
 
     /// What a photo may show, with labels for a picker.

@@ -12,6 +12,7 @@
 
 mod admin_units;
 mod doc;
+mod lists;
 pub mod meta_keys;
 mod outbox;
 mod photos;

@@ -148,12 +148,14 @@ impl Store {
         })
     }
 
-    /// The sync state of every record that still has ops not acknowledged by the server.
+    /// The sync state of every record that still has ops not acknowledged by the server (through
+    /// `op_by_state`: the acknowledged ops, nearly all of them, are never read).
     pub fn outbox(&self) -> Result<Vec<RecordSyncState>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT record_id, sync_state, count(*), max(reject_code), max(reject_reason) FROM op
-                 WHERE sync_state != 'acknowledged' GROUP BY record_id, sync_state ORDER BY record_id",
+                 WHERE sync_state IN ('queued', 'sent', 'rejected')
+                 GROUP BY record_id, sync_state ORDER BY record_id",
             )?;
             let rows = stmt.query_map([], |row| {
                 Ok((

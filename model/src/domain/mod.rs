@@ -9,6 +9,7 @@
 //! - [`oversight`]: the figures approvers and provincial officers watch; [`report`]: the periodic
 //!   reports (TT 02/2020 Điều 7.3.a, 11, 12);
 //! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
+//! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to;
 //! - [`photos`]: what a photo attaches to, and when it is sensitive data.
 
 pub mod closure;
@@ -19,6 +20,7 @@ pub mod followup;
 pub mod history;
 pub mod identity;
 pub mod lifecycle;
+pub mod options;
 pub mod oversight;
 pub mod photos;
 pub mod referral;

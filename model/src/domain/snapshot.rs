@@ -7,7 +7,7 @@ use super::form_ids::{DATA_REQUEST, HANDOVER, PLAN, PROGRESS};
 use super::lifecycle::CaseStatus;
 use crate::op::{RecordKind, Value};
 use crate::record::Record;
-use crate::schema::form_status;
+use crate::schema::{fields, form_status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,7 @@ pub struct CaseSnapshot {
     pub case_id: String,
     pub subject_name: String,
     pub status: CaseStatus,
+    /// The case manager: the one assigned, or until then whoever opened the case (TT 02/2020 Điều 2.2).
     pub manager_id: Option<String>,
     pub commune_code: Option<String>,
     pub opened_on: Option<NaiveDate>,
@@ -182,7 +183,7 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
             .and_then(|s| text(s, "full_name"))
             .unwrap_or_default(),
         status,
-        manager_id: text(case, "manager_id"),
+        manager_id: text(case, fields::MANAGER_ID).or_else(|| text(case, fields::OPENED_BY)),
         commune_code: text(case, "commune_code"),
         opened_on: date_of(case.fields.get("opened_on")),
         subject_birth: subject.and_then(|s| date_of(s.fields.get("birth_date"))),

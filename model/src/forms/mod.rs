@@ -21,7 +21,7 @@ pub use definition::{
 };
 pub use registry::{DefinitionError, Registry};
 pub use upgrade::{Upgraded, upgrade_answers};
-pub use validate::validate;
+pub use validate::{evaluate, validate};
 
 /// The definitions this build ships, loaded once per process.
 pub fn builtin() -> &'static Registry {

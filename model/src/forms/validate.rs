@@ -17,6 +17,8 @@ fn is_empty(value: Option<&Value>) -> bool {
     }
 }
 
+/// Whether a field's condition holds for these answers (inside a repeat group, the item's answers):
+/// what decides a field's relevance, here and on the form screens.
 pub fn evaluate(condition: &Condition, answers: &serde_json::Map<String, Value>) -> bool {
     match condition {
         Condition::Answered(field) => !is_empty(answers.get(field)),

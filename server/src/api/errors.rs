@@ -202,6 +202,18 @@ impl From<StorageError> for ApiError {
             StorageError::Refused(refusal) => {
                 ApiError::new(status_of(refusal), refusal.code(), refusal.message())
             }
+            StorageError::Busy(detail) => {
+                super::observe::metrics().storage_failures.inc();
+                tracing::warn!(error = %detail, "no database connection in time");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    Localized::new(
+                        "Máy chủ đang quá tải, điện thoại sẽ tự gửi lại sau.",
+                        "The server is overloaded; the phone will send again later.",
+                    ),
+                )
+            }
             other => {
                 super::observe::metrics().storage_failures.inc();
                 tracing::error!(error = %other, "storage failure");
@@ -277,4 +289,19 @@ pub async fn error_body_everywhere(response: Response<Body>) -> Response<Body> {
         return for_status(status).into_response();
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_too_busy_to_answer_is_a_503_the_phone_retries_not_a_server_fault() {
+        let busy = ApiError::from(StorageError::Busy("pool timed out".into()));
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.code, "busy");
+        assert!(busy.message.vi.contains("quá tải"));
+        let damaged = ApiError::from(StorageError::Corrupt("bad row".into()));
+        assert_eq!(damaged.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -2,7 +2,9 @@
 //! collaborators' phones and the chairman's tablet) and a commune of province 66, with cases at every
 //! step and a year of visits, pushed through `Storage::push` as the devices would; a few concurrent
 //! edits left for review; devices that synced today, one quiet for twelve days with work on it, one
-//! never synced. Loaded once per data folder; every start prints fresh dashboard sign-ins.
+//! never synced. Loaded once per database, with enrollment codes for a phone of Phường Tân Hiệp (a
+//! collaborator, its chairman, the province's officer: no concurrent edit is seeded there, so a
+//! phone's conflicts are its own); every start prints fresh dashboard sign-ins.
 
 pub mod province;
 pub mod seed;
@@ -29,6 +31,8 @@ const COMMUNES: [(&str, usize); 5] = [
     ("26740", 28),
 ];
 const PROVINCE: &str = "79";
+/// The commune whose people get enrollment codes for a phone.
+const PHONES_COMMUNE: &str = "25920";
 /// A second province, so that scope can be seen: its officer never sees province 79.
 const OTHER_PROVINCE: (&str, &str, usize) = ("66", "22057", 12);
 
@@ -42,12 +46,18 @@ struct DemoLogin {
 pub fn load(storage: &dyn Storage) -> Result<(), StorageError> {
     let now = system_now_millis();
     let logins = if storage.mark_once(OnceJob::DemoData)? {
-        let logins = seed_everything(storage, now)?;
+        let (logins, phones) = seed_everything(storage, now)?;
         println!(
             "  demo data   : province 79 (5 communes, {} cases) and province 66 (1 commune, {} cases)",
             COMMUNES.iter().map(|(_, n)| n).sum::<usize>(),
             OTHER_PROVINCE.2
         );
+        println!(
+            "  enrollment codes for a phone of Phường Tân Hiệp ({PHONES_COMMUNE}, province 79):"
+        );
+        for (who, user) in phones {
+            println!("    {who:<19} {}", storage.issue_code(&user, now)?.0);
+        }
         logins
     } else {
         println!("  demo data   : already loaded in this database");
@@ -179,7 +189,8 @@ fn seed_commune(
     push_all(storage, &phone_a, by_a, now)?;
     push_all(storage, &phone_b, by_b, now)?;
     push_all(storage, &chair, approvals, now)?;
-    for subject in subjects.iter().take(2) {
+    let concurrent = if commune_code == PHONES_COMMUNE { 0 } else { 2 };
+    for subject in subjects.iter().take(concurrent) {
         let yesterday = today.checked_sub_days(Days::new(1)).unwrap_or(today);
         for (device_id, op) in concurrent_edits(
             subject,
@@ -236,7 +247,13 @@ fn sync_reports(
     Ok(())
 }
 
-fn seed_everything(storage: &dyn Storage, now: u64) -> Result<Vec<DemoLogin>, StorageError> {
+/// Who gets an enrollment code for a phone: (role as printed, user id).
+type PhoneUsers = Vec<(&'static str, String)>;
+
+fn seed_everything(
+    storage: &dyn Storage,
+    now: u64,
+) -> Result<(Vec<DemoLogin>, PhoneUsers), StorageError> {
     let today = local_date(now);
     let mut rng = Rng::new(79);
     let province = area(AreaKind::Province, PROVINCE);
@@ -246,6 +263,7 @@ fn seed_everything(storage: &dyn Storage, now: u64) -> Result<Vec<DemoLogin>, St
         Role::ProvincialOfficer,
         &province,
     )?;
+    let mut phones = vec![("provincial_officer", officer.clone())];
     let mut logins = vec![DemoLogin {
         login: format!("so-y-te-{PROVINCE}"),
         user_id: officer,
@@ -254,6 +272,11 @@ fn seed_everything(storage: &dyn Storage, now: u64) -> Result<Vec<DemoLogin>, St
     let mut devices = Vec::new();
     for (code, cases) in COMMUNES {
         let (login, seeded) = seed_commune(storage, &mut rng, (code, PROVINCE, cases), today, now)?;
+        // The commune's first collaborator and its chairman (`seed_commune`: phone, phone, tablet).
+        if let (true, [collaborator, _, chairman]) = (code == PHONES_COMMUNE, seeded.as_slice()) {
+            phones.insert(0, ("approver", chairman.user_id.clone()));
+            phones.insert(0, ("collaborator", collaborator.user_id.clone()));
+        }
         logins.push(login);
         devices.extend(seeded);
     }
@@ -279,5 +302,5 @@ fn seed_everything(storage: &dyn Storage, now: u64) -> Result<Vec<DemoLogin>, St
         who: "Y Blin Niê, Sở Y tế (tỉnh 66)".into(),
     });
     sync_reports(storage, &devices, now)?;
-    Ok(logins)
+    Ok((logins, phones))
 }

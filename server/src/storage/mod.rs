@@ -47,6 +47,10 @@ pub enum StorageError {
     Postgres(String),
     #[error("serialisation: {0}")]
     Json(#[from] serde_json::Error),
+    /// No database connection came free in time (every one busy, or the database unreachable):
+    /// the request may be sent again later.
+    #[error("busy: {0}")]
+    Busy(String),
 }
 
 impl From<rusqlite::Error> for StorageError {
@@ -66,7 +70,7 @@ impl From<::postgres::Error> for StorageError {
 
 impl From<r2d2_postgres::r2d2::Error> for StorageError {
     fn from(error: r2d2_postgres::r2d2::Error) -> StorageError {
-        StorageError::Postgres(format!("no connection from the pool: {error}"))
+        StorageError::Busy(format!("no connection from the pool: {error}"))
     }
 }
 

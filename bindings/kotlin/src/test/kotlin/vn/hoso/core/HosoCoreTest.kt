@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HosoCoreTest {
     private val key = "6b1f3e5a7c9d0b2e4f6a8c0e2b4d6f8a1c3e5a7b9d1f3a5c7e9b0d2f4a6c8e0b"
+    private val pin = "274915"
     private val today: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).toString()
     private val inAMonth: String = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh")).plusDays(30).toString()
     private lateinit var dataDir: File
@@ -106,7 +107,9 @@ class HosoCoreTest {
         val core = newCore()
         val chairman = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         chairman.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        chairman.choosePin(pin, pin)
         val caseId = openCase(core, "Nguyễn Văn Đức")
         complete(core, caseId, "TT02-M01", """{
             "subject.full_name": "Nguyễn Văn Đức", "subject.birth_date": "1950-02-03", "subject.sex": "male",
@@ -137,9 +140,8 @@ class HosoCoreTest {
         core.syncNow()
         chairman.syncNow()
         chairman.act(caseId, LifecycleAction.ApproveClosure)
-        // The reintegration follow-up starts from the hand-over, which the chairman confirms (Điều 10.1).
-        complete(chairman, caseId, "TT02-HANDOVER", """{"handover_date": "$today", "received_by": "Nguyễn Văn An",
-            "relationship": "Con trai", "confirmed_by_facility_head": true, "confirmed_by_family": true}""")
+        complete(chairman, caseId, "TT02-HANDOVER", """{"handover_date": "$today", "received_by": "Nguyễn Thị Hằng",
+            "relationship": "Con gái", "confirmed_by_facility_head": true, "confirmed_by_family": true}""")
         chairman.syncNow()
         core.syncNow()
         val file = core.caseFile(caseId)
@@ -154,6 +156,7 @@ class HosoCoreTest {
     fun `invalid input is refused with a Vietnamese message and nothing is saved`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         val refused = assertFailsWith<ApiException.Validation> {
             core.registerPerson(null, """{"full_name": "Hà Thị Thu", "birth_date": "1990-01-01", "sex": "female",
                 "citizen_id": "001090234567"}""")
@@ -174,6 +177,7 @@ class HosoCoreTest {
     fun `a new case comes from a filled form 01 in one call and warns of a duplicate`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         val form = """{"subject.full_name": "Lò Thị Ánh", "subject.birth_date": "1985-05-05", "subject.sex": "female",
             "subject.address": "Bản Lầu", "subject.categories": ["ND20-D5-K4"]}"""
         val first = core.createCaseWithInformation("25920", "79", null, form)
@@ -187,6 +191,7 @@ class HosoCoreTest {
     fun `search finds Đức when typed duc`() {
         val core = newCore()
         core.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        core.choosePin(pin, pin)
         openCase(core, "Trần Minh Đức")
         val hits = core.search("duc", 10u)
         assertEquals(listOf("Trần Minh Đức"), hits.map { it.title })
@@ -197,7 +202,9 @@ class HosoCoreTest {
         val lan = newCore()
         val minh = newCore()
         lan.enroll(url, enrollmentCode("collaborator"), "điện thoại của Lan")
+        lan.choosePin(pin, pin)
         minh.enroll(url, enrollmentCode("collaborator"), "điện thoại của Minh")
+        minh.choosePin(pin, pin)
         val caseId = openCase(lan, "Đặng Văn Quý")
         assertTrue(lan.outbox().all { it.state == "queued" })
         val pushed = lan.syncNow()
@@ -224,7 +231,9 @@ class HosoCoreTest {
         val taker = newCore()
         val approver = newCore()
         taker.enroll(url, enrollmentCode("collaborator"), "điện thoại")
+        taker.choosePin(pin, pin)
         approver.enroll(url, enrollmentCode("approver"), "máy tính bảng")
+        approver.choosePin(pin, pin)
         val caseId = openCase(taker, "Hà Thị Ảnh")
         val category = taker.photoCategories().first { it.code == "living_conditions" }
         assertEquals("Điều kiện sống", category.labelVi)

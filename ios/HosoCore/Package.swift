@@ -1,10 +1,11 @@
 // swift-tools-version:5.9
-// The HosoCore Swift package: the generated bindings over the xcframework built by build-xcframework.sh.
+// The HosoCore Swift package: the Swift bindings uniffi generates over the xcframework of the Rust core,
+// both made by ../build-xcframework.sh (never committed).
 import PackageDescription
 
 let package = Package(
     name: "HosoCore",
-    platforms: [.iOS(.v15)],
+    platforms: [.iOS(.v17)],
     products: [.library(name: "HosoCore", targets: ["HosoCore"])],
     targets: [
         .binaryTarget(name: "HosoCoreFFI", path: "HosoCore.xcframework"),
