@@ -4,9 +4,9 @@ use crate::credentials::{enrollment_code, hash, normalise_code, random_token};
 use crate::storage::{CODE_TTL_MILLIS, DeviceAuth, Enrollment, Refusal, Result, valid_area};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::role::Role;
-use postgres::Client;
+use postgres::{Client, GenericClient};
 
-fn millis(value: u64) -> i64 {
+pub(super) fn millis(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
@@ -44,6 +44,17 @@ pub(super) fn create_user(
 }
 
 pub(super) fn issue_code(client: &mut Client, user_id: &str, now: u64) -> Result<(String, u64)> {
+    issue_one_time_code(client, "enrollment_code", user_id, now + CODE_TTL_MILLIS)
+}
+
+/// A one-time code for a known user, kept hashed in `table` (enrollment or dashboard codes) until
+/// `expires`.
+pub(super) fn issue_one_time_code(
+    client: &mut impl GenericClient,
+    table: &'static str,
+    user_id: &str,
+    expires: u64,
+) -> Result<(String, u64)> {
     if client
         .query_opt("SELECT 1 FROM app_user WHERE id = $1", &[&user_id])?
         .is_none()
@@ -51,9 +62,8 @@ pub(super) fn issue_code(client: &mut Client, user_id: &str, now: u64) -> Result
         return Err(Refusal::UnknownUser.into());
     }
     let code = enrollment_code();
-    let expires = now + CODE_TTL_MILLIS;
     client.execute(
-        "INSERT INTO enrollment_code (code_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        &format!("INSERT INTO {table} (code_hash, user_id, expires_at) VALUES ($1, $2, $3)"),
         &[&hash(&code), &user_id, &millis(expires)],
     )?;
     Ok((code, expires))

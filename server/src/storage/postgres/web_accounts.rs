@@ -2,15 +2,12 @@
 //! `sqlite/web_accounts.rs`. Codes and session tokens are stored as SHA-256 only; passwords arrive
 //! hashed with argon2.
 
-use crate::credentials::{enrollment_code, hash, normalise_code};
+use super::accounts::millis;
+use crate::credentials::{hash, normalise_code};
 use crate::storage::{Refusal, Result, WEB_CODE_TTL_MILLIS, WebSession, WebUser};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::role::Role;
 use postgres::{Client, GenericClient, Row};
-
-fn millis(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.area_kind, u.area_code";
 
@@ -31,19 +28,7 @@ pub(super) fn issue_web_code(
     user_id: &str,
     now: u64,
 ) -> Result<(String, u64)> {
-    if client
-        .query_opt("SELECT 1 FROM app_user WHERE id = $1", &[&user_id])?
-        .is_none()
-    {
-        return Err(Refusal::UnknownUser.into());
-    }
-    let code = enrollment_code();
-    let expires = now + WEB_CODE_TTL_MILLIS;
-    client.execute(
-        "INSERT INTO web_code (code_hash, user_id, expires_at) VALUES ($1, $2, $3)",
-        &[&hash(&code), &user_id, &millis(expires)],
-    )?;
-    Ok((code, expires))
+    super::accounts::issue_one_time_code(client, "web_code", user_id, now + WEB_CODE_TTL_MILLIS)
 }
 
 pub(super) fn set_web_login(

@@ -42,6 +42,17 @@ pub(super) fn create_user(
 }
 
 pub(super) fn issue_code(conn: &Connection, user_id: &str, now: u64) -> Result<(String, u64)> {
+    issue_one_time_code(conn, "enrollment_code", user_id, now + CODE_TTL_MILLIS)
+}
+
+/// A one-time code for a known user, kept hashed in `table` (enrollment or dashboard codes) until
+/// `expires`.
+pub(super) fn issue_one_time_code(
+    conn: &Connection,
+    table: &'static str,
+    user_id: &str,
+    expires: u64,
+) -> Result<(String, u64)> {
     let known: Option<String> = conn
         .query_row("SELECT id FROM user WHERE id = ?1", [user_id], |r| r.get(0))
         .optional()?;
@@ -49,9 +60,8 @@ pub(super) fn issue_code(conn: &Connection, user_id: &str, now: u64) -> Result<(
         return Err(Refusal::UnknownUser.into());
     }
     let code = enrollment_code();
-    let expires = now + CODE_TTL_MILLIS;
     conn.execute(
-        "INSERT INTO enrollment_code (code_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+        &format!("INSERT INTO {table} (code_hash, user_id, expires_at) VALUES (?1, ?2, ?3)"),
         params![hash(&code), user_id, expires],
     )?;
     Ok((code, expires))

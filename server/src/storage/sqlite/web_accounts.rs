@@ -1,7 +1,7 @@
 //! The dashboard's sign-in names, one-time setup codes and sessions in the SQLite backend. Codes and
 //! session tokens are stored as SHA-256 only; passwords arrive hashed with argon2.
 
-use crate::credentials::{enrollment_code, hash, normalise_code};
+use crate::credentials::{hash, normalise_code};
 use crate::storage::{Refusal, Result, WEB_CODE_TTL_MILLIS, WebSession, WebUser};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::role::Role;
@@ -22,19 +22,7 @@ fn web_user(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<WebUser> 
 const USER_COLUMNS: &str = "u.id, u.name, u.role, u.area_kind, u.area_code";
 
 pub(super) fn issue_web_code(conn: &Connection, user_id: &str, now: u64) -> Result<(String, u64)> {
-    let known: Option<String> = conn
-        .query_row("SELECT id FROM user WHERE id = ?1", [user_id], |r| r.get(0))
-        .optional()?;
-    if known.is_none() {
-        return Err(Refusal::UnknownUser.into());
-    }
-    let code = enrollment_code();
-    let expires = now + WEB_CODE_TTL_MILLIS;
-    conn.execute(
-        "INSERT INTO web_code (code_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-        params![hash(&code), user_id, expires],
-    )?;
-    Ok((code, expires))
+    super::accounts::issue_one_time_code(conn, "web_code", user_id, now + WEB_CODE_TTL_MILLIS)
 }
 
 pub(super) fn set_web_login(
