@@ -104,11 +104,29 @@ pub(super) fn pull(
             r.get(0)
         })?
         .collect::<std::result::Result<_, _>>()?;
+    let next_cursor = upper.max(cursor.min(head));
+    let remaining = if has_more {
+        remaining_after(conn, &scope, next_cursor, &device.area.code)?
+    } else {
+        0
+    };
     Ok(PullResponse {
         records,
         evicted,
-        next_cursor: upper.max(cursor.min(head)),
+        next_cursor,
         has_more,
+        remaining: Some(remaining),
         server_time_millis: 0,
     })
+}
+
+/// The field values of the scope after `cursor`, counted on the same `(area, seq)` index the pages
+/// walk, for the device's progress bar.
+fn remaining_after(conn: &Connection, scope: &str, cursor: u64, area_code: &str) -> Result<u64> {
+    let sql = format!("SELECT count(*) FROM field_state WHERE seq > ?1 AND {scope}");
+    let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let count: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params![cursor, area_code], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
 }
