@@ -243,6 +243,7 @@ pub fn province(code: &str) -> Area {
 
 pub mod faults;
 pub mod sim;
+pub mod tls;
 
 impl Server {
     /// A server someone else runs: only its URL and an admin token.

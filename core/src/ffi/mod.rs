@@ -10,10 +10,18 @@ use hoso_model::i18n::Localized;
 use hoso_model::role::Role;
 use std::sync::Arc;
 
+#[cfg(target_os = "android")]
+mod android;
 mod cases;
+mod logging;
+mod network;
+mod progress;
 mod sync;
 
 pub use cases::*;
+pub use logging::*;
+pub use network::*;
+pub use progress::*;
 pub use sync::*;
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -38,8 +46,13 @@ pub enum ApiError {
         message_vi: String,
         message_en: String,
     },
-    #[error("no network or the server did not answer")]
-    Network,
+    /// The server could not be reached or failed: `fault` says how, the message says it to the user.
+    #[error("{message_en}")]
+    Network {
+        fault: NetworkFault,
+        message_vi: String,
+        message_en: String,
+    },
     #[error("the server refused: {code}")]
     Server { status: u16, code: String },
     #[error("this device was revoked; its data was erased")]
@@ -75,10 +88,7 @@ impl From<Error> for ApiError {
             Error::Validation(issues) => ApiError::Validation {
                 issues: issues.into_iter().map(FieldIssue::from).collect(),
             },
-            Error::Network(detail) => {
-                tracing::warn!(%detail, "sync network failure");
-                ApiError::Network
-            }
+            Error::Network { fault, detail } => network_error(fault, &detail),
             Error::Server { status, code } => ApiError::Server { status, code },
             Error::Protocol(detail) => {
                 tracing::error!(%detail, "the server broke the protocol");
