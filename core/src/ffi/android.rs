@@ -1,7 +1,7 @@
 //! Android only: hands the app's `Context` to rustls-platform-verifier, so that servers are verified
 //! by Android's own certificate store (authorities the user or the ministry installed, revocation).
 //! The app calls `HosoAndroid.initTls(context)` once, from `Application.onCreate`, before any sync
-//! (android/core/src/main/kotlin/vn/hoso/core/HosoAndroid.kt).
+//! (android/core/src/main/java/vn/hoso/core/HosoAndroid.kt).
 
 use crate::sync::http::PLATFORM_VERIFIER_READY;
 use jni::EnvUnowned;
