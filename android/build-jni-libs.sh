@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds hoso-core for Android phones with the `mobile` profile into android/core/src/main/jniLibs, and
-# checks that every 64-bit library is aligned to 16 KB pages (Google Play refuses it otherwise).
+# Builds hoso-core for Android phones as the core module's cargoNdk task does (cargo-ndk, `mobile`
+# profile, into android/core/build/rust/jniLibs), and checks that every 64-bit library is aligned to 16 KB
+# pages (Google Play refuses it otherwise): what a release pipeline runs before Gradle packs the app.
 # Run on a machine with the Android NDK (r26 or later) and cargo-ndk; not on the project's CI machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ANDROID_NDK_HOME:?set ANDROID_NDK_HOME to the NDK folder}"
 rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
 command -v cargo-ndk >/dev/null || cargo install --locked cargo-ndk
-out=android/core/src/main/jniLibs
+out=android/core/build/rust/jniLibs
 cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o "$out" build --profile mobile -p hoso-core
 # llvm-readelf may be a link (to llvm-readobj) in the NDK: look for the name, whatever its file type.
 readelf=$(find "$ANDROID_NDK_HOME/toolchains/llvm/prebuilt" -name llvm-readelf | head -n 1)

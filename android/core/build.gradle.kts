@@ -1,52 +1,108 @@
-// The Android library module wrapping hoso-core: generated Kotlin bindings (src/main/kotlin), the
-// hand-written src/main/java/vn/hoso/core/HosoAndroid.kt, jniLibs from
-// android/build-jni-libs.sh, and the Kotlin half of rustls-platform-verifier (the core verifies servers
-// with Android's own certificate store through it).
+// The Android library wrapping hoso-core: the native libraries cargo-ndk builds from the Rust workspace
+// (the folder above android/) with the phones' `mobile` profile, the Kotlin bindings uniffi generates from
+// them (both build outputs under build/, never committed), and the hand-written
+// src/main/java/vn/hoso/core/HosoAndroid.kt (TLS start-up, Logcat sink).
+import javax.inject.Inject
+
 plugins {
-    id("com.android.library")
-    kotlin("android")
+    alias(libs.plugins.android.library)
 }
 
-repositories {
-    // rustls-platform-verifier publishes its Android component here, in step with the crate's version.
-    maven { url = uri("https://github.com/rustls/rustls-platform-verifier/raw/maven-archive/android-release-support/maven/") }
-}
+/**
+ * Builds `libhoso_core.so` for each ABI with cargo-ndk and the `mobile` profile (fat LTO, line tables kept:
+ * the packaging strips the shipped copy), into `outputDir/<abi>/`. core/build.rs aligns the 64-bit
+ * libraries to 16 KB pages; android/build-jni-libs.sh builds the same way and checks it.
+ */
+abstract class CargoNdkTask : DefaultTask() {
+    @get:Input abstract val abis: ListProperty<String>
 
-/** The version of `rustls-platform-verifier-android` in Cargo.lock: the Kotlin half must match it. */
-abstract class RustlsVersion : ValueSource<String, RustlsVersion.Params> {
-    interface Params : ValueSourceParameters {
-        val lockFile: RegularFileProperty
+    @get:InputFiles
+    @get:PathSensitive(PathSensitivity.RELATIVE)
+    abstract val rustSources: ConfigurableFileCollection
+
+    @get:Internal abstract val workspace: DirectoryProperty
+
+    @get:OutputDirectory abstract val outputDir: DirectoryProperty
+
+    @get:Inject abstract val exec: ExecOperations
+
+    @TaskAction
+    fun build() {
+        val targets = abis.get().flatMap { listOf("-t", it) }
+        exec.exec {
+            workingDir = workspace.get().asFile
+            commandLine(
+                listOf("cargo", "ndk") + targets +
+                    listOf("-o", outputDir.get().asFile.path, "build", "--profile", "mobile", "-p", "hoso-core"),
+            )
+        }
     }
+}
 
-    override fun obtain(): String {
-        val lockFile = parameters.lockFile.get().asFile
-        val lines = lockFile.readLines()
-        val at = lines.indexOfFirst { it.trim() == "name = \"rustls-platform-verifier-android\"" }
-        val version = if (at < 0) null else lines.drop(at + 1)
-            .firstOrNull { it.trimStart().startsWith("version = ") }
-            ?.substringAfter('"', "")?.substringBefore('"', "")?.takeIf { it.isNotEmpty() }
-        return version ?: error("rustls-platform-verifier-android is not in $lockFile")
+/** Generates the Kotlin bindings (package `vn.hoso.core`) from a built library, in uniffi's library mode. */
+abstract class UniffiBindingsTask : DefaultTask() {
+    @get:InputFile
+    @get:PathSensitive(PathSensitivity.NONE)
+    abstract val library: RegularFileProperty
+
+    @get:Internal abstract val workspace: DirectoryProperty
+
+    @get:OutputDirectory abstract val outputDir: DirectoryProperty
+
+    @get:Inject abstract val exec: ExecOperations
+
+    @TaskAction
+    fun generate() {
+        exec.exec {
+            workingDir = workspace.get().asFile
+            commandLine(
+                "cargo", "run", "-p", "uniffi-bindgen", "--", "generate", "--no-format",
+                library.get().asFile.path, "--language", "kotlin", "--out-dir", outputDir.get().asFile.path,
+            )
+        }
     }
 }
 
-// The workspace's Cargo.lock, two folders up from this module (android/core), whatever the root project.
-val rustlsPlatformVerifierVersion = providers.of(RustlsVersion::class.java) {
-    parameters.lockFile.set(layout.projectDirectory.file("../../Cargo.lock"))
+val workspaceDir = layout.projectDirectory.dir("../..")
+
+val cargoNdk = tasks.register<CargoNdkTask>("cargoNdk") {
+    abis.set(listOf("arm64-v8a", "armeabi-v7a", "x86_64"))
+    workspace.set(workspaceDir)
+    rustSources.from(
+        workspaceDir.file("Cargo.toml"),
+        workspaceDir.file("Cargo.lock"),
+        fileTree(workspaceDir) { include("core/**", "model/**", "sqlite/**"); exclude("**/target/**") },
+    )
+    outputDir.set(layout.buildDirectory.dir("rust/jniLibs"))
+}
+
+val uniffiBindings = tasks.register<UniffiBindingsTask>("uniffiBindings") {
+    workspace.set(workspaceDir)
+    library.set(cargoNdk.flatMap { it.outputDir.file("arm64-v8a/libhoso_core.so") })
+    outputDir.set(layout.buildDirectory.dir("generated/uniffi/kotlin"))
 }
 
 android {
     namespace = "vn.hoso.core"
-    compileSdk = 35
+    compileSdk = 36
     defaultConfig {
         minSdk = 26
-        // The verifier's classes are reached only through JNI: keep them from R8.
         consumerProguardFiles("consumer-rules.pro")
     }
-    sourceSets["main"].java.srcDir("src/main/kotlin")
-    sourceSets["main"].jniLibs.srcDir("src/main/jniLibs")
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+}
+
+androidComponents {
+    onVariants { variant ->
+        variant.sources.jniLibs?.addGeneratedSourceDirectory(cargoNdk, CargoNdkTask::outputDir)
+        variant.sources.java?.addGeneratedSourceDirectory(uniffiBindings, UniffiBindingsTask::outputDir)
+    }
 }
 
 dependencies {
-    implementation("net.java.dev.jna:jna:5.13.0@aar")
-    implementation("rustls:rustls-platform-verifier:${rustlsPlatformVerifierVersion.get()}")
+    api(libs.jna) { artifact { type = "aar" } }
+    implementation(libs.rustls.platformVerifier)
 }

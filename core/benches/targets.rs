@@ -165,7 +165,6 @@ fn bench_open_case(sizes: &Sizes) {
             commune_code: "25920".into(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K6".into()],
         })
         .expect("case");

@@ -1,17 +1,23 @@
-//! One device's hoso, as the apps hold it: the open store, the case actions and the sync client over
-//! it. The FFI object wraps one [`App`]; the end-to-end tests drive it directly.
+//! One device's hoso, as the apps hold it: the open store, the case actions, the photo actions (with
+//! their upload queue) and the sync client over it, and the session lock in front of the screens. The
+//! FFI object wraps one [`App`]; the end-to-end tests drive it directly.
 
 use crate::actions::CaseActions;
 use crate::error::Result;
+use crate::photos::PhotoActions;
+use crate::security::Session;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
+use crate::sync::http::NetworkSettings;
 use std::path::Path;
 use std::sync::Arc;
 
 pub struct App {
     pub store: Arc<Store>,
     pub cases: CaseActions,
+    pub photos: PhotoActions,
     pub sync: SyncClient,
+    pub session: Session,
 }
 
 impl App {
@@ -27,9 +33,13 @@ impl App {
 
     pub fn over(store: Store) -> App {
         let store = Arc::new(store);
+        // The sync and the photo queue reach the server the same way.
+        let network = NetworkSettings::default();
         App {
             cases: CaseActions::new(store.clone()),
-            sync: SyncClient::new(store.clone()),
+            photos: PhotoActions::new(store.clone(), network.clone()),
+            sync: SyncClient::new(store.clone(), network),
+            session: Session::new(store.clone()),
             store,
         }
     }

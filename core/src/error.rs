@@ -49,6 +49,10 @@ pub enum Error {
     Revoked,
     #[error("interrupted")]
     Interrupted,
+    /// The app is locked (or not yet enrolled, or without a PIN): the screens wait for the launch
+    /// screen's flow.
+    #[error("the app is locked")]
+    Locked,
 }
 
 /// Why a sync did not get through, in the kinds a user can act on differently: wait for a network,

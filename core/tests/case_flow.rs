@@ -87,7 +87,6 @@ impl Phone {
                 commune_code: "25920".into(),
                 province_code: "79".into(),
                 facility_id: None,
-                manager_id: None,
                 categories: vec!["ND20-D5-K5-a".into()],
             })
             .unwrap()
@@ -164,7 +163,7 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         },
     ));
     assert!(
-        self_approval.contains("Chủ tịch UBND xã"),
+        self_approval.contains("Chủ tịch UBND cấp xã"),
         "{self_approval}"
     );
     phone
@@ -219,6 +218,23 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
         .cases
         .add_referral(&case_id, common::referral())
         .unwrap();
+    let unconsented = refused_vi(phone.app.cases.update_referral(&referral, "sent"));
+    assert!(unconsented.contains("Điều 9.2"), "{unconsented}");
+    // The subject consents with the collaborator; the chairman adds his own consent (Điều 9.2).
+    let mut subject_consent = common::consent();
+    subject_consent.remove("approver_consent");
+    phone
+        .app
+        .cases
+        .record_consent(&case_id, subject_consent)
+        .unwrap();
+    phone.as_chairman();
+    phone
+        .app
+        .cases
+        .record_consent(&case_id, common::consent())
+        .unwrap();
+    phone.as_collaborator();
     phone.app.cases.update_referral(&referral, "sent").unwrap();
     let backwards = phone.app.cases.update_referral(&referral, "proposed");
     assert!(matches!(backwards, Err(Error::NotAllowed(m)) if m.vi.contains("đã gửi")));
@@ -281,7 +297,23 @@ fn a_case_goes_through_the_five_steps_and_its_timeline_shows_each() {
     phone.as_collaborator();
     assert_eq!(phone.status(&case_id), CaseStatus::Closed);
     phone.on("2026-11-21");
+    let handover = phone
+        .app
+        .cases
+        .start_form(&case_id, "TT02-HANDOVER")
+        .unwrap();
+    let unconfirmed = phone
+        .app
+        .cases
+        .save_form(&handover, common::handover())
+        .map(|_| ());
+    assert!(
+        refused_vi(unconfirmed).contains("Điều 9.2, 10.1"),
+        "only the facility head confirms a hand-over"
+    );
+    phone.as_chairman();
     phone.complete(&case_id, "TT02-HANDOVER", common::handover());
+    phone.as_collaborator();
     let refused = phone.app.cases.start_form(&case_id, "TT02-M04");
     assert!(
         matches!(refused, Err(Error::NotAllowed(_))),
@@ -438,7 +470,6 @@ fn drafts_survive_an_app_restart() {
                 commune_code: "03151".into(),
                 province_code: "11".into(),
                 facility_id: None,
-                manager_id: None,
                 categories: vec![],
             })
             .unwrap();
@@ -515,7 +546,6 @@ fn registering_a_person_twice_warns_and_bad_identity_data_is_refused_with_nothin
         commune_code: "25920".into(),
         province_code: "79".into(),
         facility_id: None,
-        manager_id: None,
         categories: vec![],
     });
     assert!(matches!(refused, Err(Error::NotAllowed(_))));
@@ -526,6 +556,12 @@ fn sharing_follows_the_latest_consent() {
     let phone = Phone::new("2026-11-02");
     let case_id = phone.open_case();
     assert!(!phone.app.cases.sharing_decision(&case_id).unwrap().allowed);
+    let for_the_chairman = phone.app.cases.record_consent(&case_id, common::consent());
+    assert!(
+        refused_vi(for_the_chairman.map(|_| ())).contains("Chủ tịch UBND cấp xã"),
+        "a collaborator cannot give the chairman's consent"
+    );
+    phone.as_chairman();
     phone
         .app
         .cases

@@ -31,10 +31,11 @@ fn every_shipped_form_accepts_a_realistic_complete_filling() {
         ("TT02-HANDOVER", common::handover()),
         ("HOSO-REFERRAL", common::referral()),
         ("HOSO-CONSENT", common::consent()),
+        ("HOSO-DSR", common::data_request()),
     ] {
         assert_eq!(codes(form, &answers), vec![], "{form}");
     }
-    assert_eq!(Registry::builtin().all_latest().len(), 9);
+    assert_eq!(Registry::builtin().all_latest().len(), 10);
 }
 
 #[test]
@@ -146,7 +147,7 @@ fn fields_that_do_not_apply_are_not_required() {
 }
 
 const VISIT_V2: &str = r#"{
-  "id": "TT02-M05", "version": 2,
+  "id": "TT02-M05", "version": 3,
   "title": {"vi": "Ghi chép tiến độ (Mẫu số 05)", "en": "Progress record (Form 05)"},
   "legal_ref": "TT 02/2020/TT-BLĐTBXH Điều 7.3.c",
   "description": {"vi": "Phiên bản thử", "en": "Test version"},
@@ -162,8 +163,8 @@ const VISIT_V2: &str = r#"{
 fn an_old_draft_opens_under_a_new_version_with_nothing_lost() {
     let mut registry = Registry::builtin();
     registry.load_json(VISIT_V2).unwrap();
-    assert_eq!(registry.latest("TT02-M05").unwrap().version, 2);
-    let old = registry.get("TT02-M05", 1).unwrap().clone();
+    assert_eq!(registry.latest("TT02-M05").unwrap().version, 3);
+    let old = registry.get("TT02-M05", 2).unwrap().clone();
     let new = registry.latest("TT02-M05").unwrap();
     let draft = common::visit("2026-11-15", "2026-11-29");
     let upgraded = upgrade_answers(&old, new, draft.clone());
@@ -227,7 +228,7 @@ fn a_broken_definition_is_refused_with_a_clear_reason_and_changes_nothing() {
     );
     assert_eq!(
         registry.latest("TT02-M05").unwrap().version,
-        1,
+        2,
         "nothing was added"
     );
     registry.load_json(VISIT_V2).unwrap();

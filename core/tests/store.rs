@@ -118,8 +118,9 @@ fn a_database_from_a_newer_app_is_refused_and_not_changed() {
     {
         let conn = rusqlite::Connection::open(dir.path().join("hoso.db")).unwrap();
         conn.execute_batch(&format!(
-            "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = 1;",
-            hoso_sqlite::connection::CIPHER_SETTINGS
+            "PRAGMA key = \"x'{KEY}'\"; {} PRAGMA user_version = {};",
+            hoso_sqlite::connection::CIPHER_SETTINGS,
+            hoso_core::store::SCHEMA_VERSION
         ))
         .unwrap();
     }

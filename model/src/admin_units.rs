@@ -191,6 +191,11 @@ fn parse_communes(
 
 impl AdminUnits {
     /// The bundled list: every province and commune of QĐ 19/2025/QĐ-TTg.
+    /// The version name of the bundled list.
+    pub fn builtin_version() -> &'static str {
+        BUILTIN_VERSION
+    }
+
     pub fn builtin() -> AdminUnits {
         AdminUnits::from_csv(BUILTIN_VERSION, PROVINCES_CSV, COMMUNES_CSV)
             .expect("the bundled lists are valid: a unit test loads them")

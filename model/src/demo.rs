@@ -1,6 +1,7 @@
 //! Realistic, deterministic Vietnamese demo data: names, birth dates, citizen IDs, phones, addresses and
 //! visit notes drawn from varied lists, so that benchmarks and compression are not flattered by
-//! repeated strings. Used by the benchmarks, the simulator and the server's demo dataset.
+//! repeated strings. Used by the benchmarks, the simulator and the server's demo dataset. Also photo-like
+//! pixels ([`photo_scene`]) for the photo benchmarks and the simulator's uploads.
 
 use crate::op::{RecordKind, Value, new_id};
 use chrono::{Days, NaiveDate};
@@ -381,6 +382,67 @@ pub fn commune_caseload(
         }
     }
     records
+}
+
+/// A deterministic photo-like scene as RGB pixels (row by row, 3 bytes each): soft lighting, large
+/// shapes with sharp edges, a document with lines of text-like strokes, textures at several scales
+/// and sensor noise, so that it compresses like a photo (a 12 MP scene encoded at quality 92 is a few
+/// MB), not like a flat colour. Each `variant` is another photo of the same kind (its texture and
+/// noise differ, so its JPEG and its hash do).
+pub fn photo_scene(width: u32, height: u32, variant: u32) -> Vec<u8> {
+    let salt = variant.wrapping_mul(0x27D4_EB2F);
+    let hash = |x: u32, y: u32, salt_of: u32| {
+        let mut h = x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ salt_of ^ salt;
+        h ^= h >> 15;
+        h = h.wrapping_mul(0x2C1B_3C6D);
+        h ^= h >> 12;
+        (h & 0xFF) as f32 / 255.0 - 0.5
+    };
+    let value_noise = |x: u32, y: u32, cell: u32, salt_of: u32| {
+        let (cx, cy) = (x / cell, y / cell);
+        let (fx, fy) = (
+            (x % cell) as f32 / cell as f32,
+            (y % cell) as f32 / cell as f32,
+        );
+        let top = hash(cx, cy, salt_of) * (1.0 - fx) + hash(cx + 1, cy, salt_of) * fx;
+        let bottom = hash(cx, cy + 1, salt_of) * (1.0 - fx) + hash(cx + 1, cy + 1, salt_of) * fx;
+        top * (1.0 - fy) + bottom * fy
+    };
+    let (w, h) = (width as f32, height as f32);
+    let mut pixels = Vec::with_capacity(width as usize * height as usize * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let (u, v) = (x as f32 / w, y as f32 / h);
+            let light = 0.75 + 0.25 * (u * 2.1 + 0.3).sin() * (v * 1.7 + 0.5).cos();
+            let mut base = [150.0 + 60.0 * u, 130.0 + 50.0 * v, 110.0 + 40.0 * (1.0 - u)];
+            let in_document = (0.55..0.9).contains(&u) && (0.15..0.75).contains(&v);
+            if in_document {
+                let line = ((v - 0.15) * h) as u32 % 40;
+                let stroke = line > 26 && hash(x / 9, y / 40, 7) > -0.3;
+                base = if stroke {
+                    [40.0; 3]
+                } else {
+                    [235.0, 232.0, 225.0]
+                };
+            } else if u < 0.35 && v < 0.6 {
+                base = [90.0, 120.0, 160.0];
+            } else if v > 0.8 {
+                base = [120.0, 90.0, 60.0];
+            }
+            let texture = if in_document {
+                2.0 * value_noise(x, y, 16, 3)
+            } else {
+                40.0 * value_noise(x, y, 48, 1)
+                    + 24.0 * value_noise(x, y, 12, 2)
+                    + 10.0 * value_noise(x, y, 3, 4)
+            };
+            for (c, salt_of) in [(0, 11), (1, 12), (2, 13)] {
+                let noise = 7.0 * hash(x, y, salt_of);
+                pixels.push((base[c] * light + texture + noise).clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    pixels
 }
 
 #[cfg(test)]

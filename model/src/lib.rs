@@ -6,7 +6,8 @@
 //! - [`i18n`], [`fold`]: Vietnamese-first texts and search folding;
 //! - [`role`], [`area`], [`schema`], [`policy`]: who works where, what each record kind links to, and who
 //!   may write what;
-//! - [`protocol`]: the wire types of `docs/protocol.md`;
+//! - [`protocol`], [`enrollment_qr`]: the wire types of `docs/protocol.md`, and the payload of an
+//!   enrollment QR code;
 //! - [`forms`], [`domain`], [`admin_units`]: the law's forms, rules and administrative units.
 
 pub mod admin_units;
@@ -14,6 +15,7 @@ pub mod area;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod domain;
+pub mod enrollment_qr;
 pub mod fold;
 pub mod forms;
 pub mod hlc;
@@ -26,4 +28,5 @@ pub mod record;
 pub mod role;
 pub mod schema;
 pub mod scope;
+pub mod sensitivity;
 pub mod wire;

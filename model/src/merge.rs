@@ -16,11 +16,28 @@ use std::collections::BTreeSet;
 
 /// One value of a field as written by one op. The op id and device id stay in the op log: the HLC
 /// identifies the version (its node is the device), which keeps replicated state small.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Version {
     pub value: Value,
     pub hlc: Hlc,
     pub author: String,
+}
+
+/// The wire form of a [`Version`]: an object with exactly these fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionObject {
+    value: Value,
+    hlc: Hlc,
+    author: String,
+}
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Version, D::Error> {
+        let VersionObject { value, hlc, author } =
+            crate::wire::from_object(deserializer, "a version object {value, hlc, author}")?;
+        Ok(Version { value, hlc, author })
+    }
 }
 
 impl Version {
@@ -33,13 +50,44 @@ impl Version {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FieldState {
     pub winner: Option<Version>,
     /// Concurrent values that lost, ordered by HLC.
     pub losers: Vec<Version>,
     /// HLCs of versions some op has seen and replaced.
     pub superseded: BTreeSet<Hlc>,
+}
+
+/// The wire form of a [`FieldState`]: an object with exactly these fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldStateObject {
+    #[serde(default)]
+    winner: Option<Version>,
+    losers: Vec<Version>,
+    superseded: BTreeSet<Hlc>,
+}
+
+/// A decoded state is made canonical (see [`FieldState::canonical`]): a device stores a record new to
+/// it as it was pulled, and must hold what a device that merged it field by field holds.
+impl<'de> Deserialize<'de> for FieldState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<FieldState, D::Error> {
+        let FieldStateObject {
+            winner,
+            losers,
+            superseded,
+        } = crate::wire::from_object(
+            deserializer,
+            "a field state object {winner, losers, superseded}",
+        )?;
+        Ok(FieldState {
+            winner,
+            losers,
+            superseded,
+        }
+        .canonical())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +112,31 @@ impl FieldState {
 
     pub fn has_conflict(&self) -> bool {
         !self.losers.is_empty()
+    }
+
+    /// The state the merge builds from the same versions and superseded clocks. A state built by merges
+    /// is canonical already (returned as it is); one decoded from elsewhere may list a loser newer than
+    /// its winner, a loser twice, or a loser it supersedes, and would show another value than the merge.
+    pub fn canonical(self) -> FieldState {
+        if self.is_canonical() {
+            return self;
+        }
+        let mut state = FieldState::default();
+        state.absorb_owned(self);
+        state
+    }
+
+    /// The winner is the greatest version, the losers are older, distinct, in order, and not superseded.
+    fn is_canonical(&self) -> bool {
+        let Some(winner) = &self.winner else {
+            return self.losers.is_empty();
+        };
+        self.losers.windows(2).all(|pair| pair[0].hlc < pair[1].hlc)
+            && self.losers.last().is_none_or(|last| last.hlc < winner.hlc)
+            && self
+                .losers
+                .iter()
+                .all(|loser| !self.superseded.contains(&loser.hlc))
     }
 
     fn contains(&self, hlc: Hlc) -> bool {
@@ -169,6 +242,58 @@ mod tests {
             supersedes,
             device_id: format!("device-{node}"),
             author: format!("user-{node}"),
+        }
+    }
+
+    fn decoded(state: serde_json::Value) -> FieldState {
+        serde_json::from_value(state).expect("a field state object")
+    }
+
+    fn version(millis: u64, value: &str) -> serde_json::Value {
+        json!({"value": value, "hlc": {"millis": millis, "counter": 0, "node": 3}, "author": "u"})
+    }
+
+    /// Found by the `pull_page` fuzzer: a pulled state whose loser is newer than its winner was stored
+    /// as sent by a device new to the record, and merged into the newer value by a device that knew it.
+    #[test]
+    fn a_decoded_state_is_the_one_the_merge_builds_whatever_order_it_lists() {
+        let sent = decoded(json!({
+            "winner": version(1_745_000_000_050, "Bảy"),
+            "losers": [version(1_790_000_000_050, "Bẩy"), version(1_790_000_000_050, "Bẩy")],
+            "superseded": [],
+        }));
+        assert_eq!(sent.value(), Some(&json!("Bẩy")), "the newest version wins");
+        assert_eq!(sent.losers.len(), 1, "listed twice, kept once");
+        let mut merged = FieldState::default();
+        merged.absorb(&sent);
+        assert_eq!(merged, sent);
+        let superseded = decoded(json!({
+            "winner": version(1_790_000_000_050, "Bẩy"),
+            "losers": [version(1_745_000_000_050, "Bảy")],
+            "superseded": [{"millis": 1_745_000_000_050u64, "counter": 0, "node": 3}],
+        }));
+        assert!(superseded.losers.is_empty(), "a superseded loser is gone");
+    }
+
+    #[test]
+    fn a_field_state_is_an_object_of_its_own_fields_and_nothing_looser() {
+        let winner = version(1_790_000_000_050, "Bảy");
+        assert!(
+            serde_json::from_value::<FieldState>(
+                json!({"winner": winner, "losers": [], "superseded": []})
+            )
+            .is_ok()
+        );
+        for loose in [
+            json!({"wi`ner": winner, "losers": [], "superseded": []}),
+            json!([winner, [], []]),
+            json!({"winner": ["Bảy", {"millis": 1, "counter": 0, "node": 3}, "u"], "losers": [], "superseded": []}),
+            json!({"winner": {"value": "Bảy", "hlc": {"millis": 1, "counter": 0, "node": 3}, "author": "u", "x": 1}, "losers": [], "superseded": []}),
+        ] {
+            assert!(
+                serde_json::from_value::<FieldState>(loose.clone()).is_err(),
+                "{loose}"
+            );
         }
     }
 

@@ -1,12 +1,15 @@
 //! Wire types of the sync protocol, version 1. Bodies are JSON; requests and responses may be
 //! compressed with zstd (`Content-Encoding: zstd`). Every error body is [`ErrorBody`].
 
+use crate::admin_units::AdminUnits;
 use crate::area::{Area, AreaKind};
+use crate::domain::config::Config;
 use crate::i18n::Localized;
 use crate::merge::FieldState;
 use crate::op::FieldOp;
 use crate::op::RecordKind;
 use crate::role::Role;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -16,6 +19,23 @@ pub const MAX_OPS_PER_PUSH: usize = 1_000;
 pub const MAX_BODY_BYTES: usize = 2_500_000;
 /// At most this many field values in one pull page.
 pub const MAX_PAGE_FIELDS: usize = 20_000;
+
+/// At most this many bytes in one photo's full image (the device sends 1600 px JPEGs of ~300 KB).
+pub const MAX_PHOTO_BYTES: u64 = 8 * 1024 * 1024;
+/// At most this many bytes in one upload chunk.
+pub const MAX_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// Where the server stands with a photo's full image: the answer of `GET /v1/photos/{id}/upload` and of
+/// every chunk sent. The image is named by the photo record's `blob` field (its SHA-256) and its size by
+/// `blob_bytes`; `received` bytes from the start are held, and `complete` once the whole image arrived
+/// and matched its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    pub blob: String,
+    pub size: u64,
+    pub received: u64,
+    pub complete: bool,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnrollRequest {
@@ -68,6 +88,10 @@ pub struct PushResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse<S = FieldState> {
     pub records: Vec<RemoteRecord<S>>,
+    /// Sensitive fields (record id, field) this device's user may not read: never sent; a device that
+    /// holds a copy (its user managed the case before) drops it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld: Vec<(String, String)>,
     /// Records that left this device's scope since the cursor: remove them.
     pub evicted: Vec<String>,
     pub next_cursor: u64,
@@ -87,6 +111,53 @@ pub struct RemoteRecord<S = FieldState> {
     pub record_id: String,
     pub kind: RecordKind,
     pub fields: Vec<(String, S)>,
+}
+
+/// What the device already has of the data its area shares: `GET /v1/reference` answers with what is
+/// newer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KnownReference {
+    /// The version of the configuration the device holds (0: the defaults).
+    #[serde(default)]
+    pub config_version: u64,
+    /// The version of the administrative units the device holds (empty: the bundled list).
+    #[serde(default)]
+    pub units_version: String,
+}
+
+/// Data a device's area shares, sent when newer than what the device holds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceUpdate {
+    /// The configuration of what the law leaves open for the device's province or facility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<AreaConfig>,
+    /// A newer list of administrative units, already in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_units: Option<AdminUnitsUpdate>,
+    /// Periodic reports of the device's area already produced (`2026-H1`, `2026`): their deadlines are
+    /// met.
+    #[serde(default)]
+    pub produced_reports: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AreaConfig {
+    pub version: u64,
+    pub config: Config,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminUnitsUpdate {
+    /// The day the list takes effect (e.g. a resolution merging communes); the server sends it from then.
+    pub effective: NaiveDate,
+    pub units: AdminUnits,
+}
+
+/// Sets the configuration of a province or facility (admin token).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SetConfig {
+    pub area: Area,
+    pub config: Config,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

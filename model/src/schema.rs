@@ -18,7 +18,13 @@ pub mod fields {
     pub const COMMUNE_CODE: &str = "commune_code";
     pub const PROVINCE_CODE: &str = "province_code";
     pub const FACILITY_ID: &str = "facility_id";
+    /// The case manager the commune chairman or facility head assigned (TT 02/2020 Điều 2.2).
     pub const MANAGER_ID: &str = "manager_id";
+    /// Who opened the case; they manage it until a manager is assigned.
+    pub const OPENED_BY: &str = "opened_by";
+    pub const ASSIGNED_ON: &str = "assigned_on";
+    pub const REOPENED_ON: &str = "reopened_on";
+    pub const REOPEN_REASON: &str = "reopen_reason";
     pub const CATEGORIES: &str = "categories";
     pub const OPENED_ON: &str = "opened_on";
     pub const CLOSED_ON: &str = "closed_on";
@@ -38,11 +44,46 @@ pub mod fields {
     /// The approver's signature on a closure record (TT 02/2020 Điều 8.3.c).
     pub const SIGNED_APPROVER: &str = "a.signed_approver";
     pub const SIGNED_CASE_MANAGER: &str = "a.signed_case_manager";
+    /// The chairman's or facility head's consent to share (TT 02/2020 Điều 9.2).
+    pub const APPROVER_CONSENT: &str = "a.approver_consent";
+    /// The facility head's confirmation of a hand-over record (TT 02/2020 Điều 10.1).
+    pub const CONFIRMED_BY_HEAD: &str = "a.confirmed_by_facility_head";
     pub const FULL_NAME: &str = "full_name";
     pub const BIRTH_DATE: &str = "birth_date";
     pub const CITIZEN_ID: &str = "citizen_id";
     pub const PHONE: &str = "phone";
     pub const SEX: &str = "sex";
+}
+
+/// Fields of a photo record (`RecordKind::Photo`). The image itself travels apart (the upload and
+/// download endpoints); the record names it by its SHA-256 and carries its thumbnail, so every device of
+/// the area sees the photo in lists without downloading it. A photo belongs to its case
+/// ([`fields::CASE_ID`]), and may be attached to one of the case's visit notes or forms.
+pub mod photo_fields {
+    /// The visit note or form record the photo is attached to, if not to the case itself.
+    pub const ATTACHED_TO: &str = "attached_to";
+    /// The field of that form the photo illustrates (`subject.citizen_id` for a photo of the ID card).
+    pub const FORM_FIELD: &str = "form_field";
+    pub const CAPTION: &str = "caption";
+    /// What the photo shows (`crate::domain::photos::PhotoCategory`).
+    pub const CATEGORY: &str = "category";
+    /// Lowercase hex SHA-256 of the full image: its name on the device and on the server.
+    pub const BLOB: &str = "blob";
+    /// Size of the full image in bytes.
+    pub const BLOB_BYTES: &str = "blob_bytes";
+    pub const WIDTH: &str = "width";
+    pub const HEIGHT: &str = "height";
+    /// The thumbnail JPEG, base64 (standard alphabet, padded).
+    pub const THUMBNAIL: &str = "thumbnail";
+    /// Where the photo was taken, only when the user asked to record it: `{"lat", "lon"}` in degrees.
+    /// A place is never read from the image's metadata (the pipeline drops it).
+    pub const LOCATION: &str = "location";
+    /// When the photo was attached (Unix milliseconds).
+    pub const TAKEN_AT: &str = "taken_at";
+    /// `true` for sensitive data (an ID document, NĐ 356/2025/NĐ-CP; a photo illustrating a sensitive
+    /// form field): the photo and its thumbnail reach only the case's managers and approvers. Once set,
+    /// it is never unset (`crate::policy`).
+    pub const SENSITIVE: &str = "sensitive";
 }
 
 /// What the schema says about one kind of record.
@@ -170,19 +211,27 @@ pub mod form_status {
 /// [`crate::domain::lifecycle::CaseStatus`], which names this one too).
 pub const CASE_CLOSED: &str = "closed";
 
-/// Whether writing `value` to this field is an approver's decision (TT 02/2020 Điều 7.1, 8.2, 8.3.c):
-/// approving or returning a form, closing a case, the approver's signature.
+/// Whether writing `value` to this field is the decision of the commune chairman or facility head:
+/// approving or returning a form, closing a case, the approver's signature (TT 02/2020 Điều 7.1, 8.2,
+/// 8.3.c), assigning the case manager (Điều 2.2), their consent to share (Điều 9.2), confirming a
+/// hand-over (Điều 10.1).
 pub fn is_approval(kind: RecordKind, field: &str, value: &serde_json::Value) -> bool {
     let text = value.as_str().unwrap_or_default();
     match kind {
-        RecordKind::Case => {
-            (field == fields::STATUS && text == CASE_CLOSED) || field == fields::CLOSED_ON
-        }
-        RecordKind::Form => match field {
-            fields::STATUS => matches!(text, form_status::APPROVED | form_status::RETURNED),
-            fields::APPROVED_BY | fields::APPROVED_AT | fields::SIGNED_APPROVER => true,
+        RecordKind::Case => match field {
+            fields::STATUS => text == CASE_CLOSED,
+            fields::CLOSED_ON | fields::MANAGER_ID => true,
             _ => false,
         },
+        RecordKind::Form => match field {
+            fields::STATUS => matches!(text, form_status::APPROVED | form_status::RETURNED),
+            fields::APPROVED_BY
+            | fields::APPROVED_AT
+            | fields::SIGNED_APPROVER
+            | fields::CONFIRMED_BY_HEAD => true,
+            _ => false,
+        },
+        RecordKind::Consent => field == fields::APPROVER_CONSENT,
         _ => false,
     }
 }

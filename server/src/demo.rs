@@ -1,7 +1,7 @@
 //! `serve --demo`: a demo commune (Phường Tân Hiệp, 79) with realistic cases, and enrollment codes for
-//! its users, so a phone or the simulator can be tried against a fresh server. Loaded once per data folder.
+//! its users, so a phone or the simulator can be tried against a fresh server. Loaded once per database.
 
-use crate::storage::{DeviceAuth, OnceJob, SqliteStorage, Storage, StorageError};
+use crate::storage::{DeviceAuth, OnceJob, Storage, StorageError};
 use chrono::{Days, NaiveDate};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::demo::{self, Rng};
@@ -12,9 +12,9 @@ use serde_json::json;
 
 const CASES: usize = 40;
 
-pub fn load(storage: &SqliteStorage) -> Result<(), StorageError> {
+pub fn load(storage: &dyn Storage) -> Result<(), StorageError> {
     if !storage.mark_once(OnceJob::DemoData)? {
-        println!("  demo data   : already loaded in this data folder");
+        println!("  demo data   : already loaded in this database");
         return Ok(());
     }
     let commune = Area {
@@ -84,50 +84,23 @@ fn caseload_ops(device: &DeviceAuth, now: u64) -> Vec<FieldOp> {
     for _ in 0..CASES {
         let person = demo::person(&mut rng, today, 5, 90);
         let (household, subject, case) = (new_id(), new_id(), new_id());
-        set(
-            &household,
-            RecordKind::Household,
-            "commune_code",
-            json!("25920"),
-        );
-        set(
-            &household,
-            RecordKind::Household,
-            "province_code",
-            json!("79"),
-        );
-        set(
-            &household,
-            RecordKind::Household,
-            "address",
-            json!(person.address),
-        );
-        set(
-            &subject,
-            RecordKind::Person,
-            "household_id",
-            json!(household),
-        );
-        set(
-            &subject,
-            RecordKind::Person,
-            "full_name",
-            json!(person.full_name),
-        );
-        set(
-            &subject,
-            RecordKind::Person,
-            "birth_date",
-            json!(person.birth_date.to_string()),
-        );
-        set(&subject, RecordKind::Person, "sex", json!(person.sex));
-        set(
-            &subject,
-            RecordKind::Person,
-            "citizen_id",
-            json!(person.citizen_id),
-        );
-        set(&subject, RecordKind::Person, "phone", json!(person.phone));
+        for (field, value) in [
+            ("commune_code", json!("25920")),
+            ("province_code", json!("79")),
+            ("address", json!(person.address)),
+        ] {
+            set(&household, RecordKind::Household, field, value);
+        }
+        for (field, value) in [
+            ("household_id", json!(household)),
+            ("full_name", json!(person.full_name)),
+            ("birth_date", json!(person.birth_date.to_string())),
+            ("sex", json!(person.sex)),
+            ("citizen_id", json!(person.citizen_id)),
+            ("phone", json!(person.phone)),
+        ] {
+            set(&subject, RecordKind::Person, field, value);
+        }
         let opened = today
             .checked_sub_days(Days::new(rng.below(300) + 30))
             .unwrap_or(today);
@@ -148,37 +121,18 @@ fn caseload_ops(device: &DeviceAuth, now: u64) -> Vec<FieldOp> {
                 .checked_add_days(Days::new(visit * 21 + rng.below(7)))
                 .unwrap_or(opened)
                 .min(today);
-            set(&id, RecordKind::Visit, "case_id", json!(case));
-            set(&id, RecordKind::Visit, "form_id", json!("TT02-M05"));
-            set(&id, RecordKind::Visit, "status", json!("submitted"));
-            set(
-                &id,
-                RecordKind::Visit,
-                "a.visit_date",
-                json!(day.to_string()),
-            );
-            set(
-                &id,
-                RecordKind::Visit,
-                "a.met_with",
-                json!(["subject", "family"]),
-            );
-            set(
-                &id,
-                RecordKind::Visit,
-                "a.observations",
-                json!(demo::visit_note(&mut rng)),
-            );
-            set(
-                &id,
-                RecordKind::Visit,
-                "a.next_visit_date",
-                json!(
-                    day.checked_add_days(Days::new(21))
-                        .unwrap_or(day)
-                        .to_string()
-                ),
-            );
+            let next = day.checked_add_days(Days::new(21)).unwrap_or(day);
+            for (field, value) in [
+                ("case_id", json!(case)),
+                ("form_id", json!("TT02-M05")),
+                ("status", json!("submitted")),
+                ("a.visit_date", json!(day.to_string())),
+                ("a.met_with", json!(["subject", "family"])),
+                ("a.observations", json!(demo::visit_note(&mut rng))),
+                ("a.next_visit_date", json!(next.to_string())),
+            ] {
+                set(&id, RecordKind::Visit, field, value);
+            }
         }
     }
     ops

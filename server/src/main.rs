@@ -1,10 +1,17 @@
-//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices.
+//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices. Both work
+//! on the embedded SQLite file of a data folder (the default) or on PostgreSQL (`--database URL` or
+//! `HOSO_DATABASE_URL`).
 
 use clap::{Parser, Subcommand};
+use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
+use hoso_model::domain::config::Config;
 use hoso_model::hlc::system_now_millis;
+use hoso_model::protocol::AdminUnitsUpdate;
 use hoso_model::role::Role;
-use hoso_server::storage::{self, SqliteStorage, Storage};
+use hoso_server::blobs::location::BlobLocation;
+use hoso_server::blobs::{self, PhotoLimits, Photos};
+use hoso_server::storage::{self, PgStorage, SqliteStorage, Storage};
 use hoso_server::{api, demo};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,22 +32,72 @@ struct Cli {
 enum Command {
     /// Run the server.
     Serve {
-        /// Folder for the database and server data.
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// Load a demo commune with realistic cases and print enrollment codes for its users.
         #[arg(long)]
         demo: bool,
+        /// Behind a reverse proxy you trust: rate limits count the client address it puts last in
+        /// `X-Forwarded-For` instead of the proxy's own.
+        #[arg(long, env = "HOSO_BEHIND_PROXY")]
+        behind_proxy: bool,
+        #[command(flatten)]
+        photos: PhotoArgs,
+    },
+    /// Copy an embedded deployment (a data folder) to PostgreSQL, verify it, and say so. Safe to
+    /// run again after an interruption.
+    Migrate {
+        /// The data folder of the embedded deployment (stop its server first).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database to copy it to.
+        #[arg(long)]
+        to: String,
+        /// Where the PostgreSQL deployment keeps photos (as `serve --blob-store`): the images of the
+        /// data folder's `blobs/` are copied there. Without it they stay in the data folder.
+        #[arg(long, env = blobs::location::ENV)]
+        blob_store: Option<String>,
     },
     /// Set up areas, users and devices (works on the data folder directly).
     Admin {
-        #[arg(long, default_value = "hoso-data")]
-        data: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+/// Where the server keeps its data: the embedded SQLite file in a folder (the default), or a
+/// PostgreSQL database that several server processes share.
+#[derive(clap::Args)]
+struct DatabaseArgs {
+    /// Folder for the embedded database and server data.
+    #[arg(long, default_value = "hoso-data")]
+    data: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host/db`) instead of the embedded SQLite file.
+    #[arg(long, env = "HOSO_DATABASE_URL")]
+    database: Option<String>,
+    /// Connections this process keeps to PostgreSQL.
+    #[arg(long, default_value_t = storage::postgres::DEFAULT_POOL_SIZE)]
+    pool_size: u32,
+}
+
+/// Where photo images go and how much a device may send.
+#[derive(clap::Args)]
+struct PhotoArgs {
+    /// Where photo images are kept: the data folder's `blobs/` by default, `file:///FOLDER`, or
+    /// `s3://BUCKET?endpoint=URL&region=R` (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY). Also HOSO_BLOB_STORE.
+    #[arg(long, env = blobs::location::ENV)]
+    blob_store: Option<String>,
+    /// The largest photo image accepted, in bytes.
+    #[arg(long, default_value_t = PhotoLimits::default().max_photo_bytes)]
+    max_photo_bytes: u64,
+    /// Photo bytes one device may upload per day (0: no limit).
+    #[arg(long, default_value_t = PhotoLimits::default().daily_quota_bytes)]
+    photo_quota_bytes: u64,
 }
 
 #[derive(Subcommand)]
@@ -72,13 +129,110 @@ enum AdminAction {
         device: String,
     },
     IssueAdminToken,
+    /// Set what the law leaves open for a province or facility, from a JSON file (see `Config`).
+    SetConfig {
+        #[arg(long, value_parser = ["province", "facility"])]
+        area_kind: String,
+        #[arg(long)]
+        area_code: String,
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Import a newer list of administrative units (the CSV files of model/data/admin_units), which
+    /// devices receive from its effective day.
+    ImportAdminUnits {
+        #[arg(long)]
+        version: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        effective: String,
+        #[arg(long)]
+        provinces: PathBuf,
+        #[arg(long)]
+        communes: PathBuf,
+    },
 }
 
-fn open_storage(data: &Path) -> Result<SqliteStorage, String> {
+impl DatabaseArgs {
+    fn open(&self) -> Result<Arc<dyn Storage>, String> {
+        match &self.database {
+            Some(url) if storage::postgres::is_postgres_url(url) => PgStorage::connect(url, self.pool_size)
+                .map(|s| Arc::new(s) as Arc<dyn Storage>)
+                .map_err(|e| format!("cannot open the PostgreSQL database: {e}")),
+            Some(_) => Err("--database takes a postgres:// URL; without it the data folder's SQLite file is used".into()),
+            None => open_sqlite(&self.data).map(|s| Arc::new(s) as Arc<dyn Storage>),
+        }
+    }
+
+    /// What the startup banner says about the database (never a password).
+    fn describe(&self) -> String {
+        match &self.database {
+            Some(url) => format!("PostgreSQL ({})", without_password(url)),
+            None => {
+                "embedded SQLite, encrypted (hoso-server.db, key in server.key or HOSO_SERVER_KEY)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// A database URL with its password, if any, left out.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_string(),
+    }
+}
+
+fn open_sqlite(data: &Path) -> Result<SqliteStorage, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
-    SqliteStorage::open(&data.join("hoso-server.db"))
+    let key = hoso_server::keyfile::load_or_create(data)?;
+    SqliteStorage::open(&data.join("hoso-server.db"), &key)
         .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// The photo service: the configured blob store, sealed with the data folder's key, and the limits.
+fn open_photos(data: &Path, args: &PhotoArgs) -> Result<Photos, String> {
+    // Beside PostgreSQL the data folder holds only the server's key and, by default, the photos.
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("cannot create the data folder {}: {e}", data.display()))?;
+    let key = hoso_server::keyfile::load_or_create(data)?;
+    let location = BlobLocation::parse(args.blob_store.as_deref(), data)?;
+    let max = hoso_model::protocol::MAX_PHOTO_BYTES;
+    if args.max_photo_bytes == 0 || args.max_photo_bytes > max {
+        return Err(format!("--max-photo-bytes must be between 1 and {max}"));
+    }
+    Ok(Photos {
+        store: location.open(&key)?,
+        limits: PhotoLimits {
+            max_photo_bytes: args.max_photo_bytes,
+            daily_quota_bytes: args.photo_quota_bytes,
+        },
+    })
+}
+
+/// Asks the blob store once at start, so a wrong bucket or credentials stop the server with a clear
+/// message instead of failing the first upload.
+async fn check_blob_store(photos: &Photos) -> Result<(), String> {
+    let probe = blobs::BlobName::of(b"hoso-server start-up probe");
+    photos
+        .store
+        .contains(&probe)
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            format!(
+                "cannot reach the photo store ({}): {e}",
+                photos.store.describe()
+            )
+        })
 }
 
 fn area(kind: &str, code: &str) -> Area {
@@ -88,7 +242,7 @@ fn area(kind: &str, code: &str) -> Area {
     }
 }
 
-fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
+fn admin(storage: &dyn Storage, action: AdminAction) -> Result<(), String> {
     let now = system_now_millis();
     let shown = |e: storage::StorageError| match e {
         storage::StorageError::Refused(refusal) => {
@@ -128,8 +282,58 @@ fn admin(storage: &SqliteStorage, action: AdminAction) -> Result<(), String> {
         AdminAction::IssueAdminToken => {
             println!("{}", storage.issue_admin_token(now).map_err(shown)?)
         }
+        AdminAction::SetConfig {
+            area_kind,
+            area_code,
+            config,
+        } => {
+            let config = read_config(&config)?;
+            let version = storage
+                .set_config(&area(&area_kind, &area_code), &config)
+                .map_err(shown)?;
+            println!("configuration version {version} for {area_kind} {area_code}");
+        }
+        AdminAction::ImportAdminUnits {
+            version,
+            effective,
+            provinces,
+            communes,
+        } => {
+            let update = read_units(&version, &effective, &provinces, &communes)?;
+            storage.import_admin_units(&update, now).map_err(shown)?;
+            println!(
+                "imported {version}: {} provinces, {} communes, in force from {effective}",
+                update.units.provinces.len(),
+                update.units.communes.len()
+            );
+        }
     }
     Ok(())
+}
+
+fn read_config(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let config: Config = serde_json::from_str(&text)
+        .map_err(|e| format!("{} is not a configuration: {e}", path.display()))?;
+    config.check().map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    Ok(config)
+}
+
+fn read_units(
+    version: &str,
+    effective: &str,
+    provinces: &Path,
+    communes: &Path,
+) -> Result<AdminUnitsUpdate, String> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    let units = AdminUnits::from_csv(version, &read(provinces)?, &read(communes)?)
+        .map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    let effective = chrono::NaiveDate::parse_from_str(effective, "%Y-%m-%d")
+        .map_err(|_| "the effective day must be YYYY-MM-DD".to_string())?;
+    Ok(AdminUnitsUpdate { effective, units })
 }
 
 async fn shutdown_signal() {
@@ -151,31 +355,109 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-fn serve(data: PathBuf, listen: SocketAddr, demo: bool) -> Result<(), String> {
-    let storage = Arc::new(open_storage(&data)?);
+fn serve(
+    database: DatabaseArgs,
+    listen: SocketAddr,
+    demo: bool,
+    options: api::RouterOptions,
+    photos: &PhotoArgs,
+) -> Result<(), String> {
+    let storage = database.open()?;
+    let photos = open_photos(&database.data, photos)?;
     println!("hoso-server {}", env!("CARGO_PKG_VERSION"));
-    println!(
-        "  data folder : {}",
-        std::fs::canonicalize(&data)
-            .unwrap_or(data.clone())
-            .display()
-    );
-    println!("  database    : embedded SQLite (hoso-server.db)");
+    if database.database.is_none() {
+        let data = &database.data;
+        println!(
+            "  data folder : {}",
+            std::fs::canonicalize(data)
+                .unwrap_or(data.clone())
+                .display()
+        );
+    }
+    println!("  database    : {}", database.describe());
+    println!("  photos      : {}", photos.store.describe());
     println!("  listening on: http://{listen}");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        check_blob_store(&photos).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        axum::serve(listener, api::router(storage))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        let app = api::router_with(storage, options, Some(photos));
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
     })
+}
+
+fn migrate(from: &Path, to: &str) -> Result<(), String> {
+    if !storage::postgres::is_postgres_url(to) {
+        return Err("--to takes a postgres:// URL".into());
+    }
+    let reports = hoso_server::migrate::migrate(from, to).map_err(|e| format!("migration: {e}"))?;
+    let mut verified = true;
+    for report in &reports {
+        println!(
+            "{:>16}: {:>9} rows, {}",
+            report.table,
+            report.rows,
+            if report.hash_matches {
+                "same SHA-256"
+            } else {
+                "DIFFERENT SHA-256"
+            }
+        );
+        verified &= report.hash_matches;
+    }
+    if !verified {
+        return Err("the copy differs from the source: run migrate again".into());
+    }
+    println!("migrated and verified: {}", without_password(to));
+    Ok(())
+}
+
+/// Copies the data folder's photo images to the store the PostgreSQL deployment will use, if another.
+fn migrate_photos(from: &Path, blob_store: Option<&str>) -> Result<(), String> {
+    let source = BlobLocation::parse(None, from)?;
+    let target = BlobLocation::parse(blob_store, from)?;
+    if source == target {
+        println!(
+            "photos stay in {}",
+            from.join(blobs::location::DEFAULT_FOLDER).display()
+        );
+        return Ok(());
+    }
+    let key = hoso_server::keyfile::load_or_create(from)?;
+    let (source, target) = (source.open(&key)?, target.open(&key)?);
+    let bar = indicatif::ProgressBar::new(0);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let report = runtime
+        .block_on(blobs::copy::copy_all(
+            source.as_ref(),
+            target.as_ref(),
+            &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            },
+        ))
+        .map_err(|e| format!("copying the photos to {}: {e}", target.describe()))?;
+    bar.finish_and_clear();
+    println!(
+        "{:>16}: {:>9} images, {} copied now, all present in {}",
+        "photos",
+        report.images,
+        report.copied,
+        target.describe()
+    );
+    Ok(())
 }
 
 fn main() {
@@ -187,10 +469,27 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     let outcome = match Cli::parse().command {
-        Command::Serve { data, listen, demo } => serve(data, listen, demo),
-        Command::Admin { data, action } => {
-            open_storage(&data).and_then(|storage| admin(&storage, action))
-        }
+        Command::Serve {
+            database,
+            listen,
+            demo,
+            behind_proxy,
+            photos,
+        } => serve(
+            database,
+            listen,
+            demo,
+            api::RouterOptions { behind_proxy },
+            &photos,
+        ),
+        Command::Migrate {
+            from,
+            to,
+            blob_store,
+        } => migrate(&from, &to).and_then(|()| migrate_photos(&from, blob_store.as_deref())),
+        Command::Admin { database, action } => database
+            .open()
+            .and_then(|storage| admin(storage.as_ref(), action)),
     };
     if let Err(message) = outcome {
         eprintln!("hoso-server: {message}");

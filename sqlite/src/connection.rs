@@ -2,7 +2,8 @@
 //! own initialiser has finished.
 
 use crate::{Error, Result};
-use rusqlite::{Connection, OpenFlags};
+pub use rusqlite::Connection;
+use rusqlite::OpenFlags;
 use std::path::Path;
 use std::time::Duration;
 

@@ -4,7 +4,8 @@
 //! - [`migrate`]: `.sql` migrations applied in order and tracked by `PRAGMA user_version`;
 //! - [`checkpoint`]: the WAL copied into the database by a thread of its own, off the writer's path;
 //! - [`meta`]: the `meta` key–value table, read and written through named keys only;
-//! - [`op_row`]: a field operation as the columns both sides store it in.
+//! - [`op_row`]: a field operation as the columns both sides store it in;
+//! - [`sealed`]: files beside the database (photos), encrypted with a key derived from its key.
 //!
 //! Invariant: nothing here knows a table of the device or the server beyond `meta`; each crate owns its
 //! schema.
@@ -14,6 +15,7 @@ pub mod connection;
 pub mod meta;
 pub mod migrate;
 pub mod op_row;
+pub mod sealed;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -1,12 +1,15 @@
 //! The simulator's scenarios, as library functions so the end-to-end tests run them too.
 
 use crate::faults::FaultyProxy;
+use crate::photo_sim;
 use crate::{Device, Server, commune};
 use hoso_core::actions::NewCase;
 use hoso_model::area::AreaKind;
 use hoso_model::demo::{self, Rng};
 use hoso_model::op::RecordKind;
 use hoso_model::role::Role;
+use hoso_model::schema::photo_fields;
+use hoso_model::sensitivity::{RecordMarks, Sensitivity};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -21,12 +24,16 @@ pub struct ScenarioOptions {
     pub edits: usize,
     pub seed: u64,
     pub faults: bool,
+    /// Photos each device attaches and uploads, and their camera's size.
+    pub photos: usize,
+    pub photo_size: (u16, u16),
 }
 
 #[derive(Debug, Serialize)]
 pub struct ScenarioReport {
     pub converged: bool,
     pub devices: usize,
+    pub server_processes: usize,
     pub ops_acknowledged: usize,
     pub ops_rejected: usize,
     pub ops_lost: usize,
@@ -35,6 +42,11 @@ pub struct ScenarioReport {
     pub server_restarts: usize,
     pub sync_attempts: usize,
     pub sync_failures: usize,
+    /// Photos their devices saw uploaded, and of those, any missing or damaged anywhere (must be 0).
+    pub photos_uploaded: usize,
+    pub photos_lost: usize,
+    /// Request and answer bodies of the photo uploads, resent ones included.
+    pub photo_bytes_on_wire: u64,
     pub elapsed_ms: u128,
 }
 
@@ -68,7 +80,6 @@ pub fn record_case(device: &Device, rng: &mut Rng, commune_code: &str) -> String
             commune_code: commune_code.to_string(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K6".into()],
         })
         .expect("case");
@@ -111,14 +122,26 @@ fn round(devices: &[Device], tries: usize) -> (usize, usize) {
         .fold((0, 0), |(a, f), (a2, f2)| (a + a2, f + f2))
 }
 
-/// What a device holds: every live record's values and every conflict's losing versions.
+/// What a device holds: every live record's values and every conflict's losing versions. Sensitive
+/// fields are left out: they reach only the devices of a case's manager and approvers, so devices of
+/// one commune rightly differ there (the approver's device, which reads them all, checks them).
 fn holdings(device: &Device) -> BTreeMap<String, String> {
+    let sensitivity = Sensitivity::builtin();
     let mut out = BTreeMap::new();
     for kind in RecordKind::ALL {
         for record in device.store.records_of_kind(kind).expect("records") {
+            let marks = RecordMarks {
+                form_id: record.text("form_id"),
+                photo_sensitive: record.fields.get(photo_fields::SENSITIVE) == Some(&json!(true)),
+            };
+            let readable: BTreeMap<&String, &serde_json::Value> = record
+                .fields
+                .iter()
+                .filter(|(field, _)| !sensitivity.is_sensitive_in(kind, marks, field))
+                .collect();
             out.insert(
                 record.id.clone(),
-                serde_json::to_string(&record.fields).expect("json"),
+                serde_json::to_string(&readable).expect("json"),
             );
         }
     }
@@ -139,28 +162,38 @@ pub fn scenario(
 ) -> ScenarioReport {
     let started = Instant::now();
     let mut rng = Rng::new(options.seed);
-    let (url, upstream) = {
+    let (urls, upstreams) = {
         let server = server.lock().expect("server");
         setup_areas(&server);
-        (
-            server.url.clone(),
-            server.url.trim_start_matches("http://").to_string(),
-        )
+        let upstreams: Vec<String> = server
+            .urls
+            .iter()
+            .map(|url| url.trim_start_matches("http://").to_string())
+            .collect();
+        (server.urls.clone(), upstreams)
     };
-    let proxy = options
-        .faults
-        .then(|| FaultyProxy::start(upstream, 20, options.seed));
+    // One faulty proxy in front of each server process; device i talks to process i (mod N).
+    let proxies: Vec<FaultyProxy> = if options.faults {
+        upstreams
+            .iter()
+            .enumerate()
+            .map(|(p, upstream)| FaultyProxy::start(upstream.clone(), 20, options.seed + p as u64))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let devices: Vec<Device> = (0..options.devices)
         .map(|i| {
-            let device = server.lock().expect("server").device(
+            let device = server.lock().expect("server").device_on(
+                i,
                 &format!("ctv-{i}"),
                 Role::Collaborator,
                 commune(COMMUNES[i % 2]),
             );
-            if let Some(proxy) = &proxy {
+            if !proxies.is_empty() {
                 device
                     .sync
-                    .set_server(&proxy.url)
+                    .set_server(&proxies[i % proxies.len()].url)
                     .expect("route through the proxy");
             }
             device
@@ -170,7 +203,9 @@ pub fn scenario(
         let d = i % options.devices;
         record_case(&devices[d], &mut rng, COMMUNES[d % 2]);
     }
+    photo_sim::attach_photos(&devices, options.photos, options.photo_size, options.seed);
     let (mut attempts, mut failures, mut restarts) = (0, 0, 0);
+    let mut photo_wire = 0;
     let mut sync_all = |rng: &mut Rng, tries: usize| {
         let restart = owns_server && options.faults && rng.chance(30);
         let delay = rng.below(40);
@@ -187,6 +222,21 @@ pub fn scenario(
         restarts += usize::from(restart);
         attempts += a;
         failures += f;
+        if options.photos > 0 {
+            let restart = owns_server && options.faults && rng.chance(30);
+            let delay = rng.below(300);
+            photo_wire += std::thread::scope(|scope| {
+                if restart {
+                    let server = server.clone();
+                    scope.spawn(move || {
+                        std::thread::sleep(std::time::Duration::from_millis(delay));
+                        server.lock().expect("server").restart();
+                    });
+                }
+                photo_sim::upload_round(&devices)
+            });
+            restarts += usize::from(restart);
+        }
     };
     sync_all(&mut rng, 3);
     let fields = ["phone", "notes", "a.observations"];
@@ -241,15 +291,26 @@ pub fn scenario(
             break;
         }
     }
-    if let Some(proxy) = &proxy {
-        for device in &devices {
-            device.sync.set_server(&url).expect("direct");
+    if !proxies.is_empty() {
+        for (i, device) in devices.iter().enumerate() {
+            device
+                .sync
+                .set_server(&urls[i % urls.len()])
+                .expect("direct");
         }
-        let _ = proxy;
     }
     let (a, f) = round(&devices, 3);
     attempts += a;
     failures += f;
+    for _ in 0..10 {
+        if photo_sim::photos_pending(&devices) == 0 {
+            break;
+        }
+        let (a, f) = round(&devices, 2);
+        attempts += a;
+        failures += f;
+        photo_wire += photo_sim::upload_round(&devices);
+    }
     let (a, f) = round(&devices, 3);
     attempts += a;
     failures += f;
@@ -267,10 +328,24 @@ pub fn scenario(
             converged &= members.iter().all(|d| holdings(d) == reference);
         }
     }
+    // The chairman's device of each commune reads every field of its commune, sensitive ones too: no
+    // acknowledged op may be missing from it.
+    let approvers: Vec<Device> = COMMUNES
+        .iter()
+        .map(|code| {
+            let approver = server.lock().expect("server").device(
+                &format!("chu-tich-{code}"),
+                Role::Approver,
+                commune(code),
+            );
+            approver.sync.sync_now().expect("the approver's first pull");
+            approver
+        })
+        .collect();
     let mut ops_acknowledged = 0;
     let mut ops_lost = 0;
     for (i, device) in devices.iter().enumerate() {
-        let reference = &devices[i % 2];
+        let reference = &approvers[i % 2];
         for (record, field, hlc) in device.store.acknowledged_ops().expect("acknowledged ops") {
             ops_acknowledged += 1;
             let state = reference
@@ -286,6 +361,7 @@ pub fn scenario(
             ops_lost += usize::from(!kept);
         }
     }
+    let (photos_uploaded, photos_lost) = photo_sim::check_photos(&devices, &approvers);
     let ops_rejected = devices
         .iter()
         .map(|d| d.store.outbox().expect("outbox").len())
@@ -293,6 +369,7 @@ pub fn scenario(
     ScenarioReport {
         converged,
         devices: devices.len(),
+        server_processes: urls.len(),
         ops_acknowledged,
         ops_rejected,
         ops_lost,
@@ -301,13 +378,16 @@ pub fn scenario(
             .map(|d| d.store.conflicts().expect("conflicts").len())
             .max()
             .unwrap_or(0),
-        faults_injected: proxy
-            .as_ref()
+        faults_injected: proxies
+            .iter()
             .map(|p| p.injected.load(std::sync::atomic::Ordering::SeqCst))
-            .unwrap_or(0),
+            .sum(),
         server_restarts: restarts,
         sync_attempts: attempts,
         sync_failures: failures,
+        photos_uploaded,
+        photos_lost,
+        photo_bytes_on_wire: photo_wire,
         elapsed_ms: started.elapsed().as_millis(),
     }
 }

@@ -52,7 +52,6 @@ fn record_someone(device: &Device) -> Vec<String> {
             commune_code: COMMUNES[0].into(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K5-a".into()],
         })
         .unwrap();

@@ -15,7 +15,7 @@ fn every_endpoint_in_the_protocol_document_answers() {
                 .map(|(m, p)| (m.to_string(), p.split('?').next().unwrap_or(p).to_string()))
         })
         .collect();
-    assert_eq!(endpoints.len(), 7, "{endpoints:?}");
+    assert_eq!(endpoints.len(), 14, "{endpoints:?}");
     let server = Server::start();
     let client = reqwest::blocking::Client::new();
     for (method, path) in endpoints {
@@ -23,6 +23,7 @@ fn every_endpoint_in_the_protocol_document_answers() {
         let response = match method.as_str() {
             "GET" => client.get(&url).send().unwrap(),
             "POST" => client.post(&url).body("{}").send().unwrap(),
+            "PUT" => client.put(&url).body("chunk").send().unwrap(),
             other => panic!("unknown method {other}"),
         };
         assert_ne!(

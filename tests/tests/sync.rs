@@ -4,7 +4,6 @@
 use hoso_core::Error;
 use hoso_core::actions::NewCase;
 use hoso_model::area::AreaKind;
-use hoso_model::domain::lifecycle::Action;
 use hoso_model::op::{FieldOp, RecordKind};
 use hoso_model::protocol::{PushRequest, PushResponse, ReceiptStatus, compress};
 use hoso_model::role::Role;
@@ -35,7 +34,6 @@ fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
             commune_code: commune_code.into(),
             province_code: "79".into(),
             facility_id: None,
-            manager_id: None,
             categories: vec!["ND20-D5-K5-a".into()],
         })
         .unwrap();
@@ -47,6 +45,22 @@ fn open_case(device: &Device, name: &str, commune_code: &str) -> String {
         )
         .unwrap();
     case_id
+}
+
+/// Writes a case's commune directly, as only an administrator's correction may.
+fn move_case(device: &Device, case_id: &str, commune_code: &str) {
+    device
+        .store
+        .write(|w| {
+            w.set(
+                case_id,
+                RecordKind::Case,
+                "commune_code",
+                json!(commune_code),
+            )
+            .map(|_| ())
+        })
+        .unwrap();
 }
 
 fn token(device: &Device) -> String {
@@ -208,7 +222,8 @@ fn ops_on_another_communes_record_are_refused_per_op_and_change_nothing() {
 }
 
 #[test]
-fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_the_new_ones() {
+fn a_case_corrected_into_another_commune_leaves_the_old_devices_and_arrives_whole_at_the_new_ones()
+{
     let server = setup();
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     let other = server.device("hoa", Role::Collaborator, commune("27544"));
@@ -226,16 +241,15 @@ fn a_case_moved_to_another_commune_leaves_the_old_devices_and_arrives_whole_at_t
         1,
         "the province sees it"
     );
-    lan.cases
-        .act(
-            &case_id,
-            Action::Transfer {
-                commune_code: "27544".into(),
-                province_code: "79".into(),
-            },
-        )
-        .unwrap();
-    lan.sync.sync_now().unwrap();
+    // A collaborator cannot move a case away (it is closed and referred instead); an administrator
+    // correcting a wrongly recorded commune can.
+    move_case(&lan, &case_id, "27544");
+    let refused = lan.sync.sync_now().unwrap();
+    assert_eq!(refused.rejected, 1, "{refused:?}");
+    let administrator = server.device("quan-tri", Role::Admin, commune("25920"));
+    administrator.sync.sync_now().unwrap();
+    move_case(&administrator, &case_id, "27544");
+    administrator.sync.sync_now().unwrap();
     let report = lan.sync.sync_now().unwrap();
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
@@ -423,7 +437,7 @@ fn a_revoked_device_is_told_and_wipes_its_data_and_the_server_keeps_everything_a
         "data survived the restart"
     );
     let device_id = lan.store.identity().device_id;
-    hoso_tests::admin_command(&server.data, &["revoke-device", "--device", &device_id]);
+    server.admin_command(&["revoke-device", "--device", &device_id]);
     assert!(matches!(lan.sync.sync_now(), Err(Error::Revoked)));
     assert!(
         lan.store.record(&case_id).unwrap().is_none(),
@@ -478,16 +492,10 @@ fn paging_never_splits_fields_stamped_together_when_a_case_moves() {
     }
     // Created in its own commune first: a case is never created in another area.
     lan.sync.sync_now().unwrap();
-    lan.cases
-        .act(
-            &case_id,
-            Action::Transfer {
-                commune_code: "27544".into(),
-                province_code: "79".into(),
-            },
-        )
-        .unwrap();
-    lan.sync.sync_now().unwrap();
+    let administrator = server.device("quan-tri", Role::Admin, commune("25920"));
+    administrator.sync.sync_now().unwrap();
+    move_case(&administrator, &case_id, "27544");
+    administrator.sync.sync_now().unwrap();
     // Page through the new commune's scope one field at a time, as a phone on a bad line might.
     let client = reqwest::blocking::Client::new();
     let (mut cursor, mut fields, mut pages) = (0u64, 0usize, 0);
@@ -588,17 +596,7 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
     hoa.sync.sync_now().unwrap();
     let damaged = open_case(&lan, "Vi Văn Khánh", "25920");
     lan.sync.sync_now().unwrap();
-    {
-        let db = rusqlite::Connection::open(server.data.join("hoso-server.db")).unwrap();
-        db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-        let changed = db
-            .execute(
-                "UPDATE field_state SET kind = 'không-rõ' WHERE record_id = ?1",
-                [&damaged],
-            )
-            .unwrap();
-        assert!(changed > 0);
-    }
+    assert!(server.damage_record_kind(&damaged) > 0);
     let refused = hoa.sync.sync_now();
     assert!(
         matches!(
@@ -614,4 +612,39 @@ fn a_damaged_server_record_is_refused_as_a_server_fault_and_the_device_keeps_wha
         1,
         "what the phone already had is untouched"
     );
+}
+
+#[test]
+fn a_push_answered_without_receipts_fails_clearly_once_and_the_next_sync_delivers_it() {
+    let server = setup();
+    let lan = server.device("lan", Role::Collaborator, commune("25920"));
+    let case_id = open_case(&lan, "Lý Thị Hạnh", "25920");
+    let queued = lan.sync.status().unwrap().outbox_ops;
+    assert!(queued > 0);
+    let liar = hoso_tests::faults::FaultyProxy::without_receipts(
+        server.url.trim_start_matches("http://").to_string(),
+    );
+    lan.sync.set_server(&liar.url).unwrap();
+    let outcome = lan.sync.sync_now();
+    assert!(matches!(outcome, Err(Error::Protocol(_))), "{outcome:?}");
+    assert_eq!(
+        liar.injected.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one push, not a retry loop"
+    );
+    let status = lan.sync.status().unwrap();
+    assert_eq!(status.outbox_ops, queued, "every op still waits to be sent");
+    assert_eq!(
+        lan.store.ops_to_push(1000).unwrap().len(),
+        queued,
+        "and goes with the next push"
+    );
+    assert_eq!(status.consecutive_failures, 1, "a retry is scheduled");
+    lan.sync.set_server(&server.url).unwrap();
+    let report = lan.sync.sync_now().unwrap();
+    assert_eq!((report.acknowledged, report.rejected), (queued, 0));
+    assert_eq!(lan.sync.status().unwrap().outbox_ops, 0);
+    let minh = server.device("minh", Role::Collaborator, commune("25920"));
+    minh.sync.sync_now().unwrap();
+    assert_eq!(minh.cases.case_file(&case_id).unwrap().visits.len(), 1);
 }

@@ -6,7 +6,8 @@ use super::{CaseActions, issues_to_error, latest_definition, not_found, registry
 use crate::error::{Error, Result};
 use crate::store::WriteTx;
 use hoso_model::domain::editing::{
-    check_completes_directly, check_form_editable, check_form_may_start, submission,
+    check_answers_allowed, check_completes_directly, check_form_editable, check_form_may_start,
+    submission,
 };
 use hoso_model::domain::identity::{bound_answers, check_person};
 use hoso_model::domain::lifecycle::CaseStatus;
@@ -102,7 +103,7 @@ impl CaseActions {
                 (stored, orphaned)
             }
         };
-        let issues = validate(latest, &answers, self.today());
+        let issues = form_issues(latest, &answers, self.today());
         Ok(Draft {
             record_id: record_id.to_string(),
             case_id: record.text(fields::CASE_ID).unwrap_or_default().to_string(),
@@ -156,6 +157,7 @@ impl CaseActions {
             .text(fields::FORM_ID)
             .ok_or_else(|| not_found(record_id))?;
         check_form_editable(record.text(fields::STATUS)).map_err(Error::NotAllowed)?;
+        check_answers_allowed(self.store.role()?, form_id, &answers).map_err(Error::NotAllowed)?;
         let definition = latest_definition(form_id)?;
         let case = self.live_case(record.text(fields::CASE_ID).unwrap_or_default())?;
         let issues = form_issues(definition, &answers, self.today());
@@ -217,6 +219,8 @@ impl CaseActions {
 
     fn complete_form(&self, form: CompleteForm<'_>) -> Result<String> {
         let case = self.live_case(form.case_id)?;
+        check_answers_allowed(self.store.role()?, form.form_id, &form.answers)
+            .map_err(Error::NotAllowed)?;
         let definition = latest_definition(form.form_id)?;
         issues_to_error(form_issues(definition, &form.answers, self.today()))?;
         let id = new_id();

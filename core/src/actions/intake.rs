@@ -30,7 +30,6 @@ pub struct NewCase {
     pub commune_code: String,
     pub province_code: String,
     pub facility_id: Option<String>,
-    pub manager_id: Option<String>,
     /// Subject category codes built from the legal reference, e.g. `ND20-D5-K6`.
     pub categories: Vec<String>,
 }
@@ -172,7 +171,6 @@ impl CaseActions {
             commune_code: area.commune_code,
             province_code: area.province_code,
             facility_id: area.facility_id,
-            manager_id: None,
             categories,
         };
         self.store.write(|w| {
@@ -215,10 +213,9 @@ fn write_new_case(
     household_id: Option<String>,
     today: &str,
 ) -> Result<()> {
-    let manager = match new.manager_id.clone() {
-        Some(m) => m,
-        None => w.author()?.to_string(),
-    };
+    // The opener manages the case until the chairman or facility head assigns a case manager
+    // (TT 02/2020 Điều 2.2).
+    let opener = w.author()?.to_string();
     let optional = |value: Option<String>| value.map_or(Value::Null, Value::String);
     w.set_all(
         id,
@@ -232,7 +229,7 @@ fn write_new_case(
                 fields::FACILITY_ID.to_string(),
                 optional(new.facility_id.clone()),
             ),
-            (fields::MANAGER_ID.to_string(), json!(manager)),
+            (fields::OPENED_BY.to_string(), json!(opener)),
             (fields::CATEGORIES.to_string(), json!(new.categories)),
             (
                 fields::STATUS.to_string(),

@@ -14,6 +14,7 @@ mod views;
 
 pub use forms::Draft;
 pub use intake::{CaseArea, NewCase, NewIntake, Registration};
+pub use lifecycle::CaseFacts;
 pub use views::CaseFile;
 
 use crate::error::{Error, Result};
@@ -22,12 +23,11 @@ use chrono::NaiveDate;
 use hoso_model::forms::{FormDefinition, Issue, Registry};
 use hoso_model::op::RecordKind;
 use hoso_model::record::Record;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The form definitions this build ships.
 pub fn registry() -> &'static Registry {
-    static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(Registry::builtin)
+    hoso_model::forms::builtin()
 }
 
 /// The user actions on case files, over one store.

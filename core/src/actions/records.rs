@@ -5,13 +5,15 @@ use super::{CaseActions, not_found};
 use crate::error::{Error, Result};
 use hoso_model::domain::referral;
 use hoso_model::op::{RecordKind, Value};
+use hoso_model::schema::fields;
 use serde_json::json;
 
 /// The field of a referral that holds where it stands.
 const REFERRAL_STATUS: &str = "a.status";
 
 impl CaseActions {
-    /// Moves a referral along proposed → sent → accepted → completed, or to declined.
+    /// Moves a referral along proposed → sent → accepted → completed, or to declined. Sending it
+    /// shares the case outside the commune or facility, so it needs both consents on file.
     pub fn update_referral(&self, referral_id: &str, status: &str) -> Result<()> {
         let record = self
             .store
@@ -23,6 +25,11 @@ impl CaseActions {
             status,
         )
         .map_err(Error::NotAllowed)?;
+        if status == referral::SENT {
+            let case_id = record.text(fields::CASE_ID).unwrap_or_default();
+            referral::check_may_send(&self.sharing_decision(case_id)?)
+                .map_err(Error::NotAllowed)?;
+        }
         self.store.write(|w| {
             w.set(
                 referral_id,

@@ -7,6 +7,7 @@ use hoso_model::domain::consent::{ShareDecision, may_share};
 use hoso_model::domain::date_of;
 use hoso_model::domain::followup::{Task, tasks};
 use hoso_model::domain::lifecycle::CaseStatus;
+use hoso_model::domain::reporting::report_tasks;
 use hoso_model::domain::timeline::{TimelineEntry, timeline};
 use hoso_model::op::RecordKind;
 use hoso_model::record::Record;
@@ -65,10 +66,21 @@ impl CaseActions {
         Ok(file)
     }
 
-    /// Today's tasks over every case on this device.
+    /// Today's tasks over every case on this device, then the area's periodic reports this user
+    /// produces.
     pub fn follow_ups(&self, today: NaiveDate) -> Result<Vec<Task>> {
         let config = self.store.config()?;
-        Ok(tasks(&self.store.case_snapshots()?, today, &config))
+        let mut all = tasks(&self.store.case_snapshots()?, today, &config);
+        if let Some(area) = self.store.area()? {
+            all.extend(report_tasks(
+                self.store.role()?,
+                area.kind,
+                today,
+                &config,
+                &self.store.produced_reports()?,
+            ));
+        }
+        Ok(all)
     }
 
     /// Whether the case's information may be shared now (TT 02 Điều 9.2; children 7+).

@@ -74,9 +74,13 @@ pub enum LifecycleAction {
     ReturnClosure {
         reason: String,
     },
-    Transfer {
-        commune_code: String,
-        province_code: String,
+    /// The chairman or facility head assigns the case manager (TT 02/2020 Điều 2.2).
+    AssignManager {
+        user_id: String,
+    },
+    /// A closed case reopens when the subject relapses (TT 02/2020 Điều 10.3).
+    Reopen {
+        reason: String,
     },
 }
 
@@ -99,13 +103,8 @@ impl From<LifecycleAction> for Action {
             }
             LifecycleAction::ApproveClosure => Action::ApproveClosure,
             LifecycleAction::ReturnClosure { reason } => Action::ReturnClosure { reason },
-            LifecycleAction::Transfer {
-                commune_code,
-                province_code,
-            } => Action::Transfer {
-                commune_code,
-                province_code,
-            },
+            LifecycleAction::AssignManager { user_id } => Action::AssignManager { user_id },
+            LifecycleAction::Reopen { reason } => Action::Reopen { reason },
         }
     }
 }
@@ -163,7 +162,7 @@ pub struct ShareDecision {
 impl HosoCore {
     pub fn register_household(&self, fields_json: String) -> ApiResult<String> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .register_household(json_answers(&fields_json)?)?)
     }
@@ -174,7 +173,7 @@ impl HosoCore {
         fields_json: String,
     ) -> ApiResult<Registration> {
         let registration = self
-            .app
+            .unlocked()?
             .cases
             .register_person(household_id.as_deref(), json_answers(&fields_json)?)?;
         Ok(Registration {
@@ -184,13 +183,12 @@ impl HosoCore {
     }
 
     pub fn open_case(&self, input: CaseInput) -> ApiResult<String> {
-        Ok(self.app.cases.open_case(NewCase {
+        Ok(self.unlocked()?.cases.open_case(NewCase {
             subject_id: input.subject_id,
             household_id: input.household_id,
             commune_code: input.commune_code,
             province_code: input.province_code,
             facility_id: input.facility_id,
-            manager_id: None,
             categories: input.categories,
         })?)
     }
@@ -209,7 +207,7 @@ impl HosoCore {
             facility_id,
         };
         let intake = self
-            .app
+            .unlocked()?
             .cases
             .create_case_with_information(area, json_answers(&answers_json)?)?;
         Ok(NewIntake {
@@ -222,11 +220,11 @@ impl HosoCore {
     }
 
     pub fn start_form(&self, case_id: String, form_id: String) -> ApiResult<String> {
-        Ok(self.app.cases.start_form(&case_id, &form_id)?)
+        Ok(self.unlocked()?.cases.start_form(&case_id, &form_id)?)
     }
 
     pub fn open_form(&self, record_id: String) -> ApiResult<FormDraft> {
-        let draft = self.app.cases.open_form(&record_id)?;
+        let draft = self.unlocked()?.cases.open_form(&record_id)?;
         Ok(FormDraft {
             record_id: draft.record_id,
             case_id: draft.case_id,
@@ -242,7 +240,7 @@ impl HosoCore {
     /// Saves a whole form in one call; returns what is still to fix (a draft is always saved).
     pub fn save_form(&self, record_id: String, answers_json: String) -> ApiResult<Vec<FieldIssue>> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .save_form(&record_id, json_answers(&answers_json)?)?
             .into_iter()
@@ -251,36 +249,39 @@ impl HosoCore {
     }
 
     pub fn submit_form(&self, record_id: String) -> ApiResult<()> {
-        Ok(self.app.cases.submit_form(&record_id)?)
+        Ok(self.unlocked()?.cases.submit_form(&record_id)?)
     }
 
     pub fn record_visit(&self, case_id: String, answers_json: String) -> ApiResult<String> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .record_visit(&case_id, json_answers(&answers_json)?)?)
     }
 
     pub fn add_referral(&self, case_id: String, answers_json: String) -> ApiResult<String> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .add_referral(&case_id, json_answers(&answers_json)?)?)
     }
 
     pub fn update_referral(&self, referral_id: String, status: String) -> ApiResult<()> {
-        Ok(self.app.cases.update_referral(&referral_id, &status)?)
+        Ok(self
+            .unlocked()?
+            .cases
+            .update_referral(&referral_id, &status)?)
     }
 
     pub fn record_consent(&self, case_id: String, answers_json: String) -> ApiResult<String> {
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .record_consent(&case_id, json_answers(&answers_json)?)?)
     }
 
     pub fn sharing_decision(&self, case_id: String) -> ApiResult<ShareDecision> {
-        let decision = self.app.cases.sharing_decision(&case_id)?;
+        let decision = self.unlocked()?.cases.sharing_decision(&case_id)?;
         Ok(ShareDecision {
             allowed: decision.allowed,
             missing_vi: decision.missing.iter().map(|m| m.vi.clone()).collect(),
@@ -289,15 +290,15 @@ impl HosoCore {
     }
 
     pub fn act(&self, case_id: String, action: LifecycleAction) -> ApiResult<()> {
-        Ok(self.app.cases.act(&case_id, action.into())?)
+        Ok(self.unlocked()?.cases.act(&case_id, action.into())?)
     }
 
     pub fn start_adjustment(&self, case_id: String) -> ApiResult<String> {
-        Ok(self.app.cases.start_adjustment(&case_id)?)
+        Ok(self.unlocked()?.cases.start_adjustment(&case_id)?)
     }
 
     pub fn case_file(&self, case_id: String) -> ApiResult<CaseFileView> {
-        let file = self.app.cases.case_file(&case_id)?;
+        let file = self.unlocked()?.cases.case_file(&case_id)?;
         let label = file.status.label();
         let mut records = vec![file.case.clone()];
         records.extend(file.subject.clone());
@@ -346,7 +347,7 @@ impl HosoCore {
             }
         })?;
         Ok(self
-            .app
+            .unlocked()?
             .cases
             .follow_ups(day)?
             .into_iter()
@@ -365,10 +366,11 @@ impl HosoCore {
 
     /// People and households matching the query, without diacritics ("duc" finds "Đức").
     pub fn search(&self, query: String, limit: u32) -> ApiResult<Vec<SearchResult>> {
-        let hits = self.app.store.search(&query, limit as usize)?;
+        let app = self.unlocked()?;
+        let hits = app.store.search(&query, limit as usize)?;
         let mut results = Vec::with_capacity(hits.len());
         for hit in hits {
-            let record = self.app.store.record(&hit.record_id)?;
+            let record = app.store.record(&hit.record_id)?;
             let text = |f: &str| {
                 record
                     .as_ref()

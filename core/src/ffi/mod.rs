@@ -1,7 +1,18 @@
 //! The one module that owns the FFI surface (uniffi proc-macros). Synchronous calls, safe from several
-//! background threads; one call per user action (a whole form is saved in one call). Form definitions
-//! and answers cross as JSON: the phones' generic renderer interprets them as data. Errors cross as the
-//! small [`ApiError`]; details go to the log, never personal data.
+//! background threads; one call per user action. Errors cross as the small [`ApiError`]; details go
+//! to the log, never personal data.
+//!
+//! The apps use the screen calls, one file per screen group — [`launch`] (database key, enrollment QR,
+//! PIN, lock), [`agenda`], [`caseload`], [`case_file`], [`form`], [`sync_screen`], [`settings`] — each
+//! answering a screen state of [`crate::screens`]. The record-level calls of [`cases`] and [`sync`]
+//! (forms as JSON, lifecycle actions with ids) stay for tools and tests. Every call that shows or
+//! changes case data passes the session lock and fails with `Locked` until the PIN is typed; the
+//! launch calls and the background sync (`sync_now`, `sync_status`, `interrupt_sync`) do not.
+//!
+//! What the core tells the platform, whatever the screen: [`logging`] (the `LogSink` the app installs
+//! for Logcat or OSLog), [`progress`] (a sync's progress to a listener), [`network`] (the kinds of
+//! network failure, the app's name for the `User-Agent`), and on Android `android` (the JNI entry
+//! that hands the platform verifier the app's `Context`).
 
 use crate::app::App;
 use crate::error::Error;
@@ -10,19 +21,38 @@ use hoso_model::i18n::Localized;
 use hoso_model::role::Role;
 use std::sync::Arc;
 
+mod agenda;
 #[cfg(target_os = "android")]
 mod android;
+mod case_file;
+mod caseload;
 mod cases;
+mod form;
+mod launch;
 mod logging;
 mod network;
+mod photos;
 mod progress;
+mod reference;
+mod settings;
 mod sync;
+mod sync_screen;
 
 pub use cases::*;
+pub use launch::*;
 pub use logging::*;
 pub use network::*;
+pub use photos::*;
 pub use progress::*;
+pub use reference::*;
 pub use sync::*;
+
+/// Vietnamese first, English second: every text a user reads.
+#[uniffi::remote(Record)]
+pub struct Localized {
+    pub vi: String,
+    pub en: String,
+}
 
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ApiError {
@@ -59,6 +89,9 @@ pub enum ApiError {
     Revoked,
     #[error("interrupted")]
     Interrupted,
+    /// The app is locked, not enrolled, or has no PIN yet: go to the launch screen.
+    #[error("the app is locked")]
+    Locked,
     #[error("internal error")]
     Internal,
 }
@@ -99,6 +132,7 @@ impl From<Error> for ApiError {
             }
             Error::Revoked => ApiError::Revoked,
             Error::Interrupted => ApiError::Interrupted,
+            Error::Locked => ApiError::Locked,
             other => {
                 tracing::error!(error = %other, "internal error");
                 ApiError::Internal
@@ -152,9 +186,18 @@ pub struct HosoCore {
     app: App,
 }
 
+impl HosoCore {
+    /// The app behind the session lock: every call that shows or changes case data goes through here.
+    fn unlocked(&self) -> ApiResult<&App> {
+        self.app.session.check()?;
+        Ok(&self.app)
+    }
+}
+
 #[uniffi::export]
 impl HosoCore {
-    /// Opens (or creates) the encrypted store; `key_hex` is the 32-byte key from the platform keystore.
+    /// Opens (or creates) the encrypted store; `key_hex` is the 32-byte key from the platform keystore
+    /// (made once by `new_database_key`). The app starts locked.
     #[uniffi::constructor]
     pub fn open(path: String, key_hex: String) -> ApiResult<Arc<HosoCore>> {
         Ok(Arc::new(HosoCore {

@@ -1,6 +1,6 @@
 //! Enrollment, sync, the outbox and conflicts through the FFI.
 
-use super::{ApiError, ApiResult, HosoCore, kind_name};
+use super::{ApiError, ApiResult, HosoCore};
 use hoso_model::op::Value;
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -66,18 +66,20 @@ fn conflict_value(version: hoso_model::merge::Version) -> ConflictValue {
 
 #[uniffi::export]
 impl HosoCore {
+    /// Enrolls with a server address and a code (as `enroll_with_code`, answering the enrollment).
     pub fn enroll(
         &self,
         server_url: String,
         code: String,
         device_name: String,
     ) -> ApiResult<Enrollment> {
-        let response = self.app.sync.enroll(&server_url, &code, &device_name)?;
+        let screen = crate::screens::launch::enroll(&self.app, &server_url, &code, &device_name)?;
+        let user = screen.user.ok_or(ApiError::Internal)?;
         Ok(Enrollment {
-            user_id: response.user_id,
-            role: response.role.as_str().to_string(),
-            area_kind: response.area.kind.as_str().to_string(),
-            area_code: response.area.code,
+            user_id: user.user_id,
+            role: user.role,
+            area_kind: user.area_kind,
+            area_code: user.area_code,
         })
     }
 
@@ -103,13 +105,13 @@ impl HosoCore {
 
     pub fn outbox(&self) -> ApiResult<Vec<OutboxEntry>> {
         Ok(self
-            .app
+            .unlocked()?
             .store
             .outbox()?
             .into_iter()
             .map(|entry| OutboxEntry {
                 record_id: entry.record_id,
-                state: kind_name(&entry.state),
+                state: entry.state.as_str().to_string(),
                 pending_ops: entry.pending_ops,
                 rejection_code: entry.rejection.as_ref().map(|r| r.code.clone()),
                 rejection_vi: entry.rejection.as_ref().map(|r| r.reason.vi.clone()),
@@ -120,7 +122,7 @@ impl HosoCore {
 
     pub fn conflicts(&self) -> ApiResult<Vec<Conflict>> {
         Ok(self
-            .app
+            .unlocked()?
             .store
             .conflicts()?
             .into_iter()
@@ -145,6 +147,9 @@ impl HosoCore {
             message_vi: "Giá trị không đúng định dạng JSON.".into(),
             message_en: "The value is not valid JSON.".into(),
         })?;
-        Ok(self.app.cases.resolve_conflict(&record_id, &field, value)?)
+        Ok(self
+            .unlocked()?
+            .cases
+            .resolve_conflict(&record_id, &field, value)?)
     }
 }

@@ -20,6 +20,21 @@ pub const LAST_SYNC_SUCCESS: MetaKey = MetaKey("last_sync_success");
 pub const LAST_SYNC_FAILURE: MetaKey = MetaKey("last_sync_failure");
 pub const ADMIN_UNITS_VERSION: MetaKey = MetaKey("admin_units_version");
 pub const ADMIN_UNITS_COMPLETE: MetaKey = MetaKey("admin_units_complete");
+/// The version of the area's configuration this device holds (`CONFIG`), 0 for the defaults.
+pub const CONFIG_VERSION: MetaKey = MetaKey("config_version");
+/// The periodic reports of the area already produced, as a JSON list of periods (`2026-H1`).
+pub const PRODUCED_REPORTS: MetaKey = MetaKey("produced_reports");
+/// The argon2id hash of the PIN that unlocks the app (`security::pin`).
+pub const PIN_HASH: MetaKey = MetaKey("pin_hash");
+/// Wrong PINs in a row; the tenth wipes the device.
+pub const PIN_FAILURES: MetaKey = MetaKey("pin_failures");
+/// Minutes without use after which the app locks itself.
+pub const AUTO_LOCK_MINUTES: MetaKey = MetaKey("auto_lock_minutes");
+/// The language the user reads (`vi` or `en`); the shells pick texts by it.
+pub const LANGUAGE: MetaKey = MetaKey("language");
+
+/// The user's photo settings as JSON (`crate::store::PhotoSettings`).
+pub const PHOTO_SETTINGS: MetaKey = MetaKey("photo_settings");
 
 /// The keys a wipe keeps: the installation's identity and clock, never credentials or data.
 pub const KEPT_BY_WIPE: [MetaKey; 2] = [DEVICE_ID, LAST_HLC];

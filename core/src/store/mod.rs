@@ -12,14 +12,17 @@
 
 mod admin_units;
 mod doc;
+mod lists;
 pub mod meta_keys;
 mod outbox;
+mod photos;
 mod read;
 mod search;
 mod settings;
 pub mod write;
 
 pub use outbox::{OutboxState, RecordSyncState, Rejection};
+pub use photos::{PhotoSettings, PhotoUpload, RecordPush, UploadState};
 pub use read::{ConflictView, Record};
 pub use search::SearchHit;
 pub use write::WriteTx;
@@ -30,12 +33,16 @@ use hoso_model::hlc::{Clock, Hlc, node_of};
 use hoso_sqlite::checkpoint::Checkpointer;
 use hoso_sqlite::connection::{self, Access, Key};
 use hoso_sqlite::meta::{self, MetaKey};
+use hoso_sqlite::sealed::SealKey;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-const MIGRATIONS: &[&str] = &[include_str!("../../sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../sql/001_initial.sql"),
+    include_str!("../../sql/002_photos.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -111,6 +118,18 @@ impl Store {
         (self.now)()
     }
 
+    /// The folder beside the database that holds its photo files (`device.db` → `device.db.photos`).
+    pub fn photo_folder(&self) -> PathBuf {
+        let mut name = self.path.as_os_str().to_os_string();
+        name.push(".photos");
+        PathBuf::from(name)
+    }
+
+    /// The key photo files are sealed with, derived from the database key: one secret for both.
+    pub(crate) fn photo_key(&self) -> SealKey {
+        SealKey::derive(&self.key, "hoso device photo files v1")
+    }
+
     pub fn identity(&self) -> Identity {
         self.lock_writer().identity.clone()
     }
@@ -156,14 +175,15 @@ impl Store {
 }
 
 impl Store {
-    /// Erases every record, op and credential on this device (a revoked device). The empty, still
-    /// encrypted file stays, so the app can enroll again.
+    /// Erases every record, op, photo and credential on this device (a revoked device). The empty,
+    /// still encrypted file stays, so the app can enroll again.
     pub fn wipe(&self) -> Result<()> {
         let mut writer = self.lock_writer();
         let tx = writer.conn.transaction()?;
         tx.execute_batch(
             "DELETE FROM record; DELETE FROM op; DELETE FROM person_key;
-             DELETE FROM search_index; DELETE FROM search_doc; DELETE FROM case_summary;",
+             DELETE FROM search_index; DELETE FROM search_doc; DELETE FROM case_summary;
+             DELETE FROM photo_upload; DELETE FROM photo_file;",
         )?;
         let kept: Vec<&str> = meta_keys::KEPT_BY_WIPE.iter().map(|k| k.name()).collect();
         tx.execute(
@@ -174,6 +194,10 @@ impl Store {
             rusqlite::params_from_iter(kept),
         )?;
         tx.commit()?;
+        match std::fs::remove_dir_all(self.photo_folder()) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
+            _ => {}
+        }
         writer.conn.execute_batch("VACUUM;")?;
         writer.identity.user_id = None;
         Ok(())

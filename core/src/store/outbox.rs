@@ -13,10 +13,8 @@ use hoso_model::op::FieldOp;
 use hoso_model::protocol::{PullResponse, RemoteRecord};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutboxState {
     /// Recorded on the phone, not yet sent.
     Queued,
@@ -29,7 +27,8 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn as_str(self) -> &'static str {
+    /// The state's name, as stored and as the apps show it.
+    pub fn as_str(self) -> &'static str {
         match self {
             OutboxState::Queued => "queued",
             OutboxState::Sent => "sent",
@@ -49,7 +48,7 @@ impl OutboxState {
 }
 
 /// The sync state of one record, for the little badge beside it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RecordSyncState {
     pub record_id: String,
     /// The least advanced state among the record's ops (rejected counts as most urgent).
@@ -58,7 +57,7 @@ pub struct RecordSyncState {
     pub rejection: Option<Rejection>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
     pub code: String,
     pub reason: Localized,
@@ -143,12 +142,14 @@ impl Store {
         Ok(())
     }
 
-    /// The sync state of every record that still has ops not acknowledged by the server.
+    /// The sync state of every record that still has ops not acknowledged by the server (through
+    /// `op_by_state`: the acknowledged ops, nearly all of them, are never read).
     pub fn outbox(&self) -> Result<Vec<RecordSyncState>> {
         self.read(|conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT record_id, sync_state, count(*), max(reject_code), max(reject_reason) FROM op
-                 WHERE sync_state != 'acknowledged' GROUP BY record_id, sync_state ORDER BY record_id",
+                 WHERE sync_state IN ('queued', 'sent', 'rejected')
+                 GROUP BY record_id, sync_state ORDER BY record_id",
             )?;
             let rows = stmt.query_map([], |row| {
                 Ok((
@@ -185,14 +186,14 @@ impl Store {
     /// Merges pulled records in one transaction: every field state is absorbed with the shared merge,
     /// evicted records leave the device. Returns how many field values changed.
     pub fn apply_remote(&self, records: Vec<RemoteRecord>, evicted: &[String]) -> Result<usize> {
-        self.write(|w| absorb_all(w, records, evicted))
+        self.write(|w| absorb_all(w, records, &[], evicted))
     }
 
     /// Merges a pulled page and moves the pull cursor past it in the same transaction: a page is
     /// either merged and never asked for again, or not merged at all.
     pub(crate) fn apply_remote_page(&self, page: PullResponse) -> Result<usize> {
         self.write(|w| {
-            let changed = absorb_all(w, page.records, &page.evicted)?;
+            let changed = absorb_all(w, page.records, &page.withheld, &page.evicted)?;
             w.set_pull_cursor(page.next_cursor)?;
             Ok(changed)
         })
@@ -202,11 +203,15 @@ impl Store {
 fn absorb_all(
     w: &mut WriteTx<'_>,
     records: Vec<RemoteRecord>,
+    withheld: &[(String, String)],
     evicted: &[String],
 ) -> Result<usize> {
     let mut changed = 0;
     for record in records {
         changed += w.absorb_record(record)?;
+    }
+    for (record_id, field) in withheld {
+        w.withhold(record_id, field)?;
     }
     for record_id in evicted {
         w.evict(record_id)?;

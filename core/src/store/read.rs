@@ -6,10 +6,9 @@ use hoso_model::merge::Version;
 use hoso_model::op::RecordKind;
 pub use hoso_model::record::Record;
 use rusqlite::{Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 
 /// A field where concurrent offline edits disagree: the value in force and the ones that lost.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConflictView {
     pub record_id: String,
     pub kind: RecordKind,
@@ -148,11 +147,12 @@ impl Store {
 }
 
 impl Store {
-    /// Local ops not yet acknowledged by the server.
+    /// Local ops not yet acknowledged by the server. The states are named, not `!= 'acknowledged'`,
+    /// so the query walks the few unsent entries of `op_by_state` instead of every op ever made.
     pub fn outbox_len(&self) -> Result<usize> {
         self.read(|conn| {
             let n: i64 = conn.query_row(
-                "SELECT count(*) FROM op WHERE sync_state != 'acknowledged'",
+                "SELECT count(*) FROM op WHERE sync_state IN ('queued', 'sent', 'rejected')",
                 [],
                 |r| r.get(0),
             )?;

@@ -5,12 +5,11 @@ use super::Store;
 use crate::error::Result;
 use hoso_model::fold::fold;
 use hoso_model::op::RecordKind;
-use serde::{Deserialize, Serialize};
 
 /// How many matches are ordered before the best `limit` are returned.
 const CANDIDATES: usize = 100;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchHit {
     pub record_id: String,
     pub kind: RecordKind,

@@ -99,6 +99,13 @@ impl Store {
     }
 }
 
+impl<'a> WriteTx<'a> {
+    /// The transaction itself, for the store's tables beside records (the photo queue).
+    pub(super) fn transaction(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+}
+
 impl WriteTx<'_> {
     pub fn now_millis(&self) -> u64 {
         self.now
@@ -297,6 +304,24 @@ impl WriteTx<'_> {
             meta_keys::PULL_CURSOR,
             &cursor.to_string(),
         )?)
+    }
+
+    /// Drops this device's copy of a field its user may not read (a sensitive field of a case they do
+    /// not manage, withheld by the server). Makes no op: nothing changed on the server.
+    pub fn withhold(&mut self, record_id: &str, field: &str) -> Result<()> {
+        let Some(doc) = self.doc(record_id)? else {
+            return Ok(());
+        };
+        if doc.states.remove(field).is_some() {
+            let newest = doc
+                .states
+                .values()
+                .filter_map(|s| s.winner.as_ref().map(|w| w.hlc))
+                .max()
+                .unwrap_or(Hlc::new(0, 0, 0));
+            doc.changed = Some(doc.changed.map_or(newest, |seen| seen.max(newest)));
+        }
+        Ok(())
     }
 
     /// Removes a record and everything stored about it from this device (it left the device's scope).

@@ -8,7 +8,7 @@
 //! also cuts the exchanges in flight (see [`super::http`]).
 
 use super::backoff::retry_delay_millis;
-use super::http::{AppIdentity, Http, NetworkConfig, ServerUrl, Wire};
+use super::http::{AppIdentity, Http, NetworkConfig, NetworkSettings, ServerUrl, Wire};
 use super::progress::{PhaseProgress, Step, SyncObserver, SyncPhase, Unobserved};
 use crate::error::{Error, Result};
 use crate::store::meta_keys::{
@@ -19,7 +19,7 @@ use crate::store::{Rejection, Store};
 use hoso_model::hlc::node_of;
 use hoso_model::protocol::{
     EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PullResponse, PushRequest, PushResponse,
-    Receipt, ReceiptStatus,
+    Receipt, ReceiptStatus, ReferenceUpdate,
 };
 use hoso_model::role::Role;
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,8 @@ pub struct SyncReport {
     pub bytes_down: usize,
     /// Field values merged from pulls.
     pub pulled_values: usize,
+    /// Sensitive field values the server held back from this user (named in the pages, never sent).
+    pub withheld_values: usize,
 }
 
 impl SyncReport {
@@ -69,7 +71,7 @@ pub struct SyncStatus {
 /// stops a running sync.
 pub struct SyncClient {
     store: Arc<Store>,
-    network: Mutex<NetworkConfig>,
+    network: NetworkSettings,
     interrupted: AtomicBool,
     /// The connection of the sync in progress, so that `interrupt` can cut its exchanges.
     running: Mutex<Option<Http>>,
@@ -133,10 +135,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SyncClient {
-    pub fn new(store: Arc<Store>) -> SyncClient {
+    /// A client of `store` reaching its server as `network` says (shared with the photo queue).
+    pub fn new(store: Arc<Store>, network: NetworkSettings) -> SyncClient {
         SyncClient {
             store,
-            network: Mutex::new(NetworkConfig::default()),
+            network,
             interrupted: AtomicBool::new(false),
             running: Mutex::new(None),
         }
@@ -144,16 +147,16 @@ impl SyncClient {
 
     /// How this device reaches its server (timeouts, trusted authorities, the app's identity).
     pub fn network(&self) -> NetworkConfig {
-        lock(&self.network).clone()
+        self.network.get()
     }
 
     pub fn set_network(&self, config: NetworkConfig) {
-        *lock(&self.network) = config;
+        self.network.set(config);
     }
 
     /// Names the app in the `User-Agent` of every later exchange.
     pub fn set_app(&self, app: AppIdentity) {
-        lock(&self.network).app = Some(app);
+        self.network.set_app(app);
     }
 
     /// Enrolls this device with a one-time code from the server's administrator.
@@ -263,7 +266,8 @@ impl SyncClient {
         let mut report = SyncReport::default();
         let outcome = self
             .push_outbox(&http, &mut report, observer)
-            .and_then(|()| self.pull_pages(&http, &mut report, observer));
+            .and_then(|()| self.pull_pages(&http, &mut report, observer))
+            .and_then(|()| self.refresh_reference(&http, &mut report));
         lock(&self.running).take();
         // Also ends a page fetched ahead that nobody will merge.
         http.shutdown();
@@ -301,6 +305,21 @@ impl SyncClient {
                 }
             }
         }
+    }
+
+    /// Takes the configuration, administrative units and produced reports of the device's area when
+    /// the server has newer ones than the device holds.
+    fn refresh_reference(&self, http: &Http, report: &mut SyncReport) -> Result<()> {
+        self.check_interrupted()?;
+        let known = self.store.known_reference()?;
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("config_version", &known.config_version.to_string())
+            .append_pair("units_version", &known.units_version)
+            .finish();
+        let (http, path) = (http.clone(), format!("/v1/reference?{query}"));
+        let (update, wire): (ReferenceUpdate, Wire) = self.exchange(move || http.get(&path))?;
+        report.count_wire(wire);
+        self.store.apply_reference(update)
     }
 
     /// Pushes the outbox in batches until it is empty. A batch the server answers without a receipt
@@ -387,10 +406,12 @@ impl SyncClient {
             report.count_wire(wire);
             let values = page.records.iter().map(|r| r.fields.len()).sum::<usize>();
             report.pulled_values += values;
+            report.withheld_values += page.withheld.len();
             report.pulled_records += page.records.len();
             report.evicted += page.evicted.len();
+            // The server's estimate of what remains counts withheld values too: they are done here.
             let step = Step {
-                done: values as u64,
+                done: (values + page.withheld.len()) as u64,
                 records: page.records.len() as u64,
                 bytes: wire.down as u64,
                 remaining: page.remaining,

@@ -7,11 +7,11 @@
 //! interrupted sync stops at once even while the server hangs.
 
 use crate::error::{Error, NetworkFault, Result};
+use hoso_model::enrollment_qr::check_server_url;
 use hoso_model::protocol::{ErrorBody, compress, decompress};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use ureq::config::Config;
 use ureq::http::Uri;
@@ -95,47 +95,43 @@ impl NetworkConfig {
     }
 }
 
+/// How the device reaches its server, one setting shared by the sync and the photo queue (the app's
+/// identity, timeouts, trusted authorities).
+#[derive(Clone, Debug, Default)]
+pub struct NetworkSettings(Arc<Mutex<NetworkConfig>>);
+
+impl NetworkSettings {
+    pub fn get(&self) -> NetworkConfig {
+        self.lock().clone()
+    }
+
+    pub fn set(&self, config: NetworkConfig) {
+        *self.lock() = config;
+    }
+
+    pub fn set_app(&self, app: AppIdentity) {
+        self.lock().app = Some(app);
+    }
+
+    /// The config stays whole even if a holder panicked: it only ever holds plain values.
+    fn lock(&self) -> MutexGuard<'_, NetworkConfig> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// A server address the device may use: `https://…`, or `http://` to a loopback address only.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerUrl(String);
 
 impl ServerUrl {
+    /// The one rule of `hoso_model::enrollment_qr::check_server_url`: https, or http to loopback.
     pub fn parse(url: &str) -> Result<ServerUrl> {
-        let url = url.trim().trim_end_matches('/');
-        let not_an_address = || {
-            Error::invalid(
-                "Địa chỉ máy chủ không hợp lệ (ví dụ đúng: https://hoso.example.vn).",
-                "The server address is not valid (for example: https://hoso.example.vn).",
-            )
-        };
-        let uri: Uri = url.parse().map_err(|_| not_an_address())?;
-        let host = uri.host().ok_or_else(not_an_address)?;
-        if uri.query().is_some() {
-            return Err(not_an_address());
-        }
-        match uri.scheme_str() {
-            Some("https") => Ok(ServerUrl(url.to_string())),
-            Some("http") if is_loopback(host) => Ok(ServerUrl(url.to_string())),
-            Some("http") => Err(Error::invalid(
-                "Địa chỉ máy chủ phải bắt đầu bằng https:// để dữ liệu được mã hóa trên đường truyền.",
-                "The server address must start with https:// so that data is encrypted on its way.",
-            )),
-            _ => Err(not_an_address()),
-        }
+        check_server_url(url).map(ServerUrl).map_err(Error::Invalid)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Set once the app has handed Android's certificate verifier its `Context` (`ffi/android.rs`); on
@@ -162,6 +158,27 @@ fn platform_verifier_ready() -> Result<()> {
 pub(crate) struct Wire {
     pub up: usize,
     pub down: usize,
+}
+
+/// An answer read whole, whatever its status, for the photo endpoints: the status, the headers they
+/// read, and the body as it came (compressed when `zstd`).
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub zstd: bool,
+    pub content_range: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Answer {
+    /// The body, decompressed when it came compressed.
+    pub fn body(self, limit: usize) -> Result<Vec<u8>> {
+        if self.zstd {
+            Ok(decompress(&self.bytes, limit)?)
+        } else {
+            Ok(self.bytes)
+        }
+    }
 }
 
 /// One sync's connection to its server: a `ureq` agent (its connection pool) and the credentials.
@@ -230,8 +247,29 @@ impl Http {
         Ok((answer, Wire { up: 0, down }))
     }
 
+    /// Puts `body` as it is to `path`, with `headers`, and reads the answer whatever its status.
+    pub fn put_raw(&self, path: &str, body: &[u8], headers: &[(&str, &str)]) -> Result<Answer> {
+        let mut request = self.authorized(self.agent.put(format!("{}{path}", self.server)));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read_whole(request.send(body))
+    }
+
+    /// Gets `path` with `headers` (a `Range`) and reads the answer whatever its status.
+    pub fn get_raw(&self, path: &str, headers: &[(&str, &str)]) -> Result<Answer> {
+        let mut request = self.authorized(self.agent.get(format!("{}{path}", self.server)));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read_whole(request.call())
+    }
+
     fn with_headers<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        let request = request.header("Accept-Encoding", "zstd");
+        self.authorized(request.header("Accept-Encoding", "zstd"))
+    }
+
+    fn authorized<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
         match &self.authorization {
             Some(authorization) => request.header("Authorization", &**authorization),
             None => request,
@@ -249,24 +287,9 @@ impl Http {
 fn read_answer<T: DeserializeOwned>(
     sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<(T, usize)> {
-    let response = sent.map_err(network_error)?;
-    let status = response.status().as_u16();
-    let zstd = response
-        .headers()
-        .get("content-encoding")
-        .is_some_and(|v| v.as_bytes() == b"zstd");
-    let bytes = response
-        .into_body()
-        .with_config()
-        .limit(MAX_RESPONSE_BYTES as u64)
-        .read_to_vec()
-        .map_err(network_error)?;
-    let down = bytes.len();
-    let bytes = if zstd {
-        decompress(&bytes, MAX_RESPONSE_BYTES)?
-    } else {
-        bytes
-    };
+    let answer = read_whole(sent)?;
+    let (status, down) = (answer.status, answer.bytes.len());
+    let bytes = answer.body(MAX_RESPONSE_BYTES)?;
     if (200..300).contains(&status) {
         return Ok((serde_json::from_slice(&bytes)?, down));
     }
@@ -280,6 +303,37 @@ fn read_answer<T: DeserializeOwned>(
         },
         (_, "device_revoked") => Error::Revoked,
         _ => Error::Server { status, code },
+    })
+}
+
+/// Reads a whole answer, up to the largest one accepted; a failure on the way is a network fault.
+fn read_whole(
+    sent: std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<Answer> {
+    let response = sent.map_err(network_error)?;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (zstd, content_range) = (
+        header("content-encoding").is_some_and(|v| v == "zstd"),
+        header("content-range"),
+    );
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES as u64)
+        .read_to_vec()
+        .map_err(network_error)?;
+    Ok(Answer {
+        status,
+        zstd,
+        content_range,
+        bytes,
     })
 }
 

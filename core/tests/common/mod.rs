@@ -99,7 +99,9 @@ pub fn closure() -> Answers {
         "meeting_participants": "Chủ tịch UBND xã, cộng tác viên, bà Lan, cháu ngoại",
         "subject_opinion": "Đồng ý kết thúc",
         "signed_case_manager": true,
-        "signed_subject": true
+        "signed_subject": true,
+        "signed_family": false,
+        "unsigned_reason": "Cháu ngoại đi làm xa, ký sau qua bưu điện"
     }))
 }
 
@@ -118,6 +120,15 @@ pub fn consent() -> Answers {
         "share_consent_by": ["subject"],
         "approver_consent": true,
         "consent_date": "2026-11-02"
+    }))
+}
+
+pub fn data_request() -> Answers {
+    answers(json!({
+        "request_type": "access",
+        "requested_by": "subject",
+        "received_date": "2026-11-20",
+        "details": "Bà Lan muốn xem thông tin sức khỏe đã ghi trong hồ sơ"
     }))
 }
 

@@ -90,7 +90,7 @@ pub struct ClosureFacts<'a> {
 pub fn check_trigger(trigger: ClosureTrigger, facts: &ClosureFacts<'_>) -> Result<(), Localized> {
     match trigger {
         ClosureTrigger::ApproverDecision if !facts.proposer.may_approve() => Err(Localized::new(
-            "Chỉ Chủ tịch UBND xã hoặc người đứng đầu cơ sở mới quyết định kết thúc theo lý do này.",
+            "Chỉ Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở mới quyết định kết thúc theo lý do này.",
             "Only the commune chairman or the facility head can end management for this reason.",
         )),
         ClosureTrigger::ObjectivesAchieved if !facts.has_approved_plan => Err(Localized::new(

@@ -64,25 +64,26 @@ pub fn may_share(
                 ));
             }
         }
-        Some(age) if age < 18 => {
+        Some(age) if age >= 18 => {
+            if by.is_empty() {
+                missing.push(Localized::new(
+                    "Cần sự đồng ý của đối tượng (nếu có thể) hoặc gia đình, người giám hộ.",
+                    "The subject (if able) or the family or guardian must consent.",
+                ));
+            }
+        }
+        // A child of 7 or more — and anyone whose birth date is unknown, who may be one.
+        _ => {
             if !by.contains(&"subject") {
                 missing.push(Localized::new(
-                    "Trẻ từ đủ 7 tuổi phải tự đồng ý (Luật Bảo vệ dữ liệu cá nhân 2025 Điều 24).",
-                    "A child aged 7 or more must consent too (Personal Data Protection Law 2025 Art. 24).",
+                    "Trẻ từ đủ 7 tuổi phải tự đồng ý; khi chưa rõ ngày sinh, áp dụng như với trẻ em (Luật Bảo vệ dữ liệu cá nhân 2025 Điều 24).",
+                    "A child aged 7 or more must consent too; when the birth date is unknown, the rule for a child applies (Personal Data Protection Law 2025 Art. 24).",
                 ));
             }
             if !representative {
                 missing.push(Localized::new(
                     "Cần cả sự đồng ý của người đại diện theo pháp luật của trẻ.",
                     "The child's legal representative must consent as well.",
-                ));
-            }
-        }
-        _ => {
-            if by.is_empty() {
-                missing.push(Localized::new(
-                    "Cần sự đồng ý của đối tượng (nếu có thể) hoặc gia đình, người giám hộ.",
-                    "The subject (if able) or the family or guardian must consent.",
                 ));
             }
         }
@@ -94,7 +95,7 @@ pub fn may_share(
         != Some(true)
     {
         missing.push(Localized::new(
-            "Cần sự đồng ý của Chủ tịch UBND xã hoặc người đứng đầu cơ sở (TT 02/2020 Điều 9.2).",
+            "Cần sự đồng ý của Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở (TT 02/2020 Điều 9.2).",
             "The commune chairman or facility head must consent too (TT 02/2020 Art. 9.2).",
         ));
     }
@@ -141,7 +142,27 @@ mod tests {
         );
         assert!(may_share(&[only_parent.clone(), both], ten_year_old, day(TODAY)).allowed);
         let five_year_old = Some(day("2021-06-01"));
-        assert!(may_share(&[only_parent], five_year_old, day(TODAY)).allowed);
+        assert!(
+            may_share(
+                std::slice::from_ref(&only_parent),
+                five_year_old,
+                day(TODAY)
+            )
+            .allowed
+        );
+    }
+
+    #[test]
+    fn when_the_birth_date_is_unknown_the_rule_for_a_child_applies() {
+        let subject_alone = consent(
+            "1",
+            json!({"a.share_consent_by": ["subject"], "a.approver_consent": true}),
+        );
+        let decision = may_share(std::slice::from_ref(&subject_alone), None, day(TODAY));
+        assert!(!decision.allowed);
+        assert!(decision.missing[0].en.contains("legal representative"));
+        let adult = Some(day("1970-01-01"));
+        assert!(may_share(&[subject_alone], adult, day(TODAY)).allowed);
     }
 
     #[test]

@@ -62,6 +62,31 @@ pub fn check_completes_directly(form_id: &str) -> Result<(), Localized> {
     Ok(())
 }
 
+/// Answers only the chairman or facility head may give (their consent to share, their confirmation of
+/// a hand-over): the same fields the server refuses from anyone else (`schema::is_approval`).
+pub fn check_answers_allowed(
+    role: Role,
+    form_id: &str,
+    answers: &crate::forms::Answers,
+) -> Result<(), Localized> {
+    let kind = crate::schema::kind_of_form(form_id);
+    let decides = answers.iter().any(|(name, value)| {
+        !value.is_null()
+            && crate::schema::is_approval(
+                kind,
+                &format!("{}{name}", crate::schema::ANSWER_PREFIX),
+                value,
+            )
+    });
+    if decides && !role.may_approve() {
+        return Err(Localized::new(
+            "Chỉ Chủ tịch UBND cấp xã hoặc người đứng đầu cơ sở mới ghi được ý kiến này (TT 02/2020 Điều 9.2, 10.1).",
+            "Only the chairman of the commune People's Committee or the facility head can record this (TT 02/2020 Art. 9.2, 10.1).",
+        ));
+    }
+    Ok(())
+}
+
 /// The fields that mark a form submitted: the same for every form, whoever submits it and however.
 pub fn submission(today: &str, author: &str) -> Vec<(&'static str, Value)> {
     vec![
@@ -106,6 +131,22 @@ mod tests {
         assert!(check_completes_directly(form_ids::PLAN).is_err());
         assert!(check_completes_directly(form_ids::CLOSURE).is_err());
         assert!(check_completes_directly(form_ids::REFERRAL).is_ok());
+    }
+
+    #[test]
+    fn only_the_approver_gives_their_consent_or_confirms_a_hand_over() {
+        let answers = |pairs: serde_json::Value| -> crate::forms::Answers {
+            serde_json::from_value(pairs).expect("answers")
+        };
+        let consent = answers(json!({"share_consent_by": ["subject"], "approver_consent": true}));
+        let refusal = check_answers_allowed(Role::Collaborator, form_ids::CONSENT, &consent)
+            .expect_err("a collaborator cannot consent for the chairman");
+        assert!(refusal.vi.contains("Điều 9.2"));
+        assert!(check_answers_allowed(Role::Approver, form_ids::CONSENT, &consent).is_ok());
+        let family_only = answers(json!({"share_consent_by": ["family"]}));
+        assert!(check_answers_allowed(Role::Collaborator, form_ids::CONSENT, &family_only).is_ok());
+        let handover = answers(json!({"confirmed_by_facility_head": true}));
+        assert!(check_answers_allowed(Role::CaseManager, form_ids::HANDOVER, &handover).is_err());
     }
 
     #[test]

@@ -19,12 +19,14 @@ pub enum TaskKind {
     NoContact,
     AgeLimit,
     PostClosureFollowUp,
-    CommuneReport,
+    /// A periodic report of the commune, facility or province (see `reporting`).
+    Report,
+    DataRequestDue,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// `None` for tasks about the whole caseload (the commune's periodic reports).
+    /// `None` for tasks about the whole caseload (the periodic reports).
     pub case_id: Option<String>,
     pub subject_name: String,
     pub kind: TaskKind,
@@ -34,14 +36,14 @@ pub struct Task {
     pub legal_ref: String,
 }
 
-fn fmt(day: NaiveDate) -> String {
+pub(super) fn fmt(day: NaiveDate) -> String {
     day.format("%d/%m/%Y").to_string()
 }
 
-struct Builder<'a> {
-    today: NaiveDate,
-    horizon: NaiveDate,
-    out: &'a mut Vec<Task>,
+pub(super) struct Builder<'a> {
+    pub today: NaiveDate,
+    pub horizon: NaiveDate,
+    pub out: &'a mut Vec<Task>,
 }
 
 impl Builder<'_> {
@@ -59,7 +61,7 @@ impl Builder<'_> {
         }
     }
 
-    fn push_now(
+    pub(super) fn push_now(
         &mut self,
         case: Option<&CaseSnapshot>,
         kind: TaskKind,
@@ -92,8 +94,8 @@ pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<T
     };
     for case in cases {
         case_tasks(&mut b, case, config);
+        data_request_tasks(&mut b, case, config);
     }
-    commune_reports(&mut b, cases, today, config);
     out.sort_by(|a, c| {
         (!a.overdue, a.due, &a.case_id, a.kind).cmp(&(!c.overdue, c.due, &c.case_id, c.kind))
     });
@@ -311,8 +313,14 @@ fn age_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
     );
 }
 
+/// Reintegration follow-up after a return to the family or community (TT 02/2020 Điều 10.2): from the
+/// hand-over, for the configured months (at least 6), with a reminder each configured interval — never
+/// after a death or disappearance, and never without a return.
 fn post_closure_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let Some(start) = case.returned_on.or(case.closed_on) else {
+    if case.closure_trigger.as_deref() == Some("died_or_missing") {
+        return;
+    }
+    let Some(start) = case.returned_on else {
         return;
     };
     let Some(end) = start.checked_add_months(Months::new(config.post_closure_follow_up_months))
@@ -322,53 +330,78 @@ fn post_closure_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) 
     if b.today > end {
         return;
     }
-    let due = case.next_visit.filter(|d| *d > start).unwrap_or(end);
+    let last_contact = case.last_visit.filter(|d| *d > start).unwrap_or(start);
+    let by_interval = config
+        .post_closure_reminder_days
+        .and_then(|days| last_contact.checked_add_days(Days::new(u64::from(days))));
+    let planned = case.next_visit.filter(|d| *d > start);
+    let due = [planned, by_interval]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(end)
+        .min(end);
     b.push(
         Some(case),
         TaskKind::PostClosureFollowUp,
         due,
         Localized::new(
             format!(
-                "Theo dõi, hỗ trợ tái hòa nhập cộng đồng đến ngày {}.",
+                "Theo dõi, hỗ trợ tái hòa nhập cộng đồng (từ {} đến {}).",
+                fmt(start),
                 fmt(end)
             ),
-            format!("Follow up and support reintegration until {}.", fmt(end)),
+            format!(
+                "Follow up and support reintegration (from {} until {}).",
+                fmt(start),
+                fmt(end)
+            ),
         ),
         "TT 02/2020 Điều 10.2",
     );
 }
 
-/// The commune's 6-monthly report (before 15 June) and annual report (before 15 December).
-fn commune_reports(b: &mut Builder<'_>, cases: &[CaseSnapshot], today: NaiveDate, config: &Config) {
-    if cases.is_empty() {
-        return;
-    }
-    for (month, vi, en) in [(6, "6 tháng", "6-monthly"), (12, "năm", "annual")] {
-        let Some(due) = NaiveDate::from_ymd_opt(today.year(), month, 15) else {
-            continue;
-        };
-        let window_start = due
-            .checked_sub_days(Days::new(u64::from(config.due_soon_days) * 2))
-            .unwrap_or(due);
-        if (window_start..=due).contains(&today) {
-            b.push_now(
-                None,
-                TaskKind::CommuneReport,
-                due,
-                Localized::new(
-                    format!(
-                        "Báo cáo {vi} về quản lý đối tượng, gửi trước ngày {}.",
-                        fmt(due)
-                    ),
-                    format!(
-                        "The {en} case-management report is due before {}.",
-                        fmt(due)
-                    ),
+/// A data subject's request is answered within the configured working days (Luật 91/2025; NĐ 356/2025).
+fn data_request_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    for request in case.data_requests.iter().filter(|r| r.answered.is_none()) {
+        let due = add_working_days(
+            request.received,
+            config.data_request_working_days,
+            &config.public_holidays,
+        );
+        b.push_now(
+            Some(case),
+            TaskKind::DataRequestDue,
+            due,
+            Localized::new(
+                format!(
+                    "Trả lời yêu cầu về dữ liệu cá nhân nhận ngày {} trước hết ngày {}.",
+                    fmt(request.received),
+                    fmt(due)
                 ),
-                "TT 02/2020 Điều 11.3.b",
-            );
+                format!(
+                    "Answer the personal-data request received on {} by {}.",
+                    fmt(request.received),
+                    fmt(due)
+                ),
+            ),
+            "Luật 91/2025/QH15; NĐ 356/2025/NĐ-CP",
+        );
+    }
+}
+
+/// The day `count` working days after `from` (Saturdays, Sundays and the given holidays are not).
+pub fn add_working_days(from: NaiveDate, count: u32, holidays: &[NaiveDate]) -> NaiveDate {
+    let mut day = from;
+    let mut left = count;
+    while left > 0 {
+        day = day.succ_opt().unwrap_or(day);
+        let weekend = matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+        if !weekend && !holidays.contains(&day) {
+            left -= 1;
         }
     }
+    day
 }
 
 #[cfg(test)]
@@ -398,6 +431,8 @@ mod tests {
             last_review: None,
             closed_on: None,
             returned_on: None,
+            closure_trigger: None,
+            data_requests: vec![],
         }
     }
 
@@ -512,14 +547,27 @@ mod tests {
     }
 
     #[test]
-    fn closed_cases_are_followed_for_six_months_after_the_return() {
+    fn closed_cases_are_followed_for_six_months_after_the_return_with_monthly_reminders() {
         let mut c = case(CaseStatus::Closed);
         c.closed_on = Some(day("2026-06-01"));
         c.returned_on = Some(day("2026-06-10"));
-        c.next_visit = Some(day("2026-11-23"));
+        c.last_visit = Some(day("2026-10-25"));
         let tasks = tasks(std::slice::from_ref(&c), day(TODAY), &Config::default());
         assert_eq!(kinds(&tasks), vec![(TaskKind::PostClosureFollowUp, false)]);
+        assert_eq!(
+            tasks[0].due,
+            day("2026-11-24"),
+            "30 days after the last contact"
+        );
         assert!(tasks[0].reason.vi.contains("10/12/2026"));
+        let mut early = c.clone();
+        early.last_visit = None;
+        let first = super::tasks(&[early], day("2026-07-05"), &Config::default());
+        assert_eq!(
+            first[0].due,
+            day("2026-07-10"),
+            "reminded during the period, not only in its last week"
+        );
         let after = super::tasks(&[c], day("2027-01-05"), &Config::default());
         assert!(
             after
@@ -530,15 +578,46 @@ mod tests {
     }
 
     #[test]
-    fn the_communes_reports_are_due_before_15_june_and_15_december() {
-        let c = case(CaseStatus::Intake);
-        let report = tasks(&[c], day("2026-12-05"), &Config::default())
-            .into_iter()
-            .find(|t| t.kind == TaskKind::CommuneReport)
-            .unwrap();
-        assert_eq!(report.due, day("2026-12-15"));
-        assert_eq!(report.case_id, None);
-        assert_eq!(report.legal_ref, "TT 02/2020 Điều 11.3.b");
+    fn no_follow_up_without_a_return_or_after_a_death() {
+        let mut closed = case(CaseStatus::Closed);
+        closed.closed_on = Some(day("2026-10-01"));
+        assert!(
+            tasks(
+                std::slice::from_ref(&closed),
+                day(TODAY),
+                &Config::default()
+            )
+            .is_empty()
+        );
+        closed.returned_on = Some(day("2026-10-05"));
+        closed.closure_trigger = Some("died_or_missing".into());
+        assert!(tasks(&[closed], day(TODAY), &Config::default()).is_empty());
+    }
+
+    #[test]
+    fn a_data_request_is_due_in_two_working_days_unless_answered() {
+        use crate::domain::snapshot::DataRequest;
+        let mut c = case(CaseStatus::InProgress);
+        c.last_visit = Some(day("2026-11-20"));
+        // Friday 20 November 2026: Monday and Tuesday are the two working days.
+        c.data_requests = vec![DataRequest {
+            record_id: "r".into(),
+            received: day("2026-11-20"),
+            answered: None,
+        }];
+        let due = tasks(std::slice::from_ref(&c), day(TODAY), &Config::default());
+        assert_eq!(kinds(&due), vec![(TaskKind::DataRequestDue, false)]);
+        assert_eq!(due[0].due, day("2026-11-24"));
+        let with_holiday = Config {
+            public_holidays: vec![day("2026-11-23")],
+            ..Config::default()
+        };
+        assert_eq!(
+            tasks(std::slice::from_ref(&c), day(TODAY), &with_holiday)[0].due,
+            day("2026-11-25")
+        );
+        c.data_requests[0].answered = Some(day("2026-11-21"));
+        assert!(tasks(&[c], day(TODAY), &Config::default()).is_empty());
     }
 
     #[test]

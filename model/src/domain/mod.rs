@@ -5,7 +5,9 @@
 //! - [`referral`], [`consent`]: referral status and the consent to share (Điều 9.2, Luật 91/2025);
 //! - [`followup`]: tasks derived from case state, today's date and [`config::Config`];
 //! - [`timeline`]: a case's history in order;
-//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now.
+//! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
+//! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to;
+//! - [`photos`]: what a photo attaches to, and when it is sensitive data.
 
 pub mod closure;
 pub mod config;
@@ -14,7 +16,10 @@ pub mod editing;
 pub mod followup;
 pub mod identity;
 pub mod lifecycle;
+pub mod options;
+pub mod photos;
 pub mod referral;
+pub mod reporting;
 pub mod snapshot;
 pub mod timeline;
 
@@ -29,6 +34,8 @@ pub mod form_ids {
     pub const HANDOVER: &str = "TT02-HANDOVER";
     pub const REFERRAL: &str = "HOSO-REFERRAL";
     pub const CONSENT: &str = "HOSO-CONSENT";
+    /// A data subject's request about their data (Luật 91/2025/QH15).
+    pub const DATA_REQUEST: &str = "HOSO-DSR";
 }
 
 /// Parses an ISO date field value.

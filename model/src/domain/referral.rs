@@ -4,7 +4,32 @@ use crate::i18n::Localized;
 
 /// The status of a new referral.
 pub const PROPOSED: &str = "proposed";
-pub const STATUSES: [&str; 5] = [PROPOSED, "sent", "accepted", "completed", "declined"];
+/// The status of a referral sent to the provider: the case file leaves the commune or facility.
+pub const SENT: &str = "sent";
+pub const STATUSES: [&str; 5] = [PROPOSED, SENT, "accepted", "completed", "declined"];
+
+/// Sending a referral shares the case file outside the commune or facility: it needs both consents
+/// on file (TT 02/2020 Điều 9.2), and the refusal says which is missing.
+pub fn check_may_send(decision: &super::consent::ShareDecision) -> Result<(), Localized> {
+    if decision.allowed {
+        return Ok(());
+    }
+    let (vi, en): (Vec<&str>, Vec<&str>) = decision
+        .missing
+        .iter()
+        .map(|m| (m.vi.as_str(), m.en.as_str()))
+        .unzip();
+    Err(Localized::new(
+        format!(
+            "Chưa gửi được chuyển tuyến vì chưa đủ sự đồng ý chia sẻ thông tin: {}",
+            vi.join(" ")
+        ),
+        format!(
+            "The referral cannot be sent without consent to share: {}",
+            en.join(" ")
+        ),
+    ))
+}
 
 /// Whether a referral may move from `from` to `to`: forward along proposed → sent → accepted →
 /// completed, or to declined from any open status. Completed and declined are final.

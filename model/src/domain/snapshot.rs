@@ -3,11 +3,11 @@
 //! caseload of thousands is listed without reading every visit.
 
 use super::date_of;
-use super::form_ids::{HANDOVER, PLAN, PROGRESS};
+use super::form_ids::{DATA_REQUEST, HANDOVER, PLAN, PROGRESS};
 use super::lifecycle::CaseStatus;
 use crate::op::{RecordKind, Value};
 use crate::record::Record;
-use crate::schema::form_status;
+use crate::schema::{fields, form_status};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,7 @@ pub struct CaseSnapshot {
     pub case_id: String,
     pub subject_name: String,
     pub status: CaseStatus,
+    /// The case manager: the one assigned, or until then whoever opened the case (TT 02/2020 Điều 2.2).
     pub manager_id: Option<String>,
     pub commune_code: Option<String>,
     pub opened_on: Option<NaiveDate>,
@@ -46,6 +47,18 @@ pub struct CaseSnapshot {
     pub closed_on: Option<NaiveDate>,
     /// Day of the hand-over back to the family or community (TT 02 Điều 10.1).
     pub returned_on: Option<NaiveDate>,
+    /// The closure trigger code of a closed case (`died_or_missing` ends every follow-up).
+    pub closure_trigger: Option<String>,
+    /// The data subject's requests recorded on the case (Luật 91/2025).
+    pub data_requests: Vec<DataRequest>,
+}
+
+/// A data subject's request to see, correct or restrict their data, as the follow-ups need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataRequest {
+    pub record_id: String,
+    pub received: NaiveDate,
+    pub answered: Option<NaiveDate>,
 }
 
 /// The only fields of a case's child records that [`snapshot`] reads: the store loads just these when it
@@ -59,9 +72,38 @@ pub const CHILD_FIELDS: &[&str] = &[
     "a.visit_date",
     "a.next_visit_date",
     "a.activities",
+    "a.completed_activities",
     "a.evaluation_results",
     "a.handover_date",
+    "a.received_date",
+    "a.answered_date",
 ];
+
+fn data_requests(children: &[Record]) -> Vec<DataRequest> {
+    children
+        .iter()
+        .filter(|r| r.text("form_id") == Some(DATA_REQUEST) && !r.deleted)
+        .filter_map(|r| {
+            Some(DataRequest {
+                record_id: r.id.clone(),
+                received: date_of(r.fields.get("a.received_date"))?,
+                answered: date_of(r.fields.get("a.answered_date")),
+            })
+        })
+        .collect()
+}
+
+/// Plan activities the progress notes (Mẫu 05) record as done: done needs no new approval of the plan
+/// (TT 02/2020 Điều 7.3.b, c).
+fn completed_in_progress_notes<'a>(visits: &[&'a Record]) -> std::collections::HashSet<&'a str> {
+    visits
+        .iter()
+        .filter_map(|v| v.fields.get("a.completed_activities"))
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
 
 fn text(record: &Record, field: &str) -> Option<String> {
     record.text(field).map(str::to_string)
@@ -83,21 +125,26 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
     let plan = case
         .text("current_plan_id")
         .and_then(|id| children.iter().find(|r| r.id == id));
+    let completed = completed_in_progress_notes(&visits);
     let activities = plan
         .and_then(|p| p.fields.get("a.activities"))
         .and_then(Value::as_array)
         .map(|items| {
             items
                 .iter()
-                .map(|item| Activity {
-                    title: item
+                .map(|item| {
+                    let title = item
                         .get("activity")
                         .and_then(Value::as_str)
                         .unwrap_or_default()
-                        .to_string(),
-                    start: date_of(item.get("start_date")),
-                    end: date_of(item.get("end_date")),
-                    done: item.get("done").and_then(Value::as_bool).unwrap_or(false),
+                        .to_string();
+                    let marked = item.get("done").and_then(Value::as_bool).unwrap_or(false);
+                    Activity {
+                        done: marked || completed.contains(title.as_str()),
+                        title,
+                        start: date_of(item.get("start_date")),
+                        end: date_of(item.get("end_date")),
+                    }
                 })
                 .collect()
         })
@@ -136,7 +183,7 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
             .and_then(|s| text(s, "full_name"))
             .unwrap_or_default(),
         status,
-        manager_id: text(case, "manager_id"),
+        manager_id: text(case, fields::MANAGER_ID).or_else(|| text(case, fields::OPENED_BY)),
         commune_code: text(case, "commune_code"),
         opened_on: date_of(case.fields.get("opened_on")),
         subject_birth: subject.and_then(|s| date_of(s.fields.get("birth_date"))),
@@ -156,5 +203,7 @@ pub fn snapshot(case: &Record, subject: Option<&Record>, children: &[Record]) ->
             .filter(|r| r.text("form_id") == Some(HANDOVER))
             .filter_map(|r| date_of(r.fields.get("a.handover_date")))
             .max(),
+        closure_trigger: text(case, "closure_trigger"),
+        data_requests: data_requests(children),
     }
 }

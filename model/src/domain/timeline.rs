@@ -66,6 +66,20 @@ pub fn timeline(case: &Record, children: &[Record]) -> Vec<TimelineEntry> {
         "Kết thúc quản lý đối tượng".into(),
         "Management ended".into(),
     ));
+    out.extend(entry(
+        case,
+        date_of(case.fields.get("assigned_on")),
+        "Phân công người quản lý đối tượng".into(),
+        "Case manager assigned".into(),
+    ));
+    // A reopened case keeps its closure in the history: the approved closure record stays listed.
+    let reason = case.text("reopen_reason").unwrap_or_default();
+    out.extend(entry(
+        case,
+        date_of(case.fields.get("reopened_on")),
+        format!("Mở lại hồ sơ: {reason}"),
+        format!("Case reopened: {reason}"),
+    ));
     for record in children.iter().filter(|r| !r.deleted) {
         match record.kind {
             RecordKind::Visit => out.extend(entry(
@@ -119,4 +133,41 @@ pub fn timeline(case: &Record, children: &[Record]) -> Vec<TimelineEntry> {
     }
     out.sort_by(|a, b| (a.date, &a.record_id).cmp(&(b.date, &b.record_id)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(id: &str, kind: RecordKind, fields: serde_json::Value) -> Record {
+        Record {
+            id: id.into(),
+            kind,
+            deleted: false,
+            fields: serde_json::from_value(fields).expect("fields"),
+        }
+    }
+
+    #[test]
+    fn a_reopened_case_keeps_its_closure_in_the_history() {
+        let case = record(
+            "c",
+            RecordKind::Case,
+            json!({"opened_on": "2026-01-05", "assigned_on": "2026-01-06",
+                   "reopened_on": "2026-09-01", "reopen_reason": "Tái phát bệnh"}),
+        );
+        let closure = record(
+            "m06",
+            RecordKind::Form,
+            json!({"form_id": "TT02-M06", "status": "approved", "submitted_at": "2026-06-01",
+                   "approved_at": "2026-06-03"}),
+        );
+        let entries = timeline(&case, &[closure]);
+        let titles: Vec<&str> = entries.iter().map(|e| e.title.vi.as_str()).collect();
+        assert_eq!(titles[0], "Mở hồ sơ");
+        assert_eq!(titles[1], "Phân công người quản lý đối tượng");
+        assert!(titles[3].ends_with("đã phê duyệt"), "{titles:?}");
+        assert_eq!(titles[4], "Mở lại hồ sơ: Tái phát bệnh");
+    }
 }

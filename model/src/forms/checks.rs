@@ -13,9 +13,14 @@ fn issue(code: &str, vi: &str, en: &str) -> Issue {
     }
 }
 
-/// Số căn cước công dân (Thông tư 59/2021/TT-BCA Điều 7): 12 digits — 3 for the province where the
-/// birth was registered (001–096), 1 for sex and century of birth, 2 for the year of birth, 6 random.
-/// When the birth date or sex is known, the ID must agree with them.
+/// The number of an identity card: TT 02/2020 Điều 4.1.a asks for the "số chứng minh thư nhân dân
+/// hoặc số thẻ căn cước công dân", so both are taken.
+///
+/// - Chứng minh nhân dân (the older card, still held by many elderly people): 9 digits, no structure
+///   that can be checked.
+/// - Căn cước công dân (Thông tư 59/2021/TT-BCA Điều 7): 12 digits — 3 for the province where the
+///   birth was registered (001–096), 1 for sex and century of birth, 2 for the year of birth, 6 random.
+///   When the birth date or sex is known, it must agree with them.
 pub fn check_citizen_id(
     text: &str,
     birth: Option<NaiveDate>,
@@ -25,11 +30,15 @@ pub fn check_citizen_id(
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
         .collect();
-    if digits.len() != 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let all_digits = digits.bytes().all(|b| b.is_ascii_digit());
+    if digits.len() == 9 && all_digits {
+        return Ok(digits);
+    }
+    if digits.len() != 12 || !all_digits {
         return Err(issue(
             "citizen_id_format",
-            "Số căn cước công dân phải gồm đúng 12 chữ số.",
-            "A citizen ID number has exactly 12 digits.",
+            "Số CMND gồm 9 chữ số, số căn cước công dân gồm 12 chữ số.",
+            "An identity card number (CMND) has 9 digits, a citizen ID (CCCD) 12.",
         ));
     }
     let province: u32 = digits[0..3].parse().unwrap_or(0);
@@ -163,6 +172,18 @@ mod tests {
             "citizen_id_sex"
         );
         assert!(check_citizen_id("001310123456", Some(day("2010-03-03")), Some("female")).is_ok());
+    }
+
+    #[test]
+    fn an_old_nine_digit_identity_card_is_accepted_beside_the_citizen_id() {
+        assert_eq!(
+            check_citizen_id("025 123 456", Some(day("1948-03-12")), Some("female")).unwrap(),
+            "025123456"
+        );
+        assert_eq!(
+            check_citizen_id("02512345", None, None).unwrap_err().code,
+            "citizen_id_format"
+        );
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct FieldDef {
     /// Names this field had in earlier versions, so drafts carry over.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed_from: Vec<String>,
+    /// Sensitive personal data (NĐ 356/2025/NĐ-CP Điều 4: health, ethnic origin, ID card images…):
+    /// its values reach only the devices of the people who manage or approve the case.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +51,13 @@ pub struct Choice {
     pub label: Localized,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_ref: Option<String>,
+    /// Choosing it reveals sensitive data (an HIV subject category reveals health status).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// Never shown in a list meant for public posting: HIV information (NĐ 20/2021/NĐ-CP Điều 8.1.b,
+    /// 28.1.b).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub never_posted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -94,9 +105,13 @@ pub enum FieldKind {
         choices: Vec<Choice>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         choices_ref: Option<String>,
+        /// Choices that depend on the case (e.g. the activities of the plan in force): the screen
+        /// state lists them; answers are their titles.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        choices_from: Option<ChoiceSource>,
     },
     Boolean,
-    /// Số căn cước công dân: 12 digits.
+    /// Số CMND (9 digits) or số căn cước công dân (12 digits), TT 02/2020 Điều 4.1.a.
     CitizenId,
     /// A Vietnamese phone number.
     Phone,
@@ -119,6 +134,14 @@ impl FieldKind {
             _ => None,
         }
     }
+}
+
+/// Where a field's choices come from when they depend on the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceSource {
+    /// The activities of the plan in force (Mẫu 04), by title.
+    PlanActivities,
 }
 
 /// When a field applies, as structured JSON (no expression parser on phones).

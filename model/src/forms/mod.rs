@@ -16,10 +16,18 @@ use crate::i18n::Localized;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub use definition::{Choice, Condition, FieldDef, FieldKind, FormDefinition, Section};
+pub use definition::{
+    Choice, ChoiceSource, Condition, FieldDef, FieldKind, FormDefinition, Section,
+};
 pub use registry::{DefinitionError, Registry};
 pub use upgrade::{Upgraded, upgrade_answers};
-pub use validate::validate;
+pub use validate::{evaluate, validate};
+
+/// The definitions this build ships, loaded once per process.
+pub fn builtin() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(Registry::builtin)
+}
 
 /// A form's answers by field name; repeat groups are arrays of objects.
 pub type Answers = BTreeMap<String, serde_json::Value>;

@@ -15,6 +15,12 @@ const BUILTIN: &[&str] = &[
     include_str!("../../forms/TT02-HANDOVER.json"),
     include_str!("../../forms/HOSO-REFERRAL.json"),
     include_str!("../../forms/HOSO-CONSENT.json"),
+    include_str!("../../forms/HOSO-DSR.json"),
+    // Earlier versions stay shipped, so a draft saved under one opens upgraded with nothing lost.
+    include_str!("../../forms/previous/TT02-M01.v1.json"),
+    include_str!("../../forms/previous/TT02-M05.v1.json"),
+    include_str!("../../forms/previous/TT02-M06.v1.json"),
+    include_str!("../../forms/previous/TT02-HANDOVER.v1.json"),
 ];
 
 const SHARED_CHOICES: &[(&str, &str)] = &[(
@@ -99,6 +105,7 @@ impl Registry {
             | FieldKind::MultiChoice {
                 choices,
                 choices_ref,
+                ..
             } => {
                 if let Some(name) = choices_ref {
                     let shared = self.shared.get(name.as_str()).ok_or_else(|| {
@@ -194,7 +201,14 @@ fn check_fields<'a>(
             ));
         }
         names.push(&field.name);
-        if field.kind.choices().is_some_and(<[Choice]>::is_empty) {
+        let listed_by_the_case = matches!(
+            field.kind,
+            FieldKind::MultiChoice {
+                choices_from: Some(_),
+                ..
+            }
+        );
+        if !listed_by_the_case && field.kind.choices().is_some_and(<[Choice]>::is_empty) {
             return Err(bad(
                 format!("{id}: trường “{}” không có lựa chọn nào.", field.name),
                 format!("{id}: field “{}” has no choices.", field.name),

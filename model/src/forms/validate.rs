@@ -2,7 +2,7 @@
 //! English, what is wrong; no message repeats the value typed.
 
 use super::checks;
-use super::definition::{Condition, FieldDef, FieldKind, FormDefinition};
+use super::definition::{Choice, Condition, FieldDef, FieldKind, FormDefinition};
 use super::{Answers, Issue};
 use crate::i18n::Localized;
 use chrono::NaiveDate;
@@ -17,6 +17,8 @@ fn is_empty(value: Option<&Value>) -> bool {
     }
 }
 
+/// Whether a field's condition holds for these answers (inside a repeat group, the item's answers):
+/// what decides a field's relevance, here and on the form screens.
 pub fn evaluate(condition: &Condition, answers: &serde_json::Map<String, Value>) -> bool {
     match condition {
         Condition::Answered(field) => !is_empty(answers.get(field)),
@@ -114,185 +116,250 @@ fn check_value(
     today: NaiveDate,
     issues: &mut Vec<Issue>,
 ) {
-    let mut push = |code: &str, vi: &str, en: &str| issues.push(problem(name, code, field, vi, en));
-    match &field.kind {
-        FieldKind::Text { max_len, .. } => match value.as_str() {
-            None => push("type", "phải là văn bản", "must be text"),
-            Some(text) => {
-                if max_len.is_some_and(|max| text.chars().count() > max) {
-                    push(
-                        "too_long",
-                        &format!("dài quá {} ký tự", max_len.unwrap_or(0)),
-                        &format!("is longer than {} characters", max_len.unwrap_or(0)),
-                    );
-                }
-            }
-        },
-        FieldKind::Integer { min, max } => match value.as_i64() {
-            None => push("type", "phải là số nguyên", "must be a whole number"),
-            Some(n) => {
-                if min.is_some_and(|m| n < m) {
-                    push(
-                        "too_small",
-                        &format!("phải từ {} trở lên", min.unwrap_or(0)),
-                        &format!("must be at least {}", min.unwrap_or(0)),
-                    );
-                } else if max.is_some_and(|m| n > m) {
-                    push(
-                        "too_large",
-                        &format!("không được lớn hơn {}", max.unwrap_or(0)),
-                        &format!("must be at most {}", max.unwrap_or(0)),
-                    );
-                }
-            }
-        },
-        FieldKind::Decimal { min, max } => match value.as_f64() {
-            None => push("type", "phải là số", "must be a number"),
-            Some(n) => {
-                if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                    push(
-                        "out_of_range",
-                        "nằm ngoài khoảng cho phép",
-                        "is out of the allowed range",
-                    );
-                }
-            }
-        },
-        FieldKind::Money => {
-            if value.as_u64().is_none() {
-                push(
-                    "money",
-                    "phải là số tiền (đồng) không âm, không có phần lẻ",
-                    "must be a whole, non-negative amount of đồng",
-                );
-            }
-        }
+    let answer = Answer { field, name };
+    let issue = match &field.kind {
+        FieldKind::Text { max_len, .. } => check_text(&answer, value, *max_len),
+        FieldKind::Integer { min, max } => check_integer(&answer, value, *min, *max),
+        FieldKind::Decimal { min, max } => check_decimal(&answer, value, *min, *max),
+        FieldKind::Money => value.as_u64().is_none().then(|| {
+            answer.problem(
+                "money",
+                "phải là số tiền (đồng) không âm, không có phần lẻ",
+                "must be a whole, non-negative amount of đồng",
+            )
+        }),
         FieldKind::Date {
             not_in_future,
             after_field,
             birth,
-        } => match parse_date(value) {
-            None => push(
-                "date_format",
-                "phải là ngày hợp lệ (năm-tháng-ngày)",
-                "must be a valid date (YYYY-MM-DD)",
-            ),
-            Some(day) => {
-                if *birth && let Err(issue) = checks::check_birth_date(day, today) {
-                    issues.push(from_check(name, field, issue));
-                    return;
-                }
-                if *not_in_future && day > today {
-                    push(
-                        "date_in_future",
-                        "không thể là ngày trong tương lai",
-                        "cannot be in the future",
-                    );
-                }
-                if let Some(other) = after_field
-                    .as_deref()
-                    .and_then(|f| scope.get(f))
-                    .and_then(parse_date)
-                    && day < other
-                {
-                    push(
-                        "date_order",
-                        "phải sau ngày bắt đầu",
-                        "must be after the start date",
-                    );
-                }
-            }
-        },
-        FieldKind::Choice { choices, .. } => {
-            if !value
-                .as_str()
-                .is_some_and(|code| choices.iter().any(|c| c.code == code))
-            {
-                push(
-                    "choice_unknown",
-                    "có lựa chọn không hợp lệ",
-                    "has an invalid choice",
-                );
-            }
+        } => {
+            let rules = DateRules {
+                not_in_future: *not_in_future,
+                after_field: after_field.as_deref(),
+                birth: *birth,
+            };
+            issues.extend(check_date(&answer, value, &rules, scope, today));
+            None
         }
-        FieldKind::MultiChoice { choices, .. } => {
+        FieldKind::Choice { choices, .. } => {
+            let valid = value.as_str().is_some_and(|code| is_choice(choices, code));
+            (!valid).then(|| answer.invalid_choice())
+        }
+        FieldKind::MultiChoice {
+            choices,
+            choices_from,
+            ..
+        } => {
+            // Choices that depend on the case are listed by the screen: any title is taken.
             let valid = value.as_array().is_some_and(|items| {
                 items.iter().all(|v| {
                     v.as_str()
-                        .is_some_and(|code| choices.iter().any(|c| c.code == code))
+                        .is_some_and(|code| choices_from.is_some() || is_choice(choices, code))
                 })
             });
-            if !valid {
-                push(
-                    "choice_unknown",
-                    "có lựa chọn không hợp lệ",
-                    "has an invalid choice",
-                );
-            }
+            (!valid).then(|| answer.invalid_choice())
         }
-        FieldKind::Boolean => {
-            if !value.is_boolean() {
-                push("type", "phải là có hoặc không", "must be yes or no");
-            }
-        }
+        FieldKind::Boolean => (!value.is_boolean())
+            .then(|| answer.problem("type", "phải là có hoặc không", "must be yes or no")),
         FieldKind::CitizenId => match value.as_str() {
-            None => push(
+            None => Some(answer.problem(
                 "citizen_id_format",
-                "phải là số căn cước gồm 12 chữ số",
-                "must be a 12-digit citizen ID",
-            ),
-            Some(text) => {
-                if let Err(issue) = checks::check_citizen_id(text, None, None) {
-                    issues.push(from_check(name, field, issue));
-                }
-            }
+                "phải là số CMND (9 chữ số) hoặc căn cước công dân (12 chữ số)",
+                "must be a 9-digit identity card or 12-digit citizen ID number",
+            )),
+            Some(text) => checks::check_citizen_id(text, None, None)
+                .err()
+                .map(|issue| answer.check_failed(issue)),
         },
         FieldKind::Phone => match value.as_str() {
-            None => push(
+            None => Some(answer.problem(
                 "phone_format",
                 "phải là số điện thoại",
                 "must be a phone number",
-            ),
-            Some(text) => {
-                if let Err(issue) = checks::check_phone(text) {
-                    issues.push(from_check(name, field, issue));
-                }
-            }
+            )),
+            Some(text) => checks::check_phone(text)
+                .err()
+                .map(|issue| answer.check_failed(issue)),
         },
         FieldKind::Repeat { fields, min, max } => {
-            let Some(items) = value.as_array() else {
-                push("type", "phải là danh sách", "must be a list");
-                return;
-            };
-            if items.len() < *min {
-                push(
-                    "repeat_too_few",
-                    &format!("cần ít nhất {min} mục"),
-                    &format!("needs at least {min} item(s)"),
-                );
-            }
-            if max.is_some_and(|m| items.len() > m) {
-                push(
-                    "repeat_too_many",
-                    &format!("có nhiều hơn {} mục", max.unwrap_or(0)),
-                    &format!("has more than {} items", max.unwrap_or(0)),
-                );
-            }
-            let sub: Vec<&FieldDef> = fields.iter().collect();
-            for (index, item) in items.iter().enumerate() {
-                match item.as_object() {
-                    Some(object) => {
-                        check_fields(&sub, object, &format!("{name}.{index}."), today, issues)
-                    }
-                    None => issues.push(problem(
-                        &format!("{name}.{index}"),
-                        "type",
-                        field,
-                        "có mục không hợp lệ",
-                        "has an invalid item",
-                    )),
-                }
-            }
+            check_repeat(&answer, value, fields, (*min, *max), today, issues);
+            None
+        }
+    };
+    issues.extend(issue);
+}
+
+/// One answer being checked: its field's definition and its name among the answers (`items.0.x`).
+struct Answer<'a> {
+    field: &'a FieldDef,
+    name: &'a str,
+}
+
+impl Answer<'_> {
+    fn problem(&self, code: &str, vi: &str, en: &str) -> Issue {
+        problem(self.name, code, self.field, vi, en)
+    }
+
+    fn check_failed(&self, issue: Issue) -> Issue {
+        from_check(self.name, self.field, issue)
+    }
+
+    fn invalid_choice(&self) -> Issue {
+        self.problem(
+            "choice_unknown",
+            "có lựa chọn không hợp lệ",
+            "has an invalid choice",
+        )
+    }
+}
+
+fn is_choice(choices: &[Choice], code: &str) -> bool {
+    choices.iter().any(|c| c.code == code)
+}
+
+fn check_text(answer: &Answer<'_>, value: &Value, max_len: Option<usize>) -> Option<Issue> {
+    let Some(text) = value.as_str() else {
+        return Some(answer.problem("type", "phải là văn bản", "must be text"));
+    };
+    let max = max_len.filter(|max| text.chars().count() > *max)?;
+    Some(answer.problem(
+        "too_long",
+        &format!("dài quá {max} ký tự"),
+        &format!("is longer than {max} characters"),
+    ))
+}
+
+fn check_integer(
+    answer: &Answer<'_>,
+    value: &Value,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Option<Issue> {
+    let Some(n) = value.as_i64() else {
+        return Some(answer.problem("type", "phải là số nguyên", "must be a whole number"));
+    };
+    if let Some(min) = min.filter(|m| n < *m) {
+        Some(answer.problem(
+            "too_small",
+            &format!("phải từ {min} trở lên"),
+            &format!("must be at least {min}"),
+        ))
+    } else {
+        let max = max.filter(|m| n > *m)?;
+        Some(answer.problem(
+            "too_large",
+            &format!("không được lớn hơn {max}"),
+            &format!("must be at most {max}"),
+        ))
+    }
+}
+
+fn check_decimal(
+    answer: &Answer<'_>,
+    value: &Value,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Option<Issue> {
+    let Some(n) = value.as_f64() else {
+        return Some(answer.problem("type", "phải là số", "must be a number"));
+    };
+    (min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m)).then(|| {
+        answer.problem(
+            "out_of_range",
+            "nằm ngoài khoảng cho phép",
+            "is out of the allowed range",
+        )
+    })
+}
+
+/// What a date field's definition asks of its answer.
+struct DateRules<'a> {
+    not_in_future: bool,
+    after_field: Option<&'a str>,
+    birth: bool,
+}
+
+fn check_date(
+    answer: &Answer<'_>,
+    value: &Value,
+    rules: &DateRules<'_>,
+    scope: &serde_json::Map<String, Value>,
+    today: NaiveDate,
+) -> Vec<Issue> {
+    let Some(day) = parse_date(value) else {
+        return vec![answer.problem(
+            "date_format",
+            "phải là ngày hợp lệ (năm-tháng-ngày)",
+            "must be a valid date (YYYY-MM-DD)",
+        )];
+    };
+    if rules.birth
+        && let Err(issue) = checks::check_birth_date(day, today)
+    {
+        return vec![answer.check_failed(issue)];
+    }
+    let mut issues = Vec::new();
+    if rules.not_in_future && day > today {
+        issues.push(answer.problem(
+            "date_in_future",
+            "không thể là ngày trong tương lai",
+            "cannot be in the future",
+        ));
+    }
+    if let Some(other) = rules
+        .after_field
+        .and_then(|f| scope.get(f))
+        .and_then(parse_date)
+        && day < other
+    {
+        issues.push(answer.problem(
+            "date_order",
+            "phải sau ngày bắt đầu",
+            "must be after the start date",
+        ));
+    }
+    issues
+}
+
+/// A repeat's items: their count, then each item's fields as a form of their own.
+fn check_repeat(
+    answer: &Answer<'_>,
+    value: &Value,
+    fields: &[FieldDef],
+    (min, max): (usize, Option<usize>),
+    today: NaiveDate,
+    issues: &mut Vec<Issue>,
+) {
+    let Some(items) = value.as_array() else {
+        issues.push(answer.problem("type", "phải là danh sách", "must be a list"));
+        return;
+    };
+    if items.len() < min {
+        issues.push(answer.problem(
+            "repeat_too_few",
+            &format!("cần ít nhất {min} mục"),
+            &format!("needs at least {min} item(s)"),
+        ));
+    }
+    if let Some(max) = max.filter(|m| items.len() > *m) {
+        issues.push(answer.problem(
+            "repeat_too_many",
+            &format!("có nhiều hơn {max} mục"),
+            &format!("has more than {max} items"),
+        ));
+    }
+    let sub: Vec<&FieldDef> = fields.iter().collect();
+    let name = answer.name;
+    for (index, item) in items.iter().enumerate() {
+        match item.as_object() {
+            Some(object) => check_fields(&sub, object, &format!("{name}.{index}."), today, issues),
+            None => issues.push(problem(
+                &format!("{name}.{index}"),
+                "type",
+                answer.field,
+                "có mục không hợp lệ",
+                "has an invalid item",
+            )),
         }
     }
 }

@@ -108,6 +108,28 @@ pub fn check_existing(device: &Area, placement: &Placement) -> Result<(), ScopeR
     }
 }
 
+/// A case or household never moves to another area by a device's edit: a subject who moves away is
+/// closed with trigger 11 and referred, with consent, to the new commune, which opens its own case
+/// (TT 02/2020 Điều 8.3.a (11), 9.2). Only an administrator corrects a record's area. For a record
+/// that exists (created by an earlier push); `current` is where it is now.
+pub fn check_area_change(
+    kind: RecordKind,
+    field: &str,
+    value: Option<&str>,
+    current: &Placement,
+) -> Result<(), ScopeRefusal> {
+    match area_of_field(kind, field) {
+        Some(area) if current.get(area) != value => Err(ScopeRefusal {
+            code: "not_allowed",
+            reason: Localized::new(
+                "Hồ sơ không chuyển sang địa bàn khác: hãy kết thúc quản lý (lý do 11) và chuyển tuyến, có sự đồng ý, cho xã nơi đối tượng chuyển đến.",
+                "A case does not move to another area: end management (reason 11) and refer it, with consent, to the commune the subject moved to.",
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// What the ops of one push say about the records they create.
 #[derive(Default)]
 struct Creation<'a> {

@@ -182,3 +182,14 @@ fn records_the_server_has_are_left_to_the_checks_of_existing_records() {
     assert!(check_existing(&commune("25920"), &placed("25920", "79")).is_ok());
     assert!(check_existing(&commune("25920"), &Placement::default()).is_ok());
 }
+
+#[test]
+fn a_device_never_moves_a_case_to_another_area_but_may_repeat_its_own() {
+    let here = placed("25920", "79");
+    let moved = check_area_change(RecordKind::Case, "commune_code", Some("27544"), &here);
+    assert_eq!(moved.unwrap_err().code, "not_allowed");
+    assert!(check_area_change(RecordKind::Case, "commune_code", Some("25920"), &here).is_ok());
+    assert!(check_area_change(RecordKind::Case, "status", Some("closed"), &here).is_ok());
+    let into_a_facility = check_area_change(RecordKind::Case, "facility_id", Some("f1"), &here);
+    assert!(into_a_facility.is_err(), "nor into a facility's scope");
+}

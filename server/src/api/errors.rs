@@ -1,5 +1,6 @@
 //! The error body of every refused request, and the mapping of storage refusals to HTTP statuses.
 
+use crate::blobs::{BlobError, PhotoLimits, PhotoRefusal};
 use crate::storage::{Refusal, StorageError};
 use axum::body::Body;
 use axum::http::{StatusCode, header};
@@ -89,6 +90,34 @@ impl ApiError {
         )
     }
 
+    pub fn too_many_attempts() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            Localized::new(
+                "Quá nhiều lần thử từ địa chỉ này: hãy đợi vài phút rồi thử lại.",
+                "Too many attempts from this address: wait a few minutes and try again.",
+            ),
+        )
+    }
+
+    pub fn unavailable() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            Localized::new(
+                "Máy chủ không kết nối được cơ sở dữ liệu.",
+                "The server cannot reach its database.",
+            ),
+        )
+    }
+
+    /// A configuration or a reference list the law or the data does not allow; the message says which
+    /// rule.
+    pub fn bad_config(message: Localized) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_config", message)
+    }
+
     pub fn too_many_ops() -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,6 +127,44 @@ impl ApiError {
                 format!("At most {MAX_OPS_PER_PUSH} ops per push."),
             ),
         )
+    }
+}
+
+impl ApiError {
+    pub fn photo(refusal: PhotoRefusal, limits: &PhotoLimits) -> ApiError {
+        let status = match refusal {
+            PhotoRefusal::BadChunk | PhotoRefusal::ChunkDamaged => StatusCode::BAD_REQUEST,
+            PhotoRefusal::OffsetMismatch | PhotoRefusal::NoImage => StatusCode::CONFLICT,
+            PhotoRefusal::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            PhotoRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PhotoRefusal::QuotaExceeded => StatusCode::TOO_MANY_REQUESTS,
+            PhotoRefusal::NotUploaded => StatusCode::NOT_FOUND,
+            PhotoRefusal::BadRange => StatusCode::RANGE_NOT_SATISFIABLE,
+            PhotoRefusal::Sensitive => StatusCode::FORBIDDEN,
+        };
+        ApiError::new(status, refusal.code(), refusal.message(limits))
+    }
+
+    /// The blob store failed: unreachable object storage is worth a retry (503); a damaged blob is a
+    /// server fault (500). Logged without personal data (names are hashes).
+    pub fn blob_store(error: &BlobError) -> ApiError {
+        match error {
+            BlobError::Store(detail) => {
+                tracing::warn!(error = %detail, "blob store unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "blob_store_unavailable",
+                    Localized::new(
+                        "Kho ảnh của máy chủ tạm thời không trả lời, hãy thử lại sau.",
+                        "The server's photo store is not answering for now, try again later.",
+                    ),
+                )
+            }
+            BlobError::Damaged(detail) => {
+                tracing::error!(error = %detail, "damaged blob");
+                ApiError::internal()
+            }
+        }
     }
 }
 
@@ -115,7 +182,10 @@ fn error_kind(error: &serde_json::Error) -> &'static str {
 fn status_of(refusal: Refusal) -> StatusCode {
     match refusal {
         Refusal::BadArea | Refusal::UnknownArea | Refusal::BadDeviceId => StatusCode::BAD_REQUEST,
-        Refusal::UnknownUser | Refusal::UnknownDevice => StatusCode::NOT_FOUND,
+        Refusal::UnknownUser | Refusal::UnknownDevice | Refusal::UnknownPhoto => {
+            StatusCode::NOT_FOUND
+        }
+        Refusal::OutOfScope => StatusCode::FORBIDDEN,
         Refusal::CodeUnknown
         | Refusal::CodeUsed
         | Refusal::CodeExpired
@@ -131,7 +201,20 @@ impl From<StorageError> for ApiError {
             StorageError::Refused(refusal) => {
                 ApiError::new(status_of(refusal), refusal.code(), refusal.message())
             }
+            StorageError::Busy(detail) => {
+                super::observe::metrics().storage_failures.inc();
+                tracing::warn!(error = %detail, "no database connection in time");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    Localized::new(
+                        "Máy chủ đang quá tải, điện thoại sẽ tự gửi lại sau.",
+                        "The server is overloaded; the phone will send again later.",
+                    ),
+                )
+            }
             other => {
+                super::observe::metrics().storage_failures.inc();
                 tracing::error!(error = %other, "storage failure");
                 ApiError::internal()
             }
@@ -159,6 +242,11 @@ impl IntoResponse for ApiError {
 /// answer in plain text or with an empty body).
 fn for_status(status: StatusCode) -> ApiError {
     let (code, vi, en) = match status {
+        StatusCode::TOO_MANY_REQUESTS => (
+            "too_many_attempts",
+            "Quá nhiều yêu cầu: hãy thử lại sau.",
+            "Too many requests: try again later.",
+        ),
         StatusCode::PAYLOAD_TOO_LARGE => (
             "bad_body",
             "Nội dung yêu cầu lớn hơn giới hạn 2,5 MB.",
@@ -200,4 +288,19 @@ pub async fn error_body_everywhere(response: Response<Body>) -> Response<Body> {
         return for_status(status).into_response();
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_too_busy_to_answer_is_a_503_the_phone_retries_not_a_server_fault() {
+        let busy = ApiError::from(StorageError::Busy("pool timed out".into()));
+        assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.code, "busy");
+        assert!(busy.message.vi.contains("quá tải"));
+        let damaged = ApiError::from(StorageError::Corrupt("bad row".into()));
+        assert_eq!(damaged.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -1,31 +1,45 @@
 //! The device endpoints: enroll, push, pull.
 
-use super::{ApiError, ApiResult, Shared, authenticate, blocking, body, reply};
+use super::limits::{self, ClientAddress};
+use super::observe::metrics;
+use super::{
+    ApiError, ApiResult, Shared, accepts_zstd, authenticate, blocking, body, encode, reply,
+};
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hoso_model::hlc::system_now_millis;
+use hoso_model::protocol::ReceiptStatus;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
 };
 
 pub(super) async fn enroll(
     State(storage): State<Shared>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Response> {
+    limits::check(&storage, limits::FAILED_ENROLLMENT, &client).await?;
     let request: EnrollRequest = body(&headers, &bytes)?;
-    let enrollment = blocking(move || {
-        storage.enroll(
+    let shared = storage.clone();
+    let enrolled = blocking(move || {
+        shared.enroll(
             &request.code,
             &request.device_id,
             &request.device_name,
             system_now_millis(),
         )
     })
-    .await?;
+    .await;
+    let enrollment = match enrolled {
+        Ok(enrollment) => enrollment,
+        Err(error) => {
+            return Err(limits::failed(&storage, limits::FAILED_ENROLLMENT, &client, error).await);
+        }
+    };
     tracing::info!(user = %enrollment.user_id, "device enrolled");
     Ok(reply(
         &headers,
@@ -41,10 +55,11 @@ pub(super) async fn enroll(
 
 pub(super) async fn push(
     State(storage): State<Shared>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> ApiResult<Response> {
-    let device = authenticate(&storage, &headers).await?;
+    let device = authenticate(&storage, &headers, &client).await?;
     let request: PushRequest = body(&headers, &bytes)?;
     if request.ops.len() > MAX_OPS_PER_PUSH {
         return Err(ApiError::too_many_ops());
@@ -54,6 +69,19 @@ pub(super) async fn push(
     let receipts =
         blocking(move || storage.push(&device, &request.ops, system_now_millis())).await?;
     let rejected = receipts.iter().filter(|r| r.code.is_some()).count();
+    for status in [
+        ReceiptStatus::Accepted,
+        ReceiptStatus::Duplicate,
+        ReceiptStatus::Rejected,
+    ] {
+        let label = match status {
+            ReceiptStatus::Accepted => "accepted",
+            ReceiptStatus::Duplicate => "duplicate",
+            ReceiptStatus::Rejected => "rejected",
+        };
+        let n = receipts.iter().filter(|r| r.status == status).count();
+        metrics().ops.with_label_values(&[label]).inc_by(n as u64);
+    }
     tracing::info!(device = %device_id, ops = count, rejected, "push");
     Ok(reply(
         &headers,
@@ -75,16 +103,45 @@ const DEFAULT_PAGE_FIELDS: u64 = 5_000;
 
 pub(super) async fn pull(
     State(storage): State<Shared>,
+    Extension(client): Extension<ClientAddress>,
     headers: HeaderMap,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
-    let device = authenticate(&storage, &headers).await?;
+    let device = authenticate(&storage, &headers, &client).await?;
     let Query(query) = query.map_err(|_| ApiError::bad_cursor())?;
     let cursor = query.cursor.unwrap_or(0);
     let limit = usize::try_from(query.limit.unwrap_or(DEFAULT_PAGE_FIELDS)).unwrap_or(usize::MAX);
     let device_id = device.device_id.clone();
-    let mut page = blocking(move || storage.pull(&device, cursor, limit)).await?;
-    page.server_time_millis = system_now_millis();
-    tracing::info!(device = %device_id, records = page.records.len(), evicted = page.evicted.len(), "pull");
-    Ok(reply(&headers, &page))
+    let zstd = accepts_zstd(&headers);
+    // The page is read, encoded and compressed on a blocking thread: a commune's first pages are
+    // megabytes of JSON, too much work for an async worker.
+    let (encoded, records, values, evicted) = blocking(move || {
+        let mut page = storage.pull(&device, cursor, limit)?;
+        page.server_time_millis = system_now_millis();
+        let values: usize = page.records.iter().map(|r| r.fields.len()).sum();
+        Ok((
+            encode(&page, zstd),
+            page.records.len(),
+            values,
+            page.evicted.len(),
+        ))
+    })
+    .await?;
+    metrics().pulled_values.inc_by(values as u64);
+    tracing::info!(device = %device_id, records, values, evicted, "pull");
+    Ok(encoded.into_response())
+}
+
+/// The data the device's area shares (configuration, administrative units, reports produced), when
+/// newer than what the device holds.
+pub(super) async fn reference(
+    State(storage): State<Shared>,
+    Extension(client): Extension<ClientAddress>,
+    headers: HeaderMap,
+    query: Result<Query<KnownReference>, QueryRejection>,
+) -> ApiResult<Response> {
+    let device = authenticate(&storage, &headers, &client).await?;
+    let Query(known) = query.map_err(|_| ApiError::bad_cursor())?;
+    let update = blocking(move || storage.reference(&device, &known, system_now_millis())).await?;
+    Ok(reply(&headers, &update))
 }

@@ -16,6 +16,10 @@ pub enum Refusal {
     Unauthenticated,
     DeviceRevoked,
     WrongAdminToken,
+    /// No photo record with this id.
+    UnknownPhoto,
+    /// The record is outside the device's area (or not a photo).
+    OutOfScope,
 }
 
 impl Refusal {
@@ -31,6 +35,8 @@ impl Refusal {
             Refusal::CodeExpired => "code_expired",
             Refusal::Unauthenticated | Refusal::WrongAdminToken => "unauthenticated",
             Refusal::DeviceRevoked => "device_revoked",
+            Refusal::UnknownPhoto => "unknown_photo",
+            Refusal::OutOfScope => "out_of_scope",
         }
     }
 
@@ -65,6 +71,14 @@ impl Refusal {
                 "This device was revoked: its local data will be erased.",
             ),
             Refusal::WrongAdminToken => ("Mã quản trị không đúng.", "Wrong admin token."),
+            Refusal::UnknownPhoto => (
+                "Máy chủ chưa có bản ghi ảnh này: hãy đồng bộ hồ sơ trước.",
+                "The server has no such photo record yet: sync the records first.",
+            ),
+            Refusal::OutOfScope => (
+                "Ảnh này nằm ngoài địa bàn của bạn.",
+                "This photo is outside your area.",
+            ),
         };
         Localized::new(vi, en)
     }

@@ -2,8 +2,10 @@
 //! `hoso-server`. Every command ends with one JSON line on stdout.
 
 use clap::{Parser, Subcommand};
-use hoso_tests::Server;
+use hoso_tests::load::{LoadOptions, load};
+use hoso_tests::photo_sim::{CAMERA, upload_bench};
 use hoso_tests::sim::{ScenarioOptions, initial_sync, scenario};
+use hoso_tests::{Database, Server, ServerOptions};
 use std::sync::{Arc, Mutex};
 
 #[derive(Parser)]
@@ -24,13 +26,30 @@ struct Target {
     /// An admin token of that server (`hoso-server admin issue-admin-token`).
     #[arg(long)]
     admin_token: Option<String>,
+    /// A PostgreSQL server (`postgres://user@host/db`): the servers hoso-sim starts run on a scratch
+    /// database created on it for this run (and dropped after). Without it, the embedded SQLite.
+    #[arg(long, conflicts_with = "server")]
+    database: Option<String>,
+    /// How many server processes hoso-sim starts on that database; devices are spread across them.
+    #[arg(long, default_value_t = 1, requires = "database")]
+    servers: usize,
 }
 
 impl Target {
     fn server(&self) -> (Server, bool) {
         match (&self.server, &self.admin_token) {
             (Some(url), Some(token)) => (Server::connect(url, token), false),
-            _ => (Server::start(), true),
+            _ => (
+                Server::start_with(&ServerOptions {
+                    database: match &self.database {
+                        Some(url) => Database::Postgres(url.clone()),
+                        None => Database::Embedded,
+                    },
+                    processes: self.servers,
+                    ..ServerOptions::default()
+                }),
+                true,
+            ),
         }
     }
 }
@@ -49,9 +68,45 @@ enum Command {
         edits: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Drop, duplicate and cut requests, and restart the server mid-push (when hoso-sim started it).
+        /// Drop, duplicate and cut requests (uploads too), and restart the server mid-push and
+        /// mid-upload (when hoso-sim started it).
         #[arg(long)]
         faults: bool,
+        /// Photos each device attaches and uploads: 3 MP camera JPEGs made at start.
+        #[arg(long, default_value_t = 0)]
+        photos: usize,
+    },
+    /// Photos sent through a bandwidth-limited link (2G-like by default), in chunks of several sizes
+    /// and with cuts, side by side in one run; and what a photo record with its thumbnail costs a
+    /// colleague's pull.
+    PhotoUpload {
+        /// Photos per variant.
+        #[arg(long, default_value_t = 3)]
+        photos: usize,
+        /// The link's speed, both ways.
+        #[arg(long, default_value_t = 250)]
+        kbit: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Many devices at once, each pushing a day of work and pulling its commune: push and pull
+    /// latencies (p50, p99) and errors.
+    Load {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, default_value_t = 1_000)]
+        devices: usize,
+        /// Communes the devices are spread over.
+        #[arg(long, default_value_t = 20)]
+        communes: usize,
+        /// Cases each device records in its day (a subject and three visits each).
+        #[arg(long, default_value_t = 2)]
+        cases: usize,
+        /// The devices start within this many seconds.
+        #[arg(long, default_value_t = 10)]
+        window_s: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// A commune's caseload is pushed, then a fresh device pulls its whole scope.
     InitialSync {
@@ -75,6 +130,7 @@ fn main() {
             edits,
             seed,
             faults,
+            photos,
         } => {
             if devices == 0 {
                 eprintln!("hoso-sim: --devices must be at least 1");
@@ -90,9 +146,31 @@ fn main() {
                     edits,
                     seed,
                     faults,
+                    photos,
+                    photo_size: CAMERA,
                 },
             );
             serde_json::to_string(&report)
+        }
+        Command::Load {
+            target,
+            devices,
+            communes,
+            cases,
+            window_s,
+            seed,
+        } => {
+            let (server, _) = target.server();
+            serde_json::to_string(&load(
+                &server,
+                &LoadOptions {
+                    devices,
+                    communes,
+                    cases_per_device: cases,
+                    window_s,
+                    seed,
+                },
+            ))
         }
         Command::InitialSync {
             target,
@@ -102,6 +180,9 @@ fn main() {
         } => {
             let (server, _) = target.server();
             serde_json::to_string(&initial_sync(&server, cases, visits, seed))
+        }
+        Command::PhotoUpload { photos, kbit, seed } => {
+            serde_json::to_string(&upload_bench(photos.max(1), kbit.max(1), seed))
         }
     };
     println!("{}", line.expect("reports serialise"));

@@ -1,20 +1,10 @@
 //! Areas, users, enrollment codes, devices and admin tokens in the SQLite backend.
 
 use crate::credentials::{enrollment_code, hash, normalise_code, random_token};
-use crate::storage::{CODE_TTL_MILLIS, DeviceAuth, Enrollment, Refusal, Result};
+use crate::storage::{CODE_TTL_MILLIS, DeviceAuth, Enrollment, Refusal, Result, valid_area};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::role::Role;
 use rusqlite::{Connection, OptionalExtension, params};
-
-fn valid_area(area: &Area, name: &str) -> bool {
-    let digits = |n: usize| area.code.len() == n && area.code.bytes().all(|b| b.is_ascii_digit());
-    let code_ok = match area.kind {
-        AreaKind::Commune => digits(5),
-        AreaKind::Province => digits(2),
-        AreaKind::Facility => !area.code.trim().is_empty() && area.code.len() <= 64,
-    };
-    code_ok && !name.trim().is_empty() && name.len() <= 200
-}
 
 pub(super) fn create_area(conn: &Connection, area: &Area, name: &str) -> Result<()> {
     if !valid_area(area, name) {

@@ -1,6 +1,7 @@
 //! Keeping each record's materialised area in step with its fields: the storing side of
 //! `hoso_model::scope` (which decides) and `hoso_model::schema` (which names the fields).
 
+use super::access::{ACCESS_COLUMNS, RecordAccess};
 use crate::storage::Result;
 use hoso_model::area::AreaKind;
 use hoso_model::merge::FieldState;
@@ -24,16 +25,26 @@ pub(super) fn placement_from_row(
     })
 }
 
-/// The kind and current placement of a record the server has.
-pub(super) fn existing(
-    tx: &Transaction<'_>,
-    record_id: &str,
-) -> Result<Option<(String, Placement)>> {
+/// A record the server has, as an op on it needs it.
+pub(super) struct Stored {
+    pub kind: String,
+    pub placement: Placement,
+    pub access: RecordAccess,
+}
+
+pub(super) fn existing(tx: &Transaction<'_>, record_id: &str) -> Result<Option<Stored>> {
     Ok(tx
-        .prepare_cached(
-            "SELECT kind, commune_code, province_code, facility_id FROM record WHERE id = ?1",
-        )?
-        .query_row([record_id], |r| Ok((r.get(0)?, placement_from_row(r, 1)?)))
+        .prepare_cached(&format!(
+            "SELECT kind, commune_code, province_code, facility_id, {ACCESS_COLUMNS}
+             FROM record WHERE id = ?1"
+        ))?
+        .query_row([record_id], |r| {
+            Ok(Stored {
+                kind: r.get(0)?,
+                placement: placement_from_row(r, 1)?,
+                access: RecordAccess::from_row(r, 4)?,
+            })
+        })
         .optional()?)
 }
 

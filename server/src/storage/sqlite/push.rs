@@ -2,44 +2,21 @@
 //! the append-only audit trail, merged with the shared merge, and its record's placement kept in step —
 //! all in one transaction.
 
-use super::placement::{after_merge, ensure_record, existing, placement};
+use super::access::{self, RecordAccess};
+use super::placement::{Stored, after_merge, ensure_record, existing, placement};
 use super::{SEQ, placement::placement_from_row};
+use crate::storage::vetting::{kind_mismatch, link_target, receipt, reject_scope, vet_alone};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
-use hoso_model::hlc::DEFAULT_MAX_DRIFT_MILLIS;
-use hoso_model::i18n::Localized;
 use hoso_model::merge::{FieldState, MergeOutcome};
-use hoso_model::op::FieldOp;
-use hoso_model::policy::check_write;
+use hoso_model::op::{FieldOp, RecordKind};
 use hoso_model::protocol::{Receipt, ReceiptStatus};
 use hoso_model::role::Role;
-use hoso_model::schema::{adopted_kind, is_parent_link};
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::meta;
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params};
 use std::collections::HashMap;
-
-fn receipt(op: &FieldOp, status: ReceiptStatus) -> Receipt {
-    Receipt {
-        op_id: op.op_id.clone(),
-        status,
-        code: None,
-        reason: None,
-    }
-}
-
-fn reject(op: &FieldOp, code: &str, reason: Localized) -> Receipt {
-    Receipt {
-        code: Some(code.to_string()),
-        reason: Some(reason),
-        ..receipt(op, ReceiptStatus::Rejected)
-    }
-}
-
-fn reject_scope(op: &FieldOp, refusal: &ScopeRefusal) -> Receipt {
-    reject(op, refusal.code, refusal.reason.clone())
-}
 
 pub(super) fn push(
     conn: &mut Connection,
@@ -48,8 +25,11 @@ pub(super) fn push(
     ops: &[FieldOp],
     now: u64,
 ) -> Result<Vec<Receipt>> {
-    let tx = conn.transaction()?;
-    let new_refused = refused_new_records(&tx, units, device, ops)?;
+    // Immediate: the write lock is taken first, so a second process waits its turn (busy timeout)
+    // instead of failing when a read transaction cannot be upgraded.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let before = placements_before(&tx, ops)?;
+    let new_refused = refused_new_records(&before, units, device, ops);
     let mut receipts = Vec::with_capacity(ops.len());
     // One read and one write of the counter per push, not per op (the push is one transaction).
     let mut seq: u64 = meta::get_number(&tx, SEQ)?.unwrap_or(0);
@@ -63,15 +43,15 @@ pub(super) fn push(
             receipts.push(reject_scope(op, refusal));
             continue;
         }
-        let place = match vet(&tx, device, op, now)? {
-            Ok(place) => place,
+        let stored = match vet(&tx, device, op, now, &before)? {
+            Ok(stored) => stored,
             Err(rejection) => {
                 receipts.push(rejection);
                 continue;
             }
         };
         seq += 1;
-        writer.apply(&tx, op, place, seq)?;
+        writer.apply(&tx, op, stored, seq)?;
         receipts.push(receipt(op, ReceiptStatus::Accepted));
     }
     drop(writer);
@@ -102,8 +82,9 @@ impl<'tx> OpWriter<'tx> {
             // The field takes its record's kind and area as vetting found them; a later move of the
             // record re-stamps every field (see `placement::refresh`).
             save_state: tx.prepare_cached(
-                "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code, facility_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code, province_code,
+                                          facility_id, sensitive, case_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT(record_id, field) DO UPDATE SET state = ?4, seq = ?5",
             )?,
             now,
@@ -119,23 +100,34 @@ impl<'tx> OpWriter<'tx> {
             .is_some())
     }
 
-    /// Logs the op and merges it into its field. `place` is the record's placement as vetting found
-    /// it (`None`: the record is new).
+    /// Logs the op and merges it into its field. `stored` is the record as vetting found it (`None`:
+    /// the record is new).
     fn apply(
         &mut self,
         tx: &Transaction<'_>,
         op: &FieldOp,
-        place: Option<Placement>,
+        stored: Option<Stored>,
         seq: u64,
     ) -> Result<()> {
         let row = OpRow::encode(op);
         let mut values: Vec<&dyn ToSql> = vec![&seq, &self.now];
         values.extend(row.values());
         self.log_op.execute(values.as_slice())?;
-        if place.is_none() {
-            ensure_record(tx, &op.record_id, op.kind)?;
-        }
-        let place = place.unwrap_or_default();
+        let (place, record_access) = match stored {
+            Some(stored) => (stored.placement, stored.access),
+            None => {
+                ensure_record(tx, &op.record_id, op.kind)?;
+                access::created(tx, &op.record_id, op.kind)?;
+                let case_id = (op.kind == RecordKind::Case).then(|| op.record_id.clone());
+                (
+                    Placement::default(),
+                    RecordAccess {
+                        case_id,
+                        ..RecordAccess::default()
+                    },
+                )
+            }
+        };
         let current: Option<String> = self
             .read_state
             .query_row([&op.record_id, &op.field], |r| r.get(0))
@@ -156,41 +148,40 @@ impl<'tx> OpWriter<'tx> {
             place.commune,
             place.province,
             place.facility,
+            record_access.is_sensitive(op.kind, &op.field),
+            record_access.case_id,
         ])?;
-        after_merge(tx, op, &state, seq)
+        after_merge(tx, op, &state, seq)?;
+        let value = state.value().and_then(|v| v.as_str());
+        access::after_merge(tx, op, value, seq)
     }
 }
 
 /// The records this push creates that the device may not create where the push puts them
 /// (`hoso_model::scope::refuse_new_records`), from the placements the server held before the push.
 fn refused_new_records<'a>(
-    tx: &Transaction<'_>,
+    before: &HashMap<String, Placement>,
     units: &AdminUnits,
     device: &DeviceAuth,
     ops: &'a [FieldOp],
-) -> Result<HashMap<&'a str, ScopeRefusal>> {
+) -> HashMap<&'a str, ScopeRefusal> {
     if device.role == Role::Admin {
-        return Ok(HashMap::new());
+        return HashMap::new();
     }
-    let before = placements_before(tx, ops)?;
-    Ok(scope::refuse_new_records(
+    scope::refuse_new_records(
         &device.area,
         ops,
         units,
         |id| before.contains_key(id),
         |id| before.get(id).cloned(),
-    ))
+    )
 }
 
 /// The placement of every record the push names (its own records and the ones they link to) that
 /// the server already has, read in batches.
 fn placements_before(tx: &Transaction<'_>, ops: &[FieldOp]) -> Result<HashMap<String, Placement>> {
     let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
-    ids.extend(ops.iter().filter_map(|op| {
-        let links =
-            is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
-        op.value.as_str().filter(|_| links)
-    }));
+    ids.extend(ops.iter().filter_map(link_target));
     ids.sort_unstable();
     ids.dedup();
     let mut found = HashMap::with_capacity(ids.len());
@@ -208,85 +199,59 @@ fn placements_before(tx: &Transaction<'_>, ops: &[FieldOp]) -> Result<HashMap<St
     Ok(found)
 }
 
-/// Checks one op against everything but the merge: its rejection, or the record's placement as it
-/// is now, which the merge reuses (`None`: the server has never seen the record).
+/// Checks one op against everything but the merge: its rejection, or the record as it is now, which
+/// the merge reuses (`None`: the server has never seen the record). `before` holds the placements of
+/// the records the server had before this push.
 fn vet(
     tx: &Transaction<'_>,
     device: &DeviceAuth,
     op: &FieldOp,
     now: u64,
-) -> Result<std::result::Result<Option<Placement>, Receipt>> {
-    if let Err(shape) = op.check_shape() {
-        return Ok(Err(reject(
-            op,
-            "bad_shape",
-            Localized::new(
-                "Dữ liệu không đúng định dạng.",
-                format!("Malformed op: {shape}"),
-            ),
-        )));
+    before: &HashMap<String, Placement>,
+) -> Result<std::result::Result<Option<Stored>, Receipt>> {
+    if let Err(rejection) = vet_alone(device, op, now) {
+        return Ok(Err(rejection));
     }
-    if op
-        .hlc
-        .check_plausible(now, DEFAULT_MAX_DRIFT_MILLIS)
-        .is_err()
-    {
-        return Ok(Err(reject(
-            op,
-            "clock_skew",
-            Localized::new(
-                "Đồng hồ của thiết bị sai quá xa so với máy chủ: hãy chỉnh ngày giờ của điện thoại.",
-                "The device's clock is too far from the server's: correct the phone's date and time.",
-            ),
-        )));
+    let stored = existing(tx, &op.record_id)?;
+    if stored.as_ref().is_some_and(|s| s.kind != op.kind.as_str()) {
+        return Ok(Err(kind_mismatch(op)));
     }
-    if op.device_id != device.device_id || op.author != device.user_id {
-        return Ok(Err(reject(
-            op,
-            "not_allowed",
-            Localized::new(
-                "Thao tác không thuộc thiết bị này.",
-                "This op was not made on this device.",
-            ),
-        )));
-    }
-    if let Err(refusal) = check_write(device.role, op) {
-        return Ok(Err(reject(op, refusal.code, refusal.reason)));
-    }
-    let existing = existing(tx, &op.record_id)?;
-    if existing
-        .as_ref()
-        .is_some_and(|(kind, _)| kind != op.kind.as_str())
-    {
-        return Ok(Err(reject(
-            op,
-            "bad_shape",
-            Localized::new("Loại hồ sơ không khớp.", "The record kind does not match."),
-        )));
-    }
-    let place = existing.map(|(_, placement)| placement);
     if device.role != Role::Admin
-        && let Err(refusal) = check_existing_scope(tx, device, op, place.as_ref())?
+        && let Err(refusal) = check_existing_scope(
+            tx,
+            device,
+            op,
+            stored.as_ref().map(|s| &s.placement),
+            before.contains_key(&op.record_id),
+        )?
     {
         return Ok(Err(reject_scope(op, &refusal)));
     }
-    Ok(Ok(place))
+    Ok(Ok(stored))
 }
 
-/// An existing record must be in the device's area, and so must any record an op links it to.
+/// An existing record must be in the device's area, and so must any record an op links it to; a
+/// record the server had before this push keeps its area (the push's own new records are placed by
+/// `refuse_new_records`).
 fn check_existing_scope(
     tx: &Transaction<'_>,
     device: &DeviceAuth,
     op: &FieldOp,
     place: Option<&Placement>,
+    known_before: bool,
 ) -> Result<std::result::Result<(), ScopeRefusal>> {
-    if let Some(place) = place
-        && let Err(refusal) = scope::check_existing(&device.area, place)
-    {
-        return Ok(Err(refusal));
+    if let Some(place) = place {
+        if let Err(refusal) = scope::check_existing(&device.area, place) {
+            return Ok(Err(refusal));
+        }
+        if known_before
+            && let Err(refusal) =
+                scope::check_area_change(op.kind, &op.field, op.value.as_str(), place)
+        {
+            return Ok(Err(refusal));
+        }
     }
-    let links = is_parent_link(op.kind, &op.field) || adopted_kind(op.kind, &op.field).is_some();
-    if let Some(target) = op.value.as_str().filter(|_| links)
+    if let Some(target) = link_target(op)
         && let Some(target_place) = placement(tx, target)?
     {
         return Ok(scope::check_existing(&device.area, &target_place));

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.TestInstance
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObservabilityTest {
     private val key = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    private val pin = "274915"
+    /** Well formed, so that only the network can refuse it. */
+    private val someCode = "ABCD-EFGH-JKMN"
     private lateinit var dataDir: File
     private lateinit var server: Process
     private lateinit var url: String
@@ -38,6 +41,7 @@ class ObservabilityTest {
             "--area-kind", "commune", "--area-code", "25920")
         core.identifyApp("hoso-kotlin-test", "1.0.0")
         core.enroll(url, admin("issue-code", "--user", user), "điện thoại")
+        core.choosePin(pin, pin)
         return core
     }
 
@@ -130,10 +134,10 @@ class ObservabilityTest {
     fun `a refused connection reaches Kotlin as its own kind, in Vietnamese`() {
         val core = HosoCore.open(File(Files.createTempDirectory("hoso-device").toFile(), "hoso.db").path, key)
         val closed = java.net.ServerSocket(0).use { it.localPort }
-        val refused = assertFailsWith<ApiException.Network> { core.enroll("http://127.0.0.1:$closed", "ABCD-1234", "x") }
+        val refused = assertFailsWith<ApiException.Network> { core.enroll("http://127.0.0.1:$closed", someCode, "x") }
         assertEquals(NetworkFault.REFUSED, refused.fault)
         assertTrue(refused.messageVi.contains("từ chối"), refused.messageVi)
-        val plain = assertFailsWith<ApiException.Invalid> { core.enroll("http://hoso.example.vn", "ABCD-1234", "x") }
+        val plain = assertFailsWith<ApiException.Invalid> { core.enroll("http://hoso.example.vn", someCode, "x") }
         assertTrue(plain.messageVi.contains("https://"))
     }
 }

@@ -1,0 +1,15 @@
+// What the user can do from a case's file; the route forwards each to one core call.
+package vn.hoso.app.ui.casefile
+
+import vn.hoso.core.CaseAction
+import vn.hoso.core.CaseActionInput
+
+class CaseFileCallbacks(
+    val onOpenForm: (recordId: String) -> Unit,
+    val onStartForm: (formId: String) -> Unit,
+    val onNewVisit: () -> Unit,
+    val onAct: (action: CaseAction, input: CaseActionInput) -> Unit,
+    val onReferralStatus: (referralId: String, status: String) -> Unit,
+    val onOpenHousehold: (householdId: String) -> Unit,
+    val onOpenSync: () -> Unit,
+)

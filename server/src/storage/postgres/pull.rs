@@ -1,0 +1,186 @@
+//! A pull in the PostgreSQL backend: a page of the device's own area after its cursor, walking the
+//! `(area, seq)` index, with the field states sent as the JSON stored; sensitive fields the device's user
+//! may not read are withheld (named, never sent), as in `sqlite/pull.rs`. One repeatable-read snapshot:
+//! the page, the head, the evictions and what remains agree even while other processes push.
+
+use crate::storage::{DeviceAuth, PullPage, Result, StorageError};
+use hoso_model::area::AreaKind;
+use hoso_model::op::RecordKind;
+use hoso_model::protocol::{MAX_PAGE_FIELDS, PullResponse, RemoteRecord};
+use hoso_model::schema::area_field;
+use postgres::{Client, IsolationLevel, Transaction};
+use serde_json::value::RawValue;
+use std::collections::{HashMap, HashSet};
+
+pub(super) fn pull(
+    client: &mut Client,
+    device: &DeviceAuth,
+    cursor: u64,
+    limit: usize,
+) -> Result<PullPage> {
+    let limit = limit.clamp(1, MAX_PAGE_FIELDS) as i64;
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?;
+    let column = area_field(device.area.kind);
+    let cursor_param = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let code = device.area.code.as_str();
+    // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
+    // sequence number and must travel in the same page, or the next cursor would skip them.
+    let boundary: Option<i64> = tx
+        .query_opt(
+            &format!(
+                "SELECT seq FROM field_state WHERE {column} = $2 AND seq > $1
+                 ORDER BY seq LIMIT 1 OFFSET $3"
+            ),
+            &[&cursor_param, &code, &(limit - 1)],
+        )?
+        .map(|row| row.get(0));
+    let rows = tx.query(
+        &format!(
+            "SELECT record_id, kind, field, state, seq, sensitive, case_id FROM field_state
+             WHERE {column} = $2 AND seq > $1 AND seq <= $3 ORDER BY seq"
+        ),
+        &[&cursor_param, &code, &boundary.unwrap_or(i64::MAX)],
+    )?;
+    let reader = Reader::of(&mut tx, device)?;
+    let (records, withheld, last_seq) = group(&rows, &reader, cursor)?;
+    let has_more = boundary.is_some() && !rows.is_empty();
+    let head: i64 = tx
+        .query_one("SELECT seq FROM sequence_head WHERE id = 1", &[])?
+        .get(0);
+    let head = head as u64;
+    let upper = if has_more {
+        last_seq
+    } else {
+        head.max(last_seq)
+    };
+    let evicted = evicted(&mut tx, device, cursor_param, upper)?;
+    let next_cursor = upper.max(cursor.min(head));
+    // How far the device still is from the head, for its progress bar (withheld fields included: the
+    // device counts them as done), on the same (area, seq) index the pages walk.
+    let remaining: i64 = if has_more {
+        let after = i64::try_from(next_cursor).unwrap_or(i64::MAX);
+        tx.query_one(
+            &format!("SELECT count(*) FROM field_state WHERE {column} = $2 AND seq > $1"),
+            &[&after, &code],
+        )?
+        .get(0)
+    } else {
+        0
+    };
+    tx.commit()?;
+    Ok(PullResponse {
+        records,
+        withheld,
+        evicted,
+        next_cursor,
+        has_more,
+        remaining: Some(u64::try_from(remaining).unwrap_or(0)),
+        server_time_millis: 0,
+    })
+}
+
+type Records = Vec<RemoteRecord<Box<RawValue>>>;
+/// (record id, field) of each sensitive field held back.
+type Withheld = Vec<(String, String)>;
+
+/// Which sensitive fields a device may receive: all of its area's for the chairman or facility head
+/// (they approve every case there), else those of the cases its user manages.
+pub(super) enum Reader {
+    Approver,
+    Manager(HashSet<String>),
+}
+
+impl Reader {
+    pub(super) fn of(tx: &mut Transaction<'_>, device: &DeviceAuth) -> Result<Reader> {
+        if device.role.may_approve() {
+            return Ok(Reader::Approver);
+        }
+        let column = area_field(device.area.kind);
+        let managed = tx
+            .query(
+                &format!(
+                    "SELECT id FROM record WHERE kind = 'case' AND {column} = $1
+                     AND (manager_id = $2 OR (manager_id IS NULL AND opened_by = $2))"
+                ),
+                &[&device.area.code, &device.user_id],
+            )?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        Ok(Reader::Manager(managed))
+    }
+
+    pub(super) fn may_read(&self, case_id: Option<&str>) -> bool {
+        match self {
+            Reader::Approver => true,
+            Reader::Manager(cases) => case_id.is_some_and(|c| cases.contains(c)),
+        }
+    }
+}
+
+/// The rows as records, in the order of their first field; the sensitive fields withheld from this
+/// reader; and the last sequence seen.
+fn group(rows: &[postgres::Row], reader: &Reader, cursor: u64) -> Result<(Records, Withheld, u64)> {
+    let mut records: Records = Vec::new();
+    let mut withheld = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut last_seq = cursor;
+    for row in rows {
+        let record_id: String = row.get(0);
+        last_seq = last_seq.max(row.get::<_, i64>(4) as u64);
+        if row.get::<_, bool>(5) && !reader.may_read(row.get(6)) {
+            withheld.push((record_id, row.get(2)));
+            continue;
+        }
+        let state = RawValue::from_string(row.get(3))?;
+        let slot = match index.get(&record_id) {
+            Some(&slot) => slot,
+            None => {
+                let kind = RecordKind::parse(row.get(1)).ok_or_else(|| {
+                    StorageError::Corrupt("a stored field state has an unknown record kind".into())
+                })?;
+                index.insert(record_id.clone(), records.len());
+                records.push(RemoteRecord {
+                    record_id,
+                    kind,
+                    fields: Vec::new(),
+                });
+                records.len() - 1
+            }
+        };
+        records[slot].fields.push((row.get(2), state));
+    }
+    Ok((records, withheld, last_seq))
+}
+
+/// Records that left the device's area between the cursor and `upper` and are not back in it.
+fn evicted(
+    tx: &mut Transaction<'_>,
+    device: &DeviceAuth,
+    cursor: i64,
+    upper: u64,
+) -> Result<Vec<String>> {
+    let column = area_field(device.area.kind);
+    let old_column = match device.area.kind {
+        AreaKind::Commune => "old_commune",
+        AreaKind::Province => "old_province",
+        AreaKind::Facility => "old_facility",
+    };
+    let upper = i64::try_from(upper).unwrap_or(i64::MAX);
+    Ok(tx
+        .query(
+            &format!(
+                "SELECT DISTINCT se.record_id FROM scope_event se JOIN record r ON r.id = se.record_id
+                 WHERE se.seq > $1 AND se.seq <= $2 AND se.{old_column} = $3
+                   AND (r.{column} IS NULL OR r.{column} != $3)"
+            ),
+            &[&cursor, &upper, &device.area.code],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
+}

@@ -1,0 +1,73 @@
+//! The backend-agnostic storage suite (`storage_suite/`), run on every backend: SQLite always,
+//! PostgreSQL when `HOSO_TEST_DATABASE_URL` names a server (the test command starts one).
+
+mod storage_suite;
+
+use hoso_server::storage::postgres::scratch::{ScratchDatabase, TEST_DATABASE_ENV};
+use hoso_server::storage::{PgStorage, SqliteStorage, Storage};
+use storage_suite::Backend;
+
+/// A fresh SQLite file in a temporary folder.
+struct Sqlite {
+    storage: SqliteStorage,
+    dir: tempfile::TempDir,
+}
+
+impl Backend for Sqlite {
+    fn fresh() -> Option<Sqlite> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage =
+            SqliteStorage::open(&dir.path().join("server.db"), &test_key()).expect("open");
+        Some(Sqlite { storage, dir })
+    }
+
+    fn storage(&self) -> &dyn Storage {
+        &self.storage
+    }
+
+    fn another_process(&self) -> Box<dyn Storage> {
+        Box::new(
+            SqliteStorage::open(&self.dir.path().join("server.db"), &test_key())
+                .expect("open again"),
+        )
+    }
+}
+
+mod sqlite {
+    crate::storage_suite!(super::Sqlite);
+}
+
+/// A scratch database on the PostgreSQL server of `HOSO_TEST_DATABASE_URL`.
+struct Postgres {
+    storage: PgStorage,
+    database: ScratchDatabase,
+}
+
+impl Backend for Postgres {
+    fn fresh() -> Option<Postgres> {
+        let Some(database) = ScratchDatabase::for_tests() else {
+            eprintln!("PostgreSQL suite not run: {TEST_DATABASE_ENV} is not set");
+            return None;
+        };
+        let database = database.expect("a scratch database");
+        let storage = PgStorage::connect(&database.url, 4).expect("connect");
+        Some(Postgres { storage, database })
+    }
+
+    fn storage(&self) -> &dyn Storage {
+        &self.storage
+    }
+
+    fn another_process(&self) -> Box<dyn Storage> {
+        Box::new(PgStorage::connect(&self.database.url, 4).expect("connect again"))
+    }
+}
+
+mod postgres {
+    crate::storage_suite!(super::Postgres);
+}
+
+/// A fixed key for the encrypted test database (a deployment's lives in `server.key`).
+fn test_key() -> hoso_sqlite::connection::Key {
+    hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
+}
