@@ -4,6 +4,7 @@
 use crate::admin_units::AdminUnits;
 use crate::area::{Area, AreaKind};
 use crate::domain::config::Config;
+use crate::domain::oversight::DeviceSync;
 use crate::i18n::Localized;
 use crate::merge::FieldState;
 use crate::op::FieldOp;
@@ -56,6 +57,21 @@ pub struct EnrollResponse {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub ops: Vec<FieldOp>,
+    /// The device's outbox as it sends this push (optional: older devices do not send it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<OutboxReport>,
+}
+
+/// What a device reports of its outbox when it syncs, so that approvers and provincial officers see
+/// whose work is still on a phone. Sent with each push (the ops of that push included) and as the
+/// `pending_ops` and `oldest_unsent_millis` parameters of a pull (what is left after the push).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxReport {
+    /// Ops recorded on the device and not yet acknowledged by the server.
+    pub pending_ops: u64,
+    /// Device time (Unix ms, the clock's `millis`) of the oldest of them; absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_unsent_millis: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +118,10 @@ pub struct PullResponse<S = FieldState> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
     pub server_time_millis: u64,
+    /// On the last page of an approver's, provincial officer's or administrator's pull: what the server
+    /// knows of the sync of each device of their area, so that their tablet shows it offline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<DeviceSync>,
 }
 
 /// A record as pulled: its kind and the state of each field. Devices decode each state into a

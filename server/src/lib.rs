@@ -7,4 +7,6 @@ pub mod credentials;
 pub mod demo;
 pub mod keyfile;
 pub mod migrate;
+pub mod report;
 pub mod storage;
+pub mod web;

@@ -1,5 +1,6 @@
-//! `hoso-server`: the sync server. `serve` runs it; `admin` sets up areas, users and devices. Both work
-//! on the embedded SQLite file of a data folder (the default) or on PostgreSQL (`--database URL` or
+//! `hoso-server`: the sync server and the dashboard. `serve` runs them; `admin` sets up areas, users,
+//! devices and dashboard codes; `report` writes a periodic report to a file. All work on the embedded
+//! SQLite file of a data folder (the default) or on PostgreSQL (`--database URL` or
 //! `HOSO_DATABASE_URL`).
 
 use clap::{Parser, Subcommand};
@@ -12,7 +13,7 @@ use hoso_model::role::Role;
 use hoso_server::blobs::location::BlobLocation;
 use hoso_server::blobs::{self, PhotoLimits, Photos};
 use hoso_server::storage::{self, PgStorage, SqliteStorage, Storage};
-use hoso_server::{api, demo};
+use hoso_server::{api, demo, report, web};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -66,6 +67,24 @@ enum Command {
         database: DatabaseArgs,
         #[command(subcommand)]
         action: AdminAction,
+    },
+    /// Write the periodic report of an area for a period (works on the database directly).
+    Report {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// A province (2 digits), a commune (5 digits) or a facility id.
+        #[arg(long)]
+        area: String,
+        /// 2026 (a year), 2026-H1, 2026-Q2 or 2026-05.
+        #[arg(long)]
+        period: String,
+        #[arg(long, value_parser = ["xlsx", "csv"], default_value = "xlsx")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The version for public posting: no HIV/AIDS category, no figures per worker.
+        #[arg(long)]
+        for_posting: bool,
     },
 }
 
@@ -127,6 +146,11 @@ enum AdminAction {
     RevokeDevice {
         #[arg(long)]
         device: String,
+    },
+    /// A one-time code with which the user sets their dashboard sign-in and password at /setup.
+    IssueWebCode {
+        #[arg(long)]
+        user: String,
     },
     IssueAdminToken,
     /// Set what the law leaves open for a province or facility, from a JSON file (see `Config`).
@@ -275,6 +299,11 @@ fn admin(storage: &dyn Storage, action: AdminAction) -> Result<(), String> {
         AdminAction::IssueCode { user } => {
             println!("{}", storage.issue_code(&user, now).map_err(shown)?.0)
         }
+        AdminAction::IssueWebCode { user } => {
+            let (code, _) = storage.issue_web_code(&user, now).map_err(shown)?;
+            println!("{code}");
+            println!("set the password at /setup?code={code} (valid 7 days)");
+        }
         AdminAction::RevokeDevice { device } => {
             storage.revoke_device(&device).map_err(shown)?;
             println!("revoked {device}");
@@ -308,6 +337,54 @@ fn admin(storage: &dyn Storage, action: AdminAction) -> Result<(), String> {
             );
         }
     }
+    Ok(())
+}
+
+/// The area a report names: 2 digits a province, 5 a commune, anything else a facility.
+fn report_area(code: &str) -> Area {
+    let digits = code.bytes().all(|b| b.is_ascii_digit());
+    let kind = match code.len() {
+        2 if digits => AreaKind::Province,
+        5 if digits => AreaKind::Commune,
+        _ => AreaKind::Facility,
+    };
+    Area {
+        kind,
+        code: code.to_string(),
+    }
+}
+
+fn write_report(
+    storage: &dyn Storage,
+    area: &str,
+    period: &str,
+    format: &str,
+    out: &Path,
+    for_posting: bool,
+) -> Result<(), String> {
+    use hoso_model::domain::report::{Audience, Period};
+    let period = Period::parse(period).map_err(|m| format!("{} / {}", m.vi, m.en))?;
+    let audience = if for_posting {
+        Audience::Posting
+    } else {
+        Audience::Internal
+    };
+    let today = hoso_model::domain::local_date(system_now_millis());
+    let named = report::prepare(storage, &report_area(area), period, audience, today)
+        .map_err(|e| format!("cannot read the cases: {e}"))?;
+    let bytes = if format == "csv" {
+        report::csv(&named).map_err(|e| format!("cannot write CSV: {e}"))?
+    } else {
+        report::xlsx(&named).map_err(|e| format!("cannot write XLSX: {e}"))?
+    };
+    std::fs::write(out, bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "{}: {} — {} ({} cases open at the end)",
+        out.display(),
+        named.area_name,
+        named.report.period.label().vi,
+        named.report.total.open_at_end
+    );
     Ok(())
 }
 
@@ -377,6 +454,7 @@ fn serve(
     println!("  database    : {}", database.describe());
     println!("  photos      : {}", photos.store.describe());
     println!("  listening on: http://{listen}");
+    println!("  dashboard   : http://{listen}/ (sign in; Vietnamese, English on request)");
     if demo {
         demo::load(storage.as_ref()).map_err(|e| format!("cannot load the demo data: {e}"))?;
     }
@@ -387,7 +465,8 @@ fn serve(
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         println!("ready");
-        let app = api::router_with(storage, options, Some(photos));
+        let app =
+            api::router_with(storage.clone(), options, Some(photos)).merge(web::router(storage));
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -490,6 +569,16 @@ fn main() {
         Command::Admin { database, action } => database
             .open()
             .and_then(|storage| admin(storage.as_ref(), action)),
+        Command::Report {
+            database,
+            area,
+            period,
+            format,
+            out,
+            for_posting,
+        } => database.open().and_then(|storage| {
+            write_report(storage.as_ref(), &area, &period, &format, &out, for_posting)
+        }),
     };
     if let Err(message) = outcome {
         eprintln!("hoso-server: {message}");

@@ -1,7 +1,8 @@
 //! `hoso-server migrate --from DIR --to postgres://…`: moves an embedded deployment up to PostgreSQL.
 //! Every table is copied as it is — records, field states, the audit trail, evictions, areas, users,
 //! devices (their token hashes, so phones keep working), codes, admin tokens, the sequence head (so
-//! devices' cursors stay valid) — from one consistent read of the SQLite file, in batches, with a
+//! devices' cursors stay valid), the read model of oversight, devices' last syncs, the dashboard's
+//! sign-ins, codes and sessions — from one consistent read of the SQLite file, in batches, with a
 //! progress bar; then counts and a SHA-256 of every table are compared on both sides.
 //!
 //! Safe to re-run after an interruption: rows are upserted by their keys (the audit trail only
@@ -218,6 +219,81 @@ const TABLES: &[Table] = &[
         ],
         key: "area_kind, area_code, period",
         on_conflict: "ON CONFLICT (area_kind, area_code, period) DO NOTHING",
+    },
+    Table {
+        sqlite_name: "case_view",
+        pg_name: "case_view",
+        columns: &[
+            ("case_id", Text),
+            ("subject_id", Text),
+            ("commune_code", Text),
+            ("province_code", Text),
+            ("facility_id", Text),
+            ("snapshot", Text),
+            ("facts", Text),
+        ],
+        key: "case_id",
+        // Derived (the read model): emptied and copied whole on every run.
+        on_conflict: "",
+    },
+    Table {
+        sqlite_name: "field_conflict",
+        pg_name: "field_conflict",
+        columns: &[("record_id", Text), ("field", Text), ("\"values\"", Int)],
+        key: "record_id, field",
+        on_conflict: "",
+    },
+    Table {
+        sqlite_name: "device_sync",
+        pg_name: "device_sync",
+        columns: &[
+            ("device_id", Text),
+            ("last_sync_at", Int),
+            ("pending_ops", Int),
+            ("oldest_unsent_millis", Int),
+        ],
+        key: "device_id",
+        on_conflict: "ON CONFLICT (device_id) DO UPDATE SET last_sync_at = excluded.last_sync_at, \
+                      pending_ops = excluded.pending_ops, \
+                      oldest_unsent_millis = excluded.oldest_unsent_millis",
+    },
+    Table {
+        sqlite_name: "web_login",
+        pg_name: "web_login",
+        columns: &[
+            ("user_id", Text),
+            ("login", Text),
+            ("password_hash", Text),
+            ("set_at", Int),
+        ],
+        key: "user_id",
+        on_conflict: "ON CONFLICT (user_id) DO UPDATE SET login = excluded.login, \
+                      password_hash = excluded.password_hash, set_at = excluded.set_at",
+    },
+    Table {
+        sqlite_name: "web_code",
+        pg_name: "web_code",
+        columns: &[
+            ("code_hash", Text),
+            ("user_id", Text),
+            ("expires_at", Int),
+            ("used_at", Int),
+        ],
+        key: "code_hash",
+        on_conflict: "ON CONFLICT (code_hash) DO UPDATE SET used_at = excluded.used_at",
+    },
+    Table {
+        sqlite_name: "web_session",
+        pg_name: "web_session",
+        columns: &[
+            ("token_hash", Text),
+            ("user_id", Text),
+            ("csrf", Text),
+            ("expires_at", Int),
+        ],
+        key: "token_hash",
+        // Sessions come and go: emptied and copied whole on every run.
+        on_conflict: "",
     },
 ];
 

@@ -218,7 +218,7 @@ fn push(client: &reqwest::blocking::Client, device: &LoadDevice, ops: Vec<FieldO
     let response: PushResponse = client
         .post(format!("{}/v1/push", device.url))
         .bearer_auth(&device.token)
-        .json(&PushRequest { ops })
+        .json(&PushRequest { ops, outbox: None })
         .send()
         .and_then(|r| r.error_for_status())
         .and_then(|r| r.json())

@@ -177,7 +177,11 @@ fn world(server: &Server, watchers: &[&Device]) -> Vec<Value> {
                 .json()
                 .unwrap();
             assert_eq!(page["has_more"], false, "one page holds the test's world");
-            page.as_object_mut().unwrap().remove("server_time_millis");
+            let fields = page.as_object_mut().unwrap();
+            fields.remove("server_time_millis");
+            // The area's devices (an overseer's last page) say when each last synced: every pull
+            // changes that, and no attack is needed to.
+            fields.remove("devices");
             page
         })
         .collect()

@@ -337,7 +337,11 @@ fn a_repeated_push_is_idempotent_and_bad_requests_get_a_clear_4xx_and_change_not
     let lan = server.device("lan", Role::Collaborator, commune("25920"));
     open_case(&lan, "Đoàn Thị Cúc", "25920");
     let ops: Vec<FieldOp> = lan.store.ops_to_push(1000).unwrap();
-    let body = serde_json::to_vec(&PushRequest { ops: ops.clone() }).unwrap();
+    let body = serde_json::to_vec(&PushRequest {
+        ops: ops.clone(),
+        outbox: None,
+    })
+    .unwrap();
     let first: PushResponse = raw_push(&server, &token(&lan), body.clone(), false)
         .json()
         .unwrap();
@@ -377,7 +381,11 @@ fn a_repeated_push_is_idempotent_and_bad_requests_get_a_clear_4xx_and_change_not
         raw_push(
             &server,
             &token(&lan),
-            serde_json::to_vec(&PushRequest { ops: many }).unwrap(),
+            serde_json::to_vec(&PushRequest {
+                ops: many,
+                outbox: None
+            })
+            .unwrap(),
             false
         )
         .status(),
@@ -409,6 +417,7 @@ fn a_repeated_push_is_idempotent_and_bad_requests_get_a_clear_4xx_and_change_not
         &token(&lan),
         serde_json::to_vec(&PushRequest {
             ops: vec![bad_op, skewed, good],
+            outbox: None,
         })
         .unwrap(),
         false,

@@ -4,17 +4,20 @@
 //! (`hoso_model::domain`, `hoso_model::forms`) and writes the result in one transaction. It owns no rule:
 //! every refusal comes from the domain. One file per group of actions: [`intake`] (people, households,
 //! new cases), [`forms`] (filling and completing forms, visits, referrals, consents), [`records`]
-//! (referral status, conflicts), [`lifecycle`] (the five steps), [`views`] (what screens read).
+//! (referral status, conflicts), [`lifecycle`] (the five steps), [`views`] (what screens read),
+//! [`oversight`] (an approver's figures and approval queue).
 
 mod forms;
 mod intake;
 mod lifecycle;
+mod oversight;
 mod records;
 mod views;
 
 pub use forms::Draft;
 pub use intake::{CaseArea, NewCase, NewIntake, Registration};
 pub use lifecycle::CaseFacts;
+pub use oversight::{ApprovalItem, Decision};
 pub use views::CaseFile;
 
 use crate::error::{Error, Result};

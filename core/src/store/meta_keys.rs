@@ -18,6 +18,9 @@ pub const PULL_CURSOR: MetaKey = MetaKey("pull_cursor");
 pub const SYNC_FAILURES: MetaKey = MetaKey("sync_failures");
 pub const LAST_SYNC_SUCCESS: MetaKey = MetaKey("last_sync_success");
 pub const LAST_SYNC_FAILURE: MetaKey = MetaKey("last_sync_failure");
+/// The sync state of the area's devices as the server gave it on the last pull (JSON list of
+/// `hoso_model::domain::oversight::DeviceSync`; approvers and provincial officers only).
+pub const AREA_DEVICES: MetaKey = MetaKey("area_devices");
 pub const ADMIN_UNITS_VERSION: MetaKey = MetaKey("admin_units_version");
 pub const ADMIN_UNITS_COMPLETE: MetaKey = MetaKey("admin_units_complete");
 /// The version of the area's configuration this device holds (`CONFIG`), 0 for the defaults.

@@ -10,7 +10,7 @@ use crate::error::Result;
 use hoso_model::hlc::Hlc;
 use hoso_model::i18n::Localized;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::{PullResponse, RemoteRecord};
+use hoso_model::protocol::{OutboxReport, PullResponse, RemoteRecord};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::params;
 
@@ -140,6 +140,24 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The outbox as a device reports it to the server when it syncs: ops waiting to be sent or
+    /// acknowledged, and the device time of the oldest.
+    pub fn outbox_report(&self) -> Result<OutboxReport> {
+        self.read(|conn| {
+            let (pending, oldest): (i64, Option<String>) = conn
+                .prepare_cached(
+                    "SELECT count(*), (SELECT hlc FROM op WHERE sync_state IN ('queued', 'sent')
+                                       ORDER BY seq LIMIT 1)
+                     FROM op WHERE sync_state IN ('queued', 'sent')",
+                )?
+                .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok(OutboxReport {
+                pending_ops: u64::try_from(pending).unwrap_or_default(),
+                oldest_unsent_millis: oldest.as_deref().and_then(Hlc::decode).map(|h| h.millis),
+            })
+        })
     }
 
     /// The sync state of every record that still has ops not acknowledged by the server (through

@@ -2,6 +2,7 @@
 
 use super::{Store, doc};
 use crate::error::Result;
+use hoso_model::domain::oversight::ConflictEntry;
 use hoso_model::merge::Version;
 use hoso_model::op::RecordKind;
 pub use hoso_model::record::Record;
@@ -139,6 +140,41 @@ impl Store {
                             losers: state.losers,
                         });
                     }
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+impl Store {
+    /// Every field where concurrent edits disagree, with the case its record belongs to (the case
+    /// itself, a child's case, or the case whose subject a person is): what oversight lists.
+    pub fn conflict_entries(&self) -> Result<Vec<ConflictEntry>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT r.id, r.kind, CASE WHEN r.kind = 'case' THEN r.id
+                        ELSE coalesce(r.case_id,
+                             (SELECT s.case_id FROM case_summary s WHERE s.subject_id = r.id LIMIT 1))
+                        END, r.fields
+                 FROM record r WHERE r.conflicts > 0 AND r.deleted = 0 ORDER BY r.id",
+            )?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                let record_id: String = row.get(0)?;
+                let kind = parse_kind(row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?;
+                let case_id: Option<String> = row.get(2)?;
+                let states =
+                    doc::decode_states(row.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?)?;
+                for (field, state) in states.into_iter().filter(|(_, s)| !s.losers.is_empty()) {
+                    out.push(ConflictEntry {
+                        case_id: case_id.clone(),
+                        record_id: record_id.clone(),
+                        kind,
+                        field,
+                        values: u32::try_from(state.losers.len() + 1).unwrap_or(u32::MAX),
+                    });
                 }
             }
             Ok(out)

@@ -12,8 +12,8 @@ use super::http::{AppIdentity, Http, NetworkConfig, NetworkSettings, ServerUrl, 
 use super::progress::{PhaseProgress, Step, SyncObserver, SyncPhase, Unobserved};
 use crate::error::{Error, Result};
 use crate::store::meta_keys::{
-    AREA, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR, SERVER_URL,
-    SYNC_FAILURES,
+    AREA, AREA_DEVICES, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR,
+    SERVER_URL, SYNC_FAILURES,
 };
 use crate::store::{Rejection, Store};
 use hoso_model::hlc::node_of;
@@ -110,10 +110,16 @@ fn sort_receipts(batch: &HashSet<&str>, receipts: Vec<Receipt>) -> PushOutcome {
 
 /// Fetches pages from `cursor` until the last one, each as soon as the one before is handed over.
 /// Ends when the merging side stops listening (an error, an interruption).
-fn fetch_pages(http: &Http, mut cursor: u64, pages: &SyncSender<Result<(PullResponse, Wire)>>) {
+/// `report_query` tells the server what is left in this device's outbox (for its supervisors).
+fn fetch_pages(
+    http: &Http,
+    mut cursor: u64,
+    report_query: &str,
+    pages: &SyncSender<Result<(PullResponse, Wire)>>,
+) {
     loop {
         let page: Result<(PullResponse, Wire)> = http.get(&format!(
-            "/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}"
+            "/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}"
         ));
         let next = match &page {
             Ok((page, _)) if page.has_more => Some(page.next_cursor),
@@ -341,10 +347,11 @@ impl SyncClient {
             let progress =
                 progress.get_or_insert_with(|| PhaseProgress::begin(observer, SyncPhase::Push));
             let ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
+            let outbox = Some(store.outbox_report()?);
             store.mark_sent(&ids)?;
             report.pushed += ops.len();
             let sent = ops.len() as u64;
-            let (http, request) = (http.clone(), PushRequest { ops });
+            let (http, request) = (http.clone(), PushRequest { ops, outbox });
             let (response, wire): (PushResponse, Wire) =
                 self.exchange(move || http.post("/v1/push", &request))?;
             report.count_wire(wire);
@@ -395,9 +402,19 @@ impl SyncClient {
             .meta(PULL_CURSOR)?
             .and_then(|c| c.parse::<u64>().ok())
             .unwrap_or(0);
+        // What is left in the outbox after the push (edits made meanwhile), reported with each page.
+        let outbox = self.store.outbox_report()?;
+        let report_query = format!(
+            "&pending_ops={}{}",
+            outbox.pending_ops,
+            outbox
+                .oldest_unsent_millis
+                .map(|m| format!("&oldest_unsent_millis={m}"))
+                .unwrap_or_default()
+        );
         let (pages, received) = std::sync::mpsc::sync_channel(1);
         let fetcher = http.clone();
-        std::thread::spawn(move || fetch_pages(&fetcher, start, &pages));
+        std::thread::spawn(move || fetch_pages(&fetcher, start, &report_query, &pages));
         let mut progress = PhaseProgress::begin(observer, SyncPhase::Pull);
         loop {
             let (page, wire): (PullResponse, Wire) = self.wait_for(&received)?;
@@ -417,6 +434,10 @@ impl SyncClient {
                 remaining: page.remaining,
             };
             let more = page.has_more;
+            if !more {
+                self.store
+                    .set_meta(AREA_DEVICES, &serde_json::to_string(&page.devices)?)?;
+            }
             report.changed_values += self.store.apply_remote_page(page)?;
             tracing::debug!(
                 values,

@@ -242,11 +242,16 @@ fn activity_tasks(b: &mut Builder<'_>, case: &CaseSnapshot) {
     }
 }
 
+/// The last contact with the subject (the latest visit, else the day the case was opened) and the day
+/// closure trigger 6 applies if nobody meets them again (TT 02/2020 Điều 8.3.a (6)).
+pub fn no_contact_due(case: &CaseSnapshot, config: &Config) -> Option<(NaiveDate, NaiveDate)> {
+    let since = case.last_visit.or(case.opened_on)?;
+    let due = since.checked_add_months(Months::new(config.no_contact_months))?;
+    Some((since, due))
+}
+
 fn no_contact_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let Some(since) = case.last_visit.or(case.opened_on) else {
-        return;
-    };
-    let Some(due) = since.checked_add_months(Months::new(config.no_contact_months)) else {
+    let Some((since, due)) = no_contact_due(case, config) else {
         return;
     };
     if due <= b.today && case.status != CaseStatus::ClosureProposed {

@@ -4,7 +4,10 @@
 //! - [`closure`]: the 12 closure triggers of Điều 8.3.a;
 //! - [`referral`], [`consent`]: referral status and the consent to share (Điều 9.2, Luật 91/2025);
 //! - [`followup`]: tasks derived from case state, today's date and [`config::Config`];
-//! - [`timeline`]: a case's history in order;
+//! - [`timeline`]: a case's history in order; [`history`]: every change to every field from the audit
+//!   trail, with what became of each value;
+//! - [`oversight`]: the figures approvers and provincial officers watch; [`report`]: the periodic
+//!   reports (TT 02/2020 Điều 7.3.a, 11, 12);
 //! - [`identity`], [`editing`]: checks on a person's identity, and what may be recorded now;
 //! - [`options`]: what a user may do on a case now and why not, and the step each form belongs to;
 //! - [`photos`]: what a photo attaches to, and when it is sensitive data.
@@ -14,11 +17,14 @@ pub mod config;
 pub mod consent;
 pub mod editing;
 pub mod followup;
+pub mod history;
 pub mod identity;
 pub mod lifecycle;
 pub mod options;
+pub mod oversight;
 pub mod photos;
 pub mod referral;
+pub mod report;
 pub mod reporting;
 pub mod snapshot;
 pub mod timeline;

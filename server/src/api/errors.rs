@@ -192,6 +192,7 @@ fn status_of(refusal: Refusal) -> StatusCode {
         | Refusal::Unauthenticated
         | Refusal::DeviceRevoked
         | Refusal::WrongAdminToken => StatusCode::UNAUTHORIZED,
+        Refusal::LoginTaken => StatusCode::CONFLICT,
     }
 }
 

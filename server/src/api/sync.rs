@@ -13,8 +13,15 @@ use axum::response::{IntoResponse, Response};
 use hoso_model::hlc::system_now_millis;
 use hoso_model::protocol::ReceiptStatus;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, PushRequest, PushResponse,
+    EnrollRequest, EnrollResponse, KnownReference, MAX_OPS_PER_PUSH, OutboxReport, PushRequest,
+    PushResponse,
 };
+use hoso_model::role::Role;
+
+/// Roles whose pulls carry the sync state of their area's devices.
+fn oversees(role: Role) -> bool {
+    role.may_approve() || role == Role::ProvincialOfficer
+}
 
 pub(super) async fn enroll(
     State(storage): State<Shared>,
@@ -66,8 +73,13 @@ pub(super) async fn push(
     }
     let count = request.ops.len();
     let device_id = device.device_id.clone();
-    let receipts =
-        blocking(move || storage.push(&device, &request.ops, system_now_millis())).await?;
+    let receipts = blocking(move || {
+        let now = system_now_millis();
+        let receipts = storage.push(&device, &request.ops, now)?;
+        storage.note_sync(&device.device_id, request.outbox, now)?;
+        Ok(receipts)
+    })
+    .await?;
     let rejected = receipts.iter().filter(|r| r.code.is_some()).count();
     for status in [
         ReceiptStatus::Accepted,
@@ -96,6 +108,9 @@ pub(super) async fn push(
 pub(super) struct PullQuery {
     cursor: Option<u64>,
     limit: Option<u64>,
+    /// The device's outbox after its push (`docs/protocol.md`, "Outbox report").
+    pending_ops: Option<u64>,
+    oldest_unsent_millis: Option<u64>,
 }
 
 /// Default page size when the device does not ask for one.
@@ -112,11 +127,21 @@ pub(super) async fn pull(
     let cursor = query.cursor.unwrap_or(0);
     let limit = usize::try_from(query.limit.unwrap_or(DEFAULT_PAGE_FIELDS)).unwrap_or(usize::MAX);
     let device_id = device.device_id.clone();
+    let outbox = query.pending_ops.map(|pending_ops| OutboxReport {
+        pending_ops,
+        oldest_unsent_millis: query.oldest_unsent_millis,
+    });
     let zstd = accepts_zstd(&headers);
     // The page is read, encoded and compressed on a blocking thread: a commune's first pages are
     // megabytes of JSON, too much work for an async worker.
     let (encoded, records, values, evicted) = blocking(move || {
         let mut page = storage.pull(&device, cursor, limit)?;
+        let now = system_now_millis();
+        storage.note_sync(&device.device_id, outbox, now)?;
+        // Those who oversee an area see its devices on their tablet, as of their last pull.
+        if !page.has_more && oversees(device.role) {
+            page.devices = storage.device_syncs(&device.area, now)?;
+        }
         page.server_time_millis = system_now_millis();
         let values: usize = page.records.iter().map(|r| r.fields.len()).sum();
         Ok((

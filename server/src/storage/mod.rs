@@ -4,16 +4,22 @@
 //! Invariants every backend keeps: an op is stored once (by op id) and merged with the shared
 //! `FieldState::merge`; all of one push is one transaction; a refused request changes nothing; the
 //! scope rules of `hoso_model::scope` decide every op, and every pull is limited to the device's own
-//! area whatever cursor it sends. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
+//! area whatever cursor it sends; the read model of each case (`case_view`) changes in the push that
+//! changes the case. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
 
+mod case_view;
+mod oversight;
 pub mod postgres;
 mod refusal;
 pub mod sqlite;
 mod vetting;
+mod web_accounts;
 
+pub use oversight::{CaseHistory, OversightStore};
 pub use postgres::PgStorage;
 pub use refusal::Refusal;
 pub use sqlite::SqliteStorage;
+pub use web_accounts::{WEB_CODE_TTL_MILLIS, WebAccountStore, WebSession, WebUser};
 
 use hoso_model::area::{Area, AreaKind};
 
@@ -138,7 +144,9 @@ pub(crate) fn valid_area(area: &Area, name: &str) -> bool {
     code_ok && !name.trim().is_empty() && name.len() <= 200
 }
 
-pub trait Storage: Send + Sync {
+/// The whole backend: the sync protocol below, the read model of oversight and reports
+/// ([`OversightStore`]), and the dashboard's accounts ([`WebAccountStore`]).
+pub trait Storage: OversightStore + WebAccountStore + Send + Sync {
     fn create_area(&self, area: &Area, name: &str) -> Result<()>;
     fn create_user(&self, name: &str, role: Role, area: &Area) -> Result<String>;
     /// A one-time enrollment code for the user, valid for [`CODE_TTL_MILLIS`]: (code, expiry in Unix ms).

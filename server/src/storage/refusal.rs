@@ -16,6 +16,8 @@ pub enum Refusal {
     Unauthenticated,
     DeviceRevoked,
     WrongAdminToken,
+    /// A dashboard sign-in name someone else already has.
+    LoginTaken,
     /// No photo record with this id.
     UnknownPhoto,
     /// The record is outside the device's area (or not a photo).
@@ -35,6 +37,7 @@ impl Refusal {
             Refusal::CodeExpired => "code_expired",
             Refusal::Unauthenticated | Refusal::WrongAdminToken => "unauthenticated",
             Refusal::DeviceRevoked => "device_revoked",
+            Refusal::LoginTaken => "login_taken",
             Refusal::UnknownPhoto => "unknown_photo",
             Refusal::OutOfScope => "out_of_scope",
         }
@@ -71,6 +74,10 @@ impl Refusal {
                 "This device was revoked: its local data will be erased.",
             ),
             Refusal::WrongAdminToken => ("Mã quản trị không đúng.", "Wrong admin token."),
+            Refusal::LoginTaken => (
+                "Tên đăng nhập này đã có người dùng: hãy chọn tên khác.",
+                "This sign-in name is taken: choose another.",
+            ),
             Refusal::UnknownPhoto => (
                 "Máy chủ chưa có bản ghi ảnh này: hãy đồng bộ hồ sơ trước.",
                 "The server has no such photo record yet: sync the records first.",

@@ -1,11 +1,15 @@
-//! The server's protocol behaviour as one suite, written once against the `Storage` trait and
+//! The server's protocol behaviour (and, in `oversight`, what the dashboard and tablets read) as one
+//! suite, written once against the `Storage` trait and
 //! instantiated for every backend with [`storage_suite!`] (as matrix-rust-sdk tests its store
 //! backends): a new backend passes the same tests or is not done.
 //!
 //! Each test gets a fresh, empty database from its [`Backend`]; `another_process` opens a second
 //! handle on the same database, as a second server process would.
 
+mod oversight;
 pub mod world;
+
+pub use oversight::*;
 
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::ReceiptStatus;
@@ -42,7 +46,10 @@ macro_rules! storage_suite {
             a_revoked_device_is_refused_and_an_unknown_one_reported,
             administrators_and_areas_are_checked,
             concurrent_pushes_from_two_processes_merge_as_on_one,
-            a_one_time_job_runs_once
+            a_one_time_job_runs_once,
+            a_plans_submitter_never_approves_it,
+            the_read_model_follows_every_push,
+            devices_report_their_syncs_and_dashboard_accounts_sign_in
         );
     };
     (@tests $backend:ty; $($name:ident),* $(,)?) => {

@@ -7,29 +7,43 @@
 //! a pull (one repeatable-read snapshot) never skips a sequence number committed after it; a push
 //! reads what it needs in a few set-based queries and writes in a few more, whatever its size; the
 //! placement rules are those of the SQLite backend (materialised areas, re-stamped on a move, moves
-//! logged in `scope_event`); `op_log` refuses updates and deletes (a trigger).
+//! logged in `scope_event`); `op_log` refuses updates and deletes (a trigger); the read model of
+//! oversight and reports (`case_view`, `field_conflict`) changes in the push transaction
+//! (`read_model`), as in the SQLite backend.
 
 mod accounts;
 mod migrate;
+mod oversight;
 mod photos;
 mod pull;
 mod push;
+mod read_model;
 mod reference;
 pub mod scratch;
+mod web_accounts;
 mod working_set;
 
-use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PhotoBlob, PullPage, Result, Storage};
+use super::{
+    AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,
+    Result, Storage, WebAccountStore, WebSession, WebUser,
+};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
 use hoso_model::domain::config::Config;
 use hoso_model::domain::local_date;
+use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
+use hoso_model::domain::report::CaseFacts;
+use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::hlc::Hlc;
 use hoso_model::op::{FieldOp, RecordKind};
-use hoso_model::protocol::{AdminUnitsUpdate, KnownReference, Receipt, ReferenceUpdate};
+use hoso_model::protocol::{
+    AdminUnitsUpdate, KnownReference, OutboxReport, Receipt, ReferenceUpdate,
+};
 use hoso_model::role::Role;
 use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
 use r2d2_postgres::r2d2::{Pool, PooledConnection};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 type Manager = PostgresConnectionManager<NoTls>;
@@ -59,6 +73,7 @@ impl PgStorage {
             .connection_timeout(std::time::Duration::from_secs(10))
             .build(PostgresConnectionManager::new(config, NoTls))?;
         migrate::migrate(&mut *pool.get()?)?;
+        read_model::build_once(&mut *pool.get()?)?;
         Ok(PgStorage {
             pool,
             units: Mutex::new(Arc::new(AdminUnits::builtin())),
@@ -215,6 +230,84 @@ impl Storage for PgStorage {
 
     fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool> {
         photos::charge_upload(&mut *self.client()?, device_id, day, bytes, quota)
+    }
+}
+
+impl OversightStore for PgStorage {
+    fn case_snapshots(&self, area: &Area) -> Result<Vec<CaseSnapshot>> {
+        oversight::case_views(&mut *self.client()?, area, "snapshot")
+    }
+
+    fn case_facts(&self, area: &Area) -> Result<Vec<CaseFacts>> {
+        oversight::case_views(&mut *self.client()?, area, "facts")
+    }
+
+    fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>> {
+        oversight::conflict_entries(&mut *self.client()?, area)
+    }
+
+    fn device_syncs(&self, area: &Area, now: u64) -> Result<Vec<DeviceSync>> {
+        let mut client = self.client()?;
+        let units = self.units(&mut client, now)?;
+        oversight::device_syncs(&mut *client, area, &units)
+    }
+
+    fn area_config(&self, area: &Area, now: u64) -> Result<Config> {
+        reference::area_config(&mut *self.client()?, area, local_date(now))
+    }
+
+    fn produced_reports(&self, area: &Area) -> Result<Vec<String>> {
+        reference::produced_reports(&mut *self.client()?, area)
+    }
+
+    fn note_sync(&self, device_id: &str, outbox: Option<OutboxReport>, now: u64) -> Result<()> {
+        oversight::note_sync(&mut *self.client()?, device_id, outbox, now)
+    }
+
+    fn case_history(&self, case_id: &str) -> Result<Option<CaseHistory>> {
+        oversight::case_history(&mut *self.client()?, case_id)
+    }
+
+    fn user_names(&self, ids: &[String]) -> Result<HashMap<String, String>> {
+        oversight::names(&mut *self.client()?, "app_user", ids)
+    }
+}
+
+impl WebAccountStore for PgStorage {
+    fn issue_web_code(&self, user_id: &str, now: u64) -> Result<(String, u64)> {
+        web_accounts::issue_web_code(&mut *self.client()?, user_id, now)
+    }
+
+    fn set_web_login(
+        &self,
+        code: &str,
+        login: &str,
+        password_hash: &str,
+        now: u64,
+    ) -> Result<WebUser> {
+        web_accounts::set_web_login(&mut *self.client()?, code, login, password_hash, now)
+    }
+
+    fn web_login(&self, login: &str) -> Result<Option<(WebUser, String)>> {
+        web_accounts::web_login(&mut *self.client()?, login)
+    }
+
+    fn create_web_session(
+        &self,
+        token: &str,
+        user_id: &str,
+        csrf: &str,
+        expires_at: u64,
+    ) -> Result<()> {
+        web_accounts::create_web_session(&mut *self.client()?, token, user_id, csrf, expires_at)
+    }
+
+    fn web_session(&self, token: &str, now: u64) -> Result<Option<WebSession>> {
+        web_accounts::web_session(&mut *self.client()?, token, now)
+    }
+
+    fn end_web_session(&self, token: &str) -> Result<()> {
+        web_accounts::end_web_session(&mut *self.client()?, token)
     }
 }
 

@@ -80,6 +80,8 @@ pub(super) fn pull(
         has_more,
         remaining: Some(u64::try_from(remaining).unwrap_or(0)),
         server_time_millis: 0,
+        // Filled by the API for those who oversee the area (`docs/protocol.md`).
+        devices: Vec::new(),
     })
 }
 

@@ -1,15 +1,22 @@
 //! A push in the PostgreSQL backend: the sequence head locked, everything the ops touch read at once,
-//! every op vetted (shape, clock, author, write policy, scope), logged in the append-only audit
-//! trail and merged with the shared merge in memory, then written back — all in one transaction.
+//! every op vetted (shape, clock, author, write policy — a plan's submitter never approves it —,
+//! scope), logged in the append-only audit trail and merged with the shared merge in memory, then
+//! written back with the read model of the cases it touches — all in one transaction.
 
+use super::read_model;
 use super::working_set::WorkingSet;
-use crate::storage::vetting::{kind_mismatch, link_target, receipt, reject_scope, vet_alone};
+use crate::storage::case_view::Changed;
+use crate::storage::vetting::{
+    kind_mismatch, link_target, receipt, reject, reject_scope, vet_alone,
+};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::merge::MergeOutcome;
 use hoso_model::op::FieldOp;
+use hoso_model::policy::{approves_a_form, check_not_own_plan};
 use hoso_model::protocol::{Receipt, ReceiptStatus};
 use hoso_model::role::Role;
+use hoso_model::schema::fields;
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::op_row::OpRow;
 use postgres::{Client, Transaction};
@@ -30,6 +37,8 @@ pub(super) fn push(
     let mut known = known_ops(&mut tx, ops)?;
     let mut set = load(&mut tx, ops)?;
     let new_refused = refused_new_records(&set, units, device, ops);
+    let left = read_model::cases_left(&mut tx, ops)?;
+    let mut changed = Vec::with_capacity(ops.len());
     let mut log = OpLog::default();
     let mut seq = head;
     let mut receipts = Vec::with_capacity(ops.len());
@@ -51,12 +60,19 @@ pub(super) fn push(
         };
         seq += 1;
         log.add(op, seq, now);
-        apply(&mut tx, &mut set, op, place, seq)?;
+        if let Some((losers_before, losers)) = apply(&mut tx, &mut set, op, place, seq)? {
+            changed.push(Changed {
+                op,
+                losers_before,
+                losers,
+            });
+        }
         known.insert(op.op_id.clone());
         receipts.push(receipt(op, ReceiptStatus::Accepted));
     }
     log.flush(&mut tx)?;
     set.flush(&mut tx)?;
+    read_model::after_push(&mut tx, &changed, left)?;
     if seq != head {
         tx.execute("UPDATE sequence_head SET seq = $1 WHERE id = 1", &[&seq])?;
     }
@@ -74,7 +90,8 @@ fn known_ops(tx: &mut Transaction<'_>, ops: &[FieldOp]) -> Result<HashSet<String
         .collect())
 }
 
-/// Reads the records the push names (its own and the ones it links to) and the fields it writes.
+/// Reads the records the push names (its own and the ones it links to), the fields it writes, and
+/// the form id and submitter of the forms it approves.
 fn load(tx: &mut Transaction<'_>, ops: &[FieldOp]) -> Result<WorkingSet> {
     let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
     ids.extend(ops.iter().filter_map(link_target));
@@ -84,6 +101,10 @@ fn load(tx: &mut Transaction<'_>, ops: &[FieldOp]) -> Result<WorkingSet> {
         .iter()
         .map(|op| (op.record_id.as_str(), op.field.as_str()))
         .collect();
+    for op in ops.iter().filter(|op| approves_a_form(op)) {
+        fields.push((op.record_id.as_str(), fields::FORM_ID));
+        fields.push((op.record_id.as_str(), fields::SUBMITTED_BY));
+    }
     fields.sort_unstable();
     fields.dedup();
     WorkingSet::load(tx, &ids, &fields)
@@ -120,6 +141,16 @@ fn vet(
     if let Err(rejection) = vet_alone(device, op, now) {
         return Ok(Err(rejection));
     }
+    if approves_a_form(op) {
+        let current = |field: &str| {
+            let state = set.state(&op.record_id, field);
+            state.value().and_then(|v| v.as_str()).map(str::to_string)
+        };
+        let (form_id, submitted_by) = (current(fields::FORM_ID), current(fields::SUBMITTED_BY));
+        if let Err(refusal) = check_not_own_plan(op, form_id.as_deref(), submitted_by.as_deref()) {
+            return Ok(Err(reject(op, refusal.code, refusal.reason)));
+        }
+    }
     let existing = set
         .get(tx, &op.record_id)?
         .map(|row| (row.kind.clone(), row.placed.clone()));
@@ -154,25 +185,28 @@ fn vet(
     Ok(Ok(place))
 }
 
-/// Merges the op into its field and keeps its record's placement in step.
+/// Merges the op into its field and keeps its record's placement in step. Returns how many
+/// concurrent values the field kept before and keeps now, or `None` if its state did not change.
 fn apply(
     tx: &mut Transaction<'_>,
     set: &mut WorkingSet,
     op: &FieldOp,
     place: Option<Placement>,
     seq: i64,
-) -> Result<()> {
+) -> Result<Option<(usize, usize)>> {
     if place.is_none() {
         set.ensure_record(tx, &op.record_id, op.kind)?;
         set.created(&op.record_id, op.kind);
     }
     let mut state = set.state(&op.record_id, &op.field);
+    let losers_before = state.losers.len();
     if matches!(state.merge(op), MergeOutcome::Duplicate) {
-        return Ok(());
+        return Ok(None);
     }
     set.write_state(op, state.clone(), seq, place.unwrap_or_default());
     set.after_merge(tx, op, &state, seq)?;
-    set.after_merge_access(tx, op, &state, seq)
+    set.after_merge_access(tx, op, &state, seq)?;
+    Ok(Some((losers_before, state.losers.len())))
 }
 
 /// The accepted ops of a push, written to the audit trail in one statement.

@@ -114,6 +114,44 @@ fn config_area(device: &Area, units: &AdminUnits) -> Option<Area> {
     }
 }
 
+/// The configuration that applies to an area on `today`: its province's for a commune, its own for a
+/// province or facility; the defaults when none was set.
+pub(super) fn area_config(
+    client: &mut impl GenericClient,
+    area: &Area,
+    today: NaiveDate,
+) -> Result<Config> {
+    let units = units_in_force(client, today)?
+        .map(|u| u.units)
+        .unwrap_or_else(AdminUnits::builtin);
+    let Some(config_area) = config_area(area, &units) else {
+        return Ok(Config::default());
+    };
+    match client.query_opt(
+        "SELECT config FROM area_config WHERE area_kind = $1 AND area_code = $2",
+        &[&config_area.kind.as_str(), &config_area.code],
+    )? {
+        Some(row) => Ok(serde_json::from_str(row.get(0))?),
+        None => Ok(Config::default()),
+    }
+}
+
+/// The periods whose report the area has produced, in order.
+pub(super) fn produced_reports(
+    client: &mut impl GenericClient,
+    area: &Area,
+) -> Result<Vec<String>> {
+    Ok(client
+        .query(
+            "SELECT period FROM report_produced WHERE area_kind = $1 AND area_code = $2
+             ORDER BY period COLLATE \"C\"",
+            &[&area.kind.as_str(), &area.code],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
+}
+
 /// What the device's area shares that is newer than what the device holds.
 pub(super) fn reference(
     client: &mut impl GenericClient,
@@ -142,14 +180,6 @@ pub(super) fn reference(
             config: serde_json::from_str(row.get(1))?,
         });
     }
-    update.produced_reports = client
-        .query(
-            "SELECT period FROM report_produced WHERE area_kind = $1 AND area_code = $2
-             ORDER BY period COLLATE \"C\"",
-            &[&device.area.kind.as_str(), &device.area.code],
-        )?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    update.produced_reports = produced_reports(client, &device.area)?;
     Ok(update)
 }

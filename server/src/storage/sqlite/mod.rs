@@ -7,24 +7,36 @@
 //! `(area, seq)` index of the device's own area and ends on a sequence boundary, on a read connection
 //! of its own (one WAL snapshot), beside pushes; the WAL is checkpointed by `hoso_sqlite::checkpoint`,
 //! off the request path, and truncated by the writer past 64 MiB (sustained pushes outrun passive
-//! checkpoints).
+//! checkpoints); `case_view` and `field_conflict` (the read model of oversight and reports) change in
+//! the push transaction (`read_model`) and are read on the read connections.
 
 mod access;
 mod accounts;
 mod audit;
+mod oversight;
 mod photos;
 mod placement;
 mod pull;
 mod push;
+mod read_model;
 mod reference;
+mod web_accounts;
 
-use super::{AuditEntry, DeviceAuth, Enrollment, OnceJob, PhotoBlob, PullPage, Result, Storage};
+use super::{
+    AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,
+    Result, Storage, WebAccountStore, WebSession, WebUser,
+};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::Area;
 use hoso_model::domain::config::Config;
 use hoso_model::domain::local_date;
+use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
+use hoso_model::domain::report::CaseFacts;
+use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::op::FieldOp;
-use hoso_model::protocol::{AdminUnitsUpdate, KnownReference, Receipt, ReferenceUpdate};
+use hoso_model::protocol::{
+    AdminUnitsUpdate, KnownReference, OutboxReport, Receipt, ReferenceUpdate,
+};
 use hoso_model::role::Role;
 use hoso_sqlite::checkpoint::Checkpointer;
 use hoso_sqlite::connection::{self, Access, Key};
@@ -41,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/002_sensitive.sql"),
     include_str!("../../../sql/003_reference.sql"),
     include_str!("../../../sql/004_photos.sql"),
+    include_str!("../../../sql/005_oversight.sql"),
 ];
 
 /// The last sequence number handed out (pull cursors count in it).
@@ -76,6 +89,7 @@ impl SqliteStorage {
         let mut conn = connection::open(path, key, Access::ReadWrite, Duration::from_secs(10))?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         hoso_sqlite::migrate::migrate(&conn, MIGRATIONS)?;
+        read_model::build_once(&mut conn)?;
         // After a checkpoint resets the log, the file shrinks back to this size.
         conn.execute_batch(&format!("PRAGMA journal_size_limit = {WAL_LIMIT_BYTES};"))?;
         let checkpoint_conn =
@@ -264,5 +278,83 @@ impl Storage for SqliteStorage {
 
     fn charge_upload(&self, device_id: &str, day: &str, bytes: u64, quota: u64) -> Result<bool> {
         photos::charge_upload(&self.lock(), device_id, day, bytes, quota)
+    }
+}
+
+impl OversightStore for SqliteStorage {
+    fn case_snapshots(&self, area: &Area) -> Result<Vec<CaseSnapshot>> {
+        oversight::case_views(&self.reader(), area, "snapshot")
+    }
+
+    fn case_facts(&self, area: &Area) -> Result<Vec<CaseFacts>> {
+        oversight::case_views(&self.reader(), area, "facts")
+    }
+
+    fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>> {
+        oversight::conflict_entries(&self.reader(), area)
+    }
+
+    fn device_syncs(&self, area: &Area, now: u64) -> Result<Vec<DeviceSync>> {
+        let conn = self.reader();
+        let units = self.units(&conn, now)?;
+        oversight::device_syncs(&conn, area, &units)
+    }
+
+    fn area_config(&self, area: &Area, now: u64) -> Result<Config> {
+        reference::area_config(&self.reader(), area, local_date(now))
+    }
+
+    fn produced_reports(&self, area: &Area) -> Result<Vec<String>> {
+        reference::produced_reports(&self.reader(), area)
+    }
+
+    fn note_sync(&self, device_id: &str, outbox: Option<OutboxReport>, now: u64) -> Result<()> {
+        oversight::note_sync(&self.lock(), device_id, outbox, now)
+    }
+
+    fn case_history(&self, case_id: &str) -> Result<Option<CaseHistory>> {
+        oversight::case_history(&self.reader(), case_id)
+    }
+
+    fn user_names(&self, ids: &[String]) -> Result<HashMap<String, String>> {
+        oversight::names(&self.reader(), "user", ids)
+    }
+}
+
+impl WebAccountStore for SqliteStorage {
+    fn issue_web_code(&self, user_id: &str, now: u64) -> Result<(String, u64)> {
+        web_accounts::issue_web_code(&self.lock(), user_id, now)
+    }
+
+    fn set_web_login(
+        &self,
+        code: &str,
+        login: &str,
+        password_hash: &str,
+        now: u64,
+    ) -> Result<WebUser> {
+        web_accounts::set_web_login(&mut self.lock(), code, login, password_hash, now)
+    }
+
+    fn web_login(&self, login: &str) -> Result<Option<(WebUser, String)>> {
+        web_accounts::web_login(&self.lock(), login)
+    }
+
+    fn create_web_session(
+        &self,
+        token: &str,
+        user_id: &str,
+        csrf: &str,
+        expires_at: u64,
+    ) -> Result<()> {
+        web_accounts::create_web_session(&self.lock(), token, user_id, csrf, expires_at)
+    }
+
+    fn web_session(&self, token: &str, now: u64) -> Result<Option<WebSession>> {
+        web_accounts::web_session(&self.lock(), token, now)
+    }
+
+    fn end_web_session(&self, token: &str) -> Result<()> {
+        web_accounts::end_web_session(&self.lock(), token)
     }
 }

@@ -48,6 +48,7 @@ pub(super) fn pull(
         has_more,
         remaining: Some(remaining),
         server_time_millis: 0,
+        devices: Vec::new(),
     })
 }
 

@@ -1,17 +1,23 @@
-//! A push in the SQLite backend: every op vetted (shape, clock, author, write policy, scope), logged in
-//! the append-only audit trail, merged with the shared merge, and its record's placement kept in step —
-//! all in one transaction.
+//! A push in the SQLite backend: every op vetted (shape, clock, author, write policy — a plan's submitter
+//! never approves it — scope), logged in the append-only audit trail, merged with the shared merge, its
+//! record's placement and the read model of its case kept in step — all in one transaction.
 
 use super::access::{self, RecordAccess};
 use super::placement::{Stored, after_merge, ensure_record, existing, placement};
+use super::read_model;
 use super::{SEQ, placement::placement_from_row};
-use crate::storage::vetting::{kind_mismatch, link_target, receipt, reject_scope, vet_alone};
+use crate::storage::case_view::Changed;
+use crate::storage::vetting::{
+    kind_mismatch, link_target, receipt, reject, reject_scope, vet_alone,
+};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::merge::{FieldState, MergeOutcome};
 use hoso_model::op::{FieldOp, RecordKind};
+use hoso_model::policy::{approves_a_form, check_not_own_plan};
 use hoso_model::protocol::{Receipt, ReceiptStatus};
 use hoso_model::role::Role;
+use hoso_model::schema::fields;
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::meta;
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
@@ -30,6 +36,8 @@ pub(super) fn push(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let before = placements_before(&tx, ops)?;
     let new_refused = refused_new_records(&before, units, device, ops);
+    let left = read_model::cases_left(&tx, ops)?;
+    let mut changed = Vec::with_capacity(ops.len());
     let mut receipts = Vec::with_capacity(ops.len());
     // One read and one write of the counter per push, not per op (the push is one transaction).
     let mut seq: u64 = meta::get_number(&tx, SEQ)?.unwrap_or(0);
@@ -51,10 +59,17 @@ pub(super) fn push(
             }
         };
         seq += 1;
-        writer.apply(&tx, op, stored, seq)?;
+        if let Some((losers_before, losers)) = writer.apply(&tx, op, stored, seq)? {
+            changed.push(Changed {
+                op,
+                losers_before,
+                losers,
+            });
+        }
         receipts.push(receipt(op, ReceiptStatus::Accepted));
     }
     drop(writer);
+    read_model::after_push(&tx, &changed, left)?;
     meta::set(&tx, SEQ, &seq.to_string())?;
     tx.commit()?;
     Ok(receipts)
@@ -101,14 +116,15 @@ impl<'tx> OpWriter<'tx> {
     }
 
     /// Logs the op and merges it into its field. `stored` is the record as vetting found it (`None`:
-    /// the record is new).
+    /// the record is new). Returns how many concurrent values the field kept before and keeps now, or
+    /// `None` if its state did not change.
     fn apply(
         &mut self,
         tx: &Transaction<'_>,
         op: &FieldOp,
         stored: Option<Stored>,
         seq: u64,
-    ) -> Result<()> {
+    ) -> Result<Option<(usize, usize)>> {
         let row = OpRow::encode(op);
         let mut values: Vec<&dyn ToSql> = vec![&seq, &self.now];
         values.extend(row.values());
@@ -136,8 +152,9 @@ impl<'tx> OpWriter<'tx> {
             Some(text) => serde_json::from_str(&text)?,
             None => FieldState::default(),
         };
+        let losers_before = state.losers.len();
         if matches!(state.merge(op), MergeOutcome::Duplicate) {
-            return Ok(());
+            return Ok(None);
         }
         self.save_state.execute(params![
             op.record_id,
@@ -153,7 +170,8 @@ impl<'tx> OpWriter<'tx> {
         ])?;
         after_merge(tx, op, &state, seq)?;
         let value = state.value().and_then(|v| v.as_str());
-        access::after_merge(tx, op, value, seq)
+        access::after_merge(tx, op, value, seq)?;
+        Ok(Some((losers_before, state.losers.len())))
     }
 }
 
@@ -212,6 +230,9 @@ fn vet(
     if let Err(rejection) = vet_alone(device, op, now) {
         return Ok(Err(rejection));
     }
+    if let Err(refusal) = check_own_plan(tx, op)? {
+        return Ok(Err(reject(op, refusal.code, refusal.reason)));
+    }
     let stored = existing(tx, &op.record_id)?;
     if stored.as_ref().is_some_and(|s| s.kind != op.kind.as_str()) {
         return Ok(Err(kind_mismatch(op)));
@@ -257,4 +278,32 @@ fn check_existing_scope(
         return Ok(scope::check_existing(&device.area, &target_place));
     }
     Ok(Ok(()))
+}
+
+/// An approval of a form is refused to whoever submitted it if the form is a plan
+/// (`hoso_model::policy::check_not_own_plan`), read from the form's current values.
+fn check_own_plan(
+    tx: &Transaction<'_>,
+    op: &FieldOp,
+) -> Result<std::result::Result<(), hoso_model::policy::Refusal>> {
+    if !approves_a_form(op) {
+        return Ok(Ok(()));
+    }
+    let current = |field: &str| -> Result<Option<String>> {
+        let state: Option<String> = tx
+            .prepare_cached("SELECT state FROM field_state WHERE record_id = ?1 AND field = ?2")?
+            .query_row([&op.record_id, field], |r| r.get(0))
+            .optional()?;
+        let state: FieldState = match state {
+            Some(text) => serde_json::from_str(&text)?,
+            None => FieldState::default(),
+        };
+        Ok(state.value().and_then(|v| v.as_str()).map(str::to_string))
+    };
+    let (form_id, submitted_by) = (current(fields::FORM_ID)?, current(fields::SUBMITTED_BY)?);
+    Ok(check_not_own_plan(
+        op,
+        form_id.as_deref(),
+        submitted_by.as_deref(),
+    ))
 }

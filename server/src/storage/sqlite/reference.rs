@@ -113,6 +113,50 @@ fn config_area(device: &Area, units: &AdminUnits) -> Option<Area> {
     }
 }
 
+/// The stored configuration of a province or facility with its version, if one was set.
+fn stored_config(conn: &Connection, area: &Area) -> Result<Option<AreaConfig>> {
+    let stored: Option<(u64, String)> = conn
+        .prepare_cached(
+            "SELECT version, config FROM area_config WHERE area_kind = ?1 AND area_code = ?2",
+        )?
+        .query_row(params![area.kind.as_str(), area.code], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    stored
+        .map(|(version, config)| {
+            Ok(AreaConfig {
+                version,
+                config: serde_json::from_str(&config)?,
+            })
+        })
+        .transpose()
+}
+
+/// The configuration that applies to an area on `today`: its province's for a commune, its own for a
+/// province or facility; the defaults when none was set.
+pub(super) fn area_config(conn: &Connection, area: &Area, today: NaiveDate) -> Result<Config> {
+    let units = units_in_force(conn, today)?
+        .map(|u| u.units)
+        .unwrap_or_else(AdminUnits::builtin);
+    let Some(config_area) = config_area(area, &units) else {
+        return Ok(Config::default());
+    };
+    Ok(stored_config(conn, &config_area)?
+        .map(|c| c.config)
+        .unwrap_or_default())
+}
+
+/// The periods whose report the area has produced, in order.
+pub(super) fn produced_reports(conn: &Connection, area: &Area) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT period FROM report_produced WHERE area_kind = ?1 AND area_code = ?2 ORDER BY period",
+        )?
+        .query_map(params![area.kind.as_str(), area.code], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?)
+}
+
 /// What the device's area shares that is newer than what the device holds.
 pub(super) fn reference(
     conn: &Connection,
@@ -130,25 +174,8 @@ pub(super) fn reference(
         ..ReferenceUpdate::default()
     };
     if let Some(area) = config_area(&device.area, &units) {
-        let stored: Option<(u64, String)> = conn
-            .query_row(
-                "SELECT version, config FROM area_config WHERE area_kind = ?1 AND area_code = ?2",
-                params![area.kind.as_str(), area.code],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((version, config)) = stored.filter(|(v, _)| *v != known.config_version) {
-            update.config = Some(AreaConfig {
-                version,
-                config: serde_json::from_str(&config)?,
-            });
-        }
+        update.config = stored_config(conn, &area)?.filter(|c| c.version != known.config_version);
     }
-    update.produced_reports = conn
-        .prepare_cached(
-            "SELECT period FROM report_produced WHERE area_kind = ?1 AND area_code = ?2 ORDER BY period",
-        )?
-        .query_map(params![device.area.kind.as_str(), device.area.code], |r| r.get(0))?
-        .collect::<std::result::Result<_, _>>()?;
+    update.produced_reports = produced_reports(conn, &device.area)?;
     Ok(update)
 }
