@@ -1,13 +1,18 @@
 // The Android library wrapping hoso-core: the native libraries cargo-ndk builds from the Rust workspace
-// (the folder above android/) and the Kotlin bindings uniffi generates from them. Both are build outputs
-// under build/, never committed.
+// (the folder above android/) with the phones' `mobile` profile, the Kotlin bindings uniffi generates from
+// them (both build outputs under build/, never committed), and the hand-written
+// src/main/java/vn/hoso/core/HosoAndroid.kt (TLS start-up, Logcat sink).
 import javax.inject.Inject
 
 plugins {
     alias(libs.plugins.android.library)
 }
 
-/** Builds `libhoso_core.so` for each ABI with cargo-ndk, into `outputDir/<abi>/`. */
+/**
+ * Builds `libhoso_core.so` for each ABI with cargo-ndk and the `mobile` profile (fat LTO, line tables kept:
+ * the packaging strips the shipped copy), into `outputDir/<abi>/`. core/build.rs aligns the 64-bit
+ * libraries to 16 KB pages; android/build-jni-libs.sh builds the same way and checks it.
+ */
 abstract class CargoNdkTask : DefaultTask() {
     @get:Input abstract val abis: ListProperty<String>
 
@@ -28,7 +33,7 @@ abstract class CargoNdkTask : DefaultTask() {
             workingDir = workspace.get().asFile
             commandLine(
                 listOf("cargo", "ndk") + targets +
-                    listOf("-o", outputDir.get().asFile.path, "build", "--release", "-p", "hoso-core"),
+                    listOf("-o", outputDir.get().asFile.path, "build", "--profile", "mobile", "-p", "hoso-core"),
             )
         }
     }

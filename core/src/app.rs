@@ -8,6 +8,7 @@ use crate::photos::PhotoActions;
 use crate::security::Session;
 use crate::store::{Store, TimeSource};
 use crate::sync::client::SyncClient;
+use crate::sync::http::NetworkSettings;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -32,10 +33,12 @@ impl App {
 
     pub fn over(store: Store) -> App {
         let store = Arc::new(store);
+        // The sync and the photo queue reach the server the same way.
+        let network = NetworkSettings::default();
         App {
             cases: CaseActions::new(store.clone()),
-            photos: PhotoActions::new(store.clone()),
-            sync: SyncClient::new(store.clone()),
+            photos: PhotoActions::new(store.clone(), network.clone()),
+            sync: SyncClient::new(store.clone(), network),
             session: Session::new(store.clone()),
             store,
         }

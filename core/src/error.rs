@@ -34,11 +34,15 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
-    #[error("network: {0}")]
-    Network(String),
+    /// The server could not be reached, or failed: `fault` says how (the user's words), `detail` is
+    /// for the log.
+    #[error("network ({fault:?}): {detail}")]
+    Network { fault: NetworkFault, detail: String },
     /// The server answered something the protocol does not allow (e.g. a push without receipts).
     #[error("the server broke the protocol: {0}")]
     Protocol(String),
+    /// A refusal the protocol defines (a 4xx with its code); a server failing (5xx) is a
+    /// [`NetworkFault::ServerError`].
     #[error("the server refused: {status} {code}")]
     Server { status: u16, code: String },
     #[error("this device was revoked by the server")]
@@ -49,6 +53,57 @@ pub enum Error {
     /// screen's flow.
     #[error("the app is locked")]
     Locked,
+}
+
+/// Why a sync did not get through, in the kinds a user can act on differently: wait for a network,
+/// check the address, check the phone's date or the Wi-Fi sign-in, try again later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkFault {
+    /// No network, or the connection dropped in the middle of an exchange.
+    Offline,
+    /// The server's name did not resolve.
+    Dns,
+    /// No secure connection: an untrusted or expired certificate, a wrong clock, a captive portal.
+    Tls,
+    /// The server took too long to accept the connection or to answer.
+    Timeout,
+    /// The server failed (a 5xx answer, or one that is not HTTP).
+    ServerError,
+    /// Nothing accepts connections at the address: the server is down or the address is wrong.
+    Refused,
+}
+
+impl NetworkFault {
+    /// What the app shows for this kind of failure.
+    pub fn message(self) -> Localized {
+        let (vi, en) = match self {
+            NetworkFault::Offline => (
+                "Không có kết nối mạng, hoặc kết nối bị ngắt giữa chừng. Dữ liệu vẫn được lưu trên máy và sẽ được gửi khi có mạng.",
+                "No network connection, or the connection dropped. Your work is saved on this device and will be sent when there is a connection.",
+            ),
+            NetworkFault::Dns => (
+                "Không tìm thấy máy chủ theo địa chỉ đã cài đặt. Hãy kiểm tra kết nối mạng và địa chỉ máy chủ.",
+                "The server's address could not be found. Check the network connection and the server address.",
+            ),
+            NetworkFault::Tls => (
+                "Không thiết lập được kết nối an toàn với máy chủ. Hãy kiểm tra ngày giờ của máy, hoặc mạng đang dùng (Wi-Fi công cộng có thể yêu cầu đăng nhập).",
+                "A secure connection to the server could not be made. Check this device's date and time, or the network in use (a public Wi-Fi may ask you to sign in).",
+            ),
+            NetworkFault::Timeout => (
+                "Máy chủ không trả lời kịp. Mạng có thể đang chậm; hãy thử lại sau.",
+                "The server did not answer in time. The network may be slow; try again later.",
+            ),
+            NetworkFault::ServerError => (
+                "Máy chủ đang gặp sự cố. Hãy thử lại sau; dữ liệu vẫn được lưu trên máy.",
+                "The server has a problem. Try again later; your work is saved on this device.",
+            ),
+            NetworkFault::Refused => (
+                "Máy chủ từ chối kết nối: máy chủ có thể đang tắt hoặc địa chỉ không đúng.",
+                "The server refused the connection: it may be down, or the address may be wrong.",
+            ),
+        };
+        Localized::new(vi, en)
+    }
 }
 
 impl From<hoso_sqlite::Error> for Error {

@@ -57,7 +57,11 @@ pub fn error_text(lang: Lang, error: &ApiError) -> String {
             .collect::<Vec<_>>()
             .join("\n"),
         ApiError::NotFound => pick("Không tìm thấy.", "Not found."),
-        ApiError::Network => pick("Không kết nối được máy chủ.", "Could not reach the server."),
+        ApiError::Network {
+            message_vi,
+            message_en,
+            ..
+        } => pick(message_vi, message_en),
         ApiError::Locked => pick("Ứng dụng đang khóa.", "The app is locked."),
         ApiError::Revoked => pick(
             "Thiết bị đã bị thu hồi; dữ liệu trên máy đã được xóa.",

@@ -9,6 +9,11 @@ let package = Package(
     products: [.library(name: "HosoCore", targets: ["HosoCore"])],
     targets: [
         .binaryTarget(name: "HosoCoreFFI", path: "HosoCore.xcframework"),
-        .target(name: "HosoCore", dependencies: ["HosoCoreFFI"], path: "Sources/HosoCore"),
+        // A static library carries no link directives: SQLCipher's CommonCrypto and the platform
+        // certificate verifier need Apple's Security and CoreFoundation frameworks.
+        .target(
+            name: "HosoCore", dependencies: ["HosoCoreFFI"], path: "Sources/HosoCore",
+            linkerSettings: [.linkedFramework("Security"), .linkedFramework("CoreFoundation")]
+        ),
     ]
 )

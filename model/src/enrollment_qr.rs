@@ -8,13 +8,18 @@
 //!
 //! Reading refuses, with a reason in Vietnamese and English: another scheme, another version, a server
 //! address that is not http(s), carries a password, a query or a fragment, or is plain http to anything
-//! but this machine or a private network (a training room's laptop), and a code that is not three groups
-//! of four characters of the server's alphabet. A code is normalised as people type it: case, spaces
-//! and missing dashes do not matter. Nothing read is ever put into a message.
+//! but this machine (loopback: the tests, a phone reaching its computer through `adb reverse`), and a
+//! code that is not three groups of four characters of the server's alphabet. [`check_server_url`] is
+//! the one rule for every server address the device takes (typed, scanned, or given to the sync
+//! client). A code is normalised as people type it: case, spaces and missing dashes do not matter.
+//! Nothing read is ever put into a message.
+//!
+//! Addresses are read with `http::Uri`, not a WHATWG URL parser: it takes no international domain
+//! names, so the phone library carries no Unicode IDNA tables (`scripts/size-budget`).
 
 use crate::i18n::Localized;
+use http::Uri;
 use std::net::IpAddr;
-use url::{Host, Url};
 
 pub const SCHEME: &str = "hoso";
 pub const VERSION: &str = "1";
@@ -36,22 +41,26 @@ fn refuse(vi: &str, en: &str) -> Localized {
 
 /// Writes the payload a QR code carries.
 pub fn write(server_url: &str, code: &str) -> String {
-    let mut link = Url::parse(&format!("{SCHEME}://enroll")).expect("a constant, valid URL");
-    link.query_pairs_mut()
+    let query = form_urlencoded::Serializer::new(String::new())
         .append_pair("v", VERSION)
         .append_pair("server", server_url.trim_end_matches('/'))
-        .append_pair("code", code);
-    link.to_string()
+        .append_pair("code", code)
+        .finish();
+    format!("{SCHEME}://enroll?{query}")
 }
 
 /// Reads a scanned payload.
 pub fn read(payload: &str) -> Result<EnrollmentQr, Localized> {
-    let link = Url::parse(payload.trim()).map_err(|_| not_hoso())?;
-    if link.scheme() != SCHEME || link.host_str() != Some("enroll") {
+    let link: Uri = payload.trim().parse().map_err(|_| not_hoso())?;
+    let is_hoso = link
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME));
+    if !is_hoso || link.host() != Some("enroll") {
         return Err(not_hoso());
     }
+    let query = link.query().unwrap_or_default();
     let param = |name: &str| {
-        link.query_pairs()
+        form_urlencoded::parse(query.as_bytes())
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.into_owned())
     };
@@ -90,8 +99,9 @@ fn not_hoso() -> Localized {
     )
 }
 
-/// A server's base address as the device will call it: http(s), no credentials, query or fragment;
-/// plain http only to this machine or a private network.
+/// A server's base address as the device will call it (`https://host[:port][/path]`, no trailing
+/// slash): http(s), no credentials, query or fragment; plain http only to this machine, so that case
+/// files never cross a network unencrypted.
 pub fn check_server_url(text: &str) -> Result<String, Localized> {
     let bad = || {
         refuse(
@@ -99,41 +109,40 @@ pub fn check_server_url(text: &str) -> Result<String, Localized> {
             "The server address is not valid (expected https://domain).",
         )
     };
-    let url = Url::parse(text.trim()).map_err(|_| bad())?;
-    if !matches!(url.scheme(), "http" | "https")
-        || url.host().is_none()
-        || url.query().is_some()
-        || url.fragment().is_some()
-    {
+    let text = text.trim();
+    // `Uri` drops a fragment silently: refuse it here, as a query.
+    let url: Uri = text.parse().map_err(|_| bad())?;
+    let (Some(scheme), Some(authority)) = (url.scheme_str(), url.authority()) else {
+        return Err(bad());
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") || url.query().is_some() || text.contains('#') {
         return Err(bad());
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if authority.as_str().contains('@') {
         return Err(refuse(
             "Địa chỉ máy chủ không được chứa tên đăng nhập hay mật khẩu.",
             "The server address must not carry a user name or password.",
         ));
     }
-    if url.scheme() == "http" && !is_local(url.host()) {
+    if scheme == "http" && !is_loopback(authority.host()) {
         return Err(refuse(
-            "Máy chủ phải dùng kết nối mã hóa (https), trừ máy chủ trong mạng nội bộ.",
-            "The server must use an encrypted connection (https), unless it is on a private network.",
+            "Địa chỉ máy chủ phải bắt đầu bằng https:// để dữ liệu được mã hóa trên đường truyền.",
+            "The server address must start with https:// so that data is encrypted on its way.",
         ));
     }
-    Ok(url.as_str().trim_end_matches('/').to_string())
+    let base = format!("{scheme}://{authority}{}", url.path());
+    Ok(base.trim_end_matches('/').to_string())
 }
 
-/// This machine or a private network (RFC 1918, link-local, IPv6 unique-local).
-fn is_local(host: Option<Host<&str>>) -> bool {
-    let ip = match host {
-        Some(Host::Domain(name)) => return name.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
-        None => return false,
-    };
-    match ip {
-        IpAddr::V4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
-        IpAddr::V6(ip) => ip.is_loopback() || ip.is_unique_local() || ip.is_unicast_link_local(),
-    }
+/// This machine: `localhost` or a loopback address.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An enrollment code as typed or scanned, in the server's form `ABCD-EFGH-JKMN`.
@@ -189,22 +198,32 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_is_only_for_this_machine_or_a_private_network() {
+    fn plain_http_is_only_for_this_machine() {
         for local in [
             "http://127.0.0.1:8787",
             "http://localhost:8787",
-            "http://192.168.1.20:8787",
-            "http://10.0.0.5",
             "http://[::1]:8787",
         ] {
-            assert!(check_server_url(local).is_ok(), "{local}");
+            assert_eq!(check_server_url(local).as_deref(), Ok(local), "{local}");
         }
-        let refused = check_server_url("http://hoso.example.vn").unwrap_err();
-        assert!(refused.vi.contains("https"));
-        assert!(check_server_url("https://hoso.example.vn").is_ok());
+        for network in [
+            "http://hoso.example.vn",
+            "http://192.168.1.20:8787",
+            "http://10.0.0.5",
+        ] {
+            let refused = check_server_url(network).unwrap_err();
+            assert!(refused.vi.contains("https://"), "{network}");
+        }
+        assert_eq!(
+            check_server_url(" HTTPS://hoso.example.vn:8443/api/ ").as_deref(),
+            Ok("https://hoso.example.vn:8443/api")
+        );
         assert!(check_server_url("https://user:secret@hoso.example.vn").is_err());
         assert!(check_server_url("ftp://hoso.example.vn").is_err());
         assert!(check_server_url("https://hoso.example.vn/?token=1").is_err());
+        assert!(check_server_url("https://hoso.example.vn/#top").is_err());
+        assert!(check_server_url("hoso.example.vn").is_err());
+        assert!(check_server_url("https://hồsơ.vn").is_err());
     }
 
     #[test]

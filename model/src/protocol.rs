@@ -112,6 +112,11 @@ pub struct PullResponse<S = FieldState> {
     pub evicted: Vec<String>,
     pub next_cursor: u64,
     pub has_more: bool,
+    /// Field values of the scope after `next_cursor` when the page was read: how far the device is
+    /// from the head, for its progress bar. An estimate (writes after the page add to it); absent
+    /// from servers that predate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
     pub server_time_millis: u64,
     /// On the last page of an approver's, provincial officer's or administrator's pull: what the server
     /// knows of the sync of each device of their area, so that their tablet shows it offline.

@@ -1,13 +1,15 @@
 //! A loopback HTTP proxy that misbehaves like a village network: it drops requests (before or after the
 //! server saw them), sends them twice, or cuts them mid-body; or it is merely slow; or it stands for a
 //! misbehaving server that answers pushes without receipts. One request per connection.
-//! [`ThrottledProxy`] has the bandwidth of a 2G link and counts the bytes on the wire.
+//! [`ThrottledProxy`] has the bandwidth of a 2G link and counts the bytes on the wire;
+//! [`HangingServer`] takes every request and never answers.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 pub struct FaultyProxy {
     pub url: String,
@@ -15,7 +17,7 @@ pub struct FaultyProxy {
     pub injected: Arc<AtomicU64>,
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+pub(crate) fn read_request(stream: &mut impl Read) -> Option<Vec<u8>> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 16 * 1024];
     loop {
@@ -46,7 +48,7 @@ fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
 }
 
 /// Forces `Connection: close` so each request gets its own connection and response ends at EOF.
-fn close_after(request: &[u8]) -> Vec<u8> {
+pub(crate) fn close_after(request: &[u8]) -> Vec<u8> {
     let end = request
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -63,7 +65,7 @@ fn close_after(request: &[u8]) -> Vec<u8> {
     bytes
 }
 
-fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn forward(upstream: &str, request: &[u8]) -> Option<Vec<u8>> {
     let mut server = TcpStream::connect(upstream).ok()?;
     server.write_all(request).ok()?;
     let mut response = Vec::new();
@@ -225,6 +227,61 @@ fn answer_pushes_without_receipts(mut client: TcpStream, upstream: &str, counter
 }
 
 impl Drop for FaultyProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A server that accepts every connection, reads the request and never answers (a stalled backend
+/// behind a load balancer, a mobile link that went silent), holding the socket open until dropped.
+/// It keeps the head of every request it read, as the server's access log would.
+pub struct HangingServer {
+    pub url: String,
+    stop: Arc<AtomicBool>,
+    heads: Arc<Mutex<Vec<String>>>,
+}
+
+impl HangingServer {
+    pub fn start() -> HangingServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener.set_nonblocking(true).expect("non-blocking accept");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let stop = Arc::new(AtomicBool::new(false));
+        let heads = Arc::new(Mutex::new(Vec::new()));
+        let (stop_flag, seen) = (stop.clone(), heads.clone());
+        thread::spawn(move || {
+            while !stop_flag.load(Ordering::SeqCst) {
+                let Ok((mut client, _)) = listener.accept() else {
+                    thread::sleep(Duration::from_millis(2));
+                    continue;
+                };
+                let (stop_flag, seen) = (stop_flag.clone(), seen.clone());
+                thread::spawn(move || {
+                    let _ = client.set_nonblocking(false);
+                    if let Some(request) = read_request(&mut client) {
+                        let end = request
+                            .windows(4)
+                            .position(|w| w == b"\r\n\r\n")
+                            .unwrap_or(request.len());
+                        let head = String::from_utf8_lossy(&request[..end]).into_owned();
+                        seen.lock().expect("heads").push(head);
+                    }
+                    while !stop_flag.load(Ordering::SeqCst) {
+                        thread::sleep(Duration::from_millis(20));
+                    }
+                });
+            }
+        });
+        HangingServer { url, stop, heads }
+    }
+
+    /// The request line and headers of every request received so far.
+    pub fn request_heads(&self) -> Vec<String> {
+        self.heads.lock().expect("heads").clone()
+    }
+}
+
+impl Drop for HangingServer {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
     }

@@ -422,6 +422,7 @@ pub mod photo_sim;
 pub mod photos;
 pub mod s3;
 pub mod sim;
+pub mod tls;
 
 impl Server {
     /// A server someone else runs: only its URL and an admin token.

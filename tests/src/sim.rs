@@ -405,17 +405,15 @@ pub struct InitialSyncReport {
     pub push_elapsed_ms: u128,
 }
 
-/// One commune's caseload pushed through the sync path, then pulled whole by a fresh device.
-pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> InitialSyncReport {
-    setup_areas(server);
-    let recorder = server.device("ctv-ghi", Role::Collaborator, commune(COMMUNES[0]));
+/// Writes a realistic caseload of the first commune into `device`'s outbox, as if recorded on it:
+/// `cases` cases with `visits_per_case` visit notes each.
+pub fn write_caseload(device: &Device, cases: usize, visits_per_case: usize, seed: u64) {
     let mut rng = Rng::new(seed);
     let today = chrono::Utc::now().date_naive();
-    let visits_per_case = visits / cases.max(1);
     let caseload =
         demo::commune_caseload(&mut rng, today, COMMUNES[0], "79", cases, visits_per_case);
     for chunk in caseload.chunks(100 * (3 + visits_per_case)) {
-        recorder
+        device
             .store
             .write(|w| {
                 for record in chunk {
@@ -425,6 +423,14 @@ pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> 
             })
             .expect("caseload");
     }
+}
+
+/// One commune's caseload pushed through the sync path, then pulled whole by a fresh device.
+pub fn initial_sync(server: &Server, cases: usize, visits: usize, seed: u64) -> InitialSyncReport {
+    setup_areas(server);
+    let recorder = server.device("ctv-ghi", Role::Collaborator, commune(COMMUNES[0]));
+    let visits_per_case = visits / cases.max(1);
+    write_caseload(&recorder, cases, visits_per_case, seed);
     let push_started = Instant::now();
     recorder.sync.sync_now().expect("push the caseload");
     let push_elapsed_ms = push_started.elapsed().as_millis();

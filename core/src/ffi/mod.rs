@@ -8,6 +8,11 @@
 //! (forms as JSON, lifecycle actions with ids) stay for tools and tests. Every call that shows or
 //! changes case data passes the session lock and fails with `Locked` until the PIN is typed; the
 //! launch calls and the background sync (`sync_now`, `sync_status`, `interrupt_sync`) do not.
+//!
+//! What the core tells the platform, whatever the screen: [`logging`] (the `LogSink` the app installs
+//! for Logcat or OSLog), [`progress`] (a sync's progress to a listener), [`network`] (the kinds of
+//! network failure, the app's name for the `User-Agent`), and on Android `android` (the JNI entry
+//! that hands the platform verifier the app's `Context`).
 
 use crate::app::App;
 use crate::error::Error;
@@ -17,13 +22,18 @@ use hoso_model::role::Role;
 use std::sync::Arc;
 
 mod agenda;
+#[cfg(target_os = "android")]
+mod android;
 mod case_file;
 mod caseload;
 mod cases;
 mod form;
 mod launch;
+mod logging;
+mod network;
 mod oversight;
 mod photos;
+mod progress;
 mod reference;
 mod settings;
 mod sync;
@@ -31,8 +41,11 @@ mod sync_screen;
 
 pub use cases::*;
 pub use launch::*;
+pub use logging::*;
+pub use network::*;
 pub use oversight::*;
 pub use photos::*;
+pub use progress::*;
 pub use reference::*;
 pub use sync::*;
 
@@ -65,8 +78,13 @@ pub enum ApiError {
         message_vi: String,
         message_en: String,
     },
-    #[error("no network or the server did not answer")]
-    Network,
+    /// The server could not be reached or failed: `fault` says how, the message says it to the user.
+    #[error("{message_en}")]
+    Network {
+        fault: NetworkFault,
+        message_vi: String,
+        message_en: String,
+    },
     #[error("the server refused: {code}")]
     Server { status: u16, code: String },
     #[error("this device was revoked; its data was erased")]
@@ -105,10 +123,7 @@ impl From<Error> for ApiError {
             Error::Validation(issues) => ApiError::Validation {
                 issues: issues.into_iter().map(FieldIssue::from).collect(),
             },
-            Error::Network(detail) => {
-                tracing::warn!(%detail, "sync network failure");
-                ApiError::Network
-            }
+            Error::Network { fault, detail } => network_error(fault, &detail),
             Error::Server { status, code } => ApiError::Server { status, code },
             Error::Protocol(detail) => {
                 tracing::error!(%detail, "the server broke the protocol");

@@ -84,17 +84,10 @@ impl HosoCore {
     }
 
     pub fn sync_now(&self) -> ApiResult<SyncReport> {
-        let report = self.app.sync.sync_now()?;
-        Ok(SyncReport {
-            pushed: report.pushed as u64,
-            acknowledged: report.acknowledged as u64,
-            rejected: report.rejected as u64,
-            pulled_records: report.pulled_records as u64,
-            evicted: report.evicted as u64,
-        })
+        Ok(self.app.sync.sync_now()?.into())
     }
 
-    /// Stops a running `sync_now` at its next step (from another thread).
+    /// Stops a running sync at once (from another thread): an exchange in flight is cut.
     pub fn interrupt_sync(&self) {
         self.app.sync.interrupt();
     }

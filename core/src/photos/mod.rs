@@ -22,6 +22,7 @@ pub use upload::{Network, QueueSummary, UploadObserver, UploadReport};
 use crate::error::{Error, Result};
 use crate::photo::{PhotoOptions, PreparedPhoto, prepare};
 use crate::store::{PhotoUpload, Store};
+use crate::sync::http::NetworkSettings;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use files::{PhotoFiles, sha256_hex};
@@ -82,6 +83,8 @@ pub struct PhotoView {
 pub struct PhotoActions {
     store: Arc<Store>,
     options: PhotoOptions,
+    /// How the server is reached, shared with the sync.
+    network: NetworkSettings,
     interrupted: AtomicBool,
 }
 
@@ -89,14 +92,19 @@ pub struct PhotoActions {
 const MAX_THUMBNAIL_BYTES: usize = (MAX_VALUE_BYTES - 64) / 4 * 3;
 
 impl PhotoActions {
-    pub fn new(store: Arc<Store>) -> PhotoActions {
-        PhotoActions::with_options(store, PhotoOptions::default())
+    pub fn new(store: Arc<Store>, network: NetworkSettings) -> PhotoActions {
+        PhotoActions::with_options(store, PhotoOptions::default(), network)
     }
 
-    pub fn with_options(store: Arc<Store>, options: PhotoOptions) -> PhotoActions {
+    pub fn with_options(
+        store: Arc<Store>,
+        options: PhotoOptions,
+        network: NetworkSettings,
+    ) -> PhotoActions {
         PhotoActions {
             store,
             options,
+            network,
             interrupted: AtomicBool::new(false),
         }
     }
@@ -238,7 +246,8 @@ impl PhotoActions {
             self.store.touch_photo_file(&blob)?;
             return Ok(image);
         }
-        let image = upload::download(&mut PhotoServer::of(&self.store)?, photo_id)?;
+        let server = &mut PhotoServer::of(&self.store, &self.network.get())?;
+        let image = upload::download(server, photo_id)?;
         if sha256_hex(&image) != blob {
             return Err(Error::Protocol(
                 "the image downloaded does not match its name".into(),

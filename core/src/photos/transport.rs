@@ -1,21 +1,22 @@
 //! The photo endpoints of the protocol as the device calls them (`docs/protocol.md`, *Photos*): where
-//! an upload stands, one chunk, a range of an image. Blocking, like sync: the platforms call from a
-//! background thread. Every answer is sorted into a network failure (worth another try soon) or the
-//! server's refusal with its code and message.
+//! an upload stands, one chunk, a range of an image. Blocking, through the sync's HTTP client: the
+//! platforms call from a background thread. Every answer is sorted into a network failure (worth
+//! another try soon, with its kind) or the server's refusal with its code and message.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, NetworkFault, Result};
 use crate::photos::files::sha256_hex;
 use crate::store::Store;
 use crate::store::meta_keys::{DEVICE_TOKEN, SERVER_URL};
+use crate::sync::http::{Answer, Http, NetworkConfig, ServerUrl};
 use hoso_model::i18n::Localized;
-use hoso_model::protocol::{ErrorBody, UploadStatus, decompress};
-use std::time::Duration;
+use hoso_model::protocol::{ErrorBody, UploadStatus};
 
 /// Why an exchange failed.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Failure {
-    /// No answer, a cut connection, a timeout or a server fault (5xx): try again.
-    Network(String),
+    /// No answer, a cut connection, a timeout or a server fault (5xx): try again. `fault` says which,
+    /// as for a sync.
+    Network { fault: NetworkFault, detail: String },
     /// The server refused, with its documented `{code, message}`.
     Refused {
         status: u16,
@@ -27,8 +28,19 @@ pub(crate) enum Failure {
 impl Failure {
     pub fn code(&self) -> &str {
         match self {
-            Failure::Network(_) => "network",
+            Failure::Network { .. } => "network",
             Failure::Refused { code, .. } => code,
+        }
+    }
+
+    /// A failure of the exchange itself: the network, or an answer that is not the protocol's.
+    fn of(error: Error) -> Failure {
+        match error {
+            Error::Network { fault, detail } => Failure::Network { fault, detail },
+            other => Failure::Network {
+                fault: NetworkFault::ServerError,
+                detail: other.to_string(),
+            },
         }
     }
 }
@@ -36,7 +48,7 @@ impl Failure {
 impl From<Failure> for Error {
     fn from(failure: Failure) -> Error {
         match failure {
-            Failure::Network(detail) => Error::Network(detail),
+            Failure::Network { fault, detail } => Error::Network { fault, detail },
             Failure::Refused { code, .. } if code == "device_revoked" => Error::Revoked,
             Failure::Refused { status, code, .. } => Error::Server { status, code },
         }
@@ -50,47 +62,42 @@ pub(crate) struct Wire {
     pub down: u64,
 }
 
+/// The photo endpoints of the server this device is enrolled with, over the sync's HTTP client
+/// (`crate::sync::http`: no async runtime, HTTPS off loopback, the platform's verifier).
 pub(crate) struct PhotoServer {
-    client: reqwest::blocking::Client,
-    server: String,
-    token: String,
+    http: Http,
     pub wire: Wire,
 }
 
 /// Largest answer accepted (an image is at most 8 MiB).
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+const ACCEPTS_ZSTD: (&str, &str) = ("Accept-Encoding", "zstd");
+
+fn path(photo_id: &str, what: &str) -> String {
+    format!("/v1/photos/{photo_id}/{what}")
+}
 
 impl PhotoServer {
-    /// The server this device is enrolled with.
-    pub fn of(store: &Store) -> Result<PhotoServer> {
+    /// The server this device is enrolled with, reached as `network` says.
+    pub fn of(store: &Store, network: &NetworkConfig) -> Result<PhotoServer> {
         let server = store.meta(SERVER_URL)?.ok_or_else(|| {
             Error::not_allowed(
                 "Thiết bị chưa được đăng ký với máy chủ.",
                 "This device is not enrolled with a server.",
             )
         })?;
-        // ring rather than aws-lc: it builds for every phone target. Installing twice is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .connect_timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| Error::Network(e.to_string()))?;
+        let token = store.meta(DEVICE_TOKEN)?.unwrap_or_default();
         Ok(PhotoServer {
-            client,
-            server,
-            token: store.meta(DEVICE_TOKEN)?.unwrap_or_default(),
+            http: Http::new(network, &ServerUrl::parse(&server)?, Some(&token))?,
             wire: Wire::default(),
         })
     }
 
-    fn url(&self, photo_id: &str, what: &str) -> String {
-        format!("{}/v1/photos/{photo_id}/{what}", self.server)
-    }
-
     pub fn upload_status(&mut self, photo_id: &str) -> Result<UploadStatus, Failure> {
-        let request = self.client.get(self.url(photo_id, "upload"));
-        self.json(request, 0)
+        let sent = self
+            .http
+            .get_raw(&path(photo_id, "upload"), &[ACCEPTS_ZSTD]);
+        self.json(sent)
     }
 
     /// Sends `chunk`, which starts at `offset` of the image, with its SHA-256.
@@ -100,17 +107,17 @@ impl PhotoServer {
         offset: u64,
         chunk: &[u8],
     ) -> Result<UploadStatus, Failure> {
-        let url = format!(
+        let path = format!(
             "{}?offset={offset}&sha256={}",
-            self.url(photo_id, "upload"),
+            path(photo_id, "upload"),
             sha256_hex(chunk)
         );
-        let request = self
-            .client
-            .put(url)
-            .header("Content-Type", "application/octet-stream")
-            .body(chunk.to_vec());
-        self.json(request, chunk.len() as u64)
+        self.wire.up += chunk.len() as u64;
+        let content_type = ("Content-Type", "application/octet-stream");
+        let sent = self
+            .http
+            .put_raw(&path, chunk, &[content_type, ACCEPTS_ZSTD]);
+        self.json(sent)
     }
 
     /// Up to `length` bytes of the image from `offset`, and the image's whole size.
@@ -121,73 +128,52 @@ impl PhotoServer {
         length: u64,
     ) -> Result<(Vec<u8>, u64), Failure> {
         let last = offset + length.max(1) - 1;
-        let request = self
-            .client
-            .get(self.url(photo_id, "image"))
-            .header("Range", format!("bytes={offset}-{last}"));
-        let (status, headers, bytes) = self.exchange(request, 0)?;
-        if !(200..300).contains(&status) {
-            return Err(refusal(status, &headers, &bytes));
+        let range = format!("bytes={offset}-{last}");
+        let sent = self
+            .http
+            .get_raw(&path(photo_id, "image"), &[("Range", &range)]);
+        let answer = self.exchange(sent)?;
+        if !(200..300).contains(&answer.status) {
+            return Err(refusal(answer));
         }
-        let total = headers
-            .get("content-range")
-            .and_then(|v| v.to_str().ok())
+        let total = answer
+            .content_range
+            .as_deref()
             .and_then(|v| v.rsplit('/').next())
             .and_then(|v| v.parse().ok())
-            .unwrap_or(bytes.len() as u64);
-        Ok((bytes, total))
+            .unwrap_or(answer.bytes.len() as u64);
+        Ok((answer.bytes, total))
     }
 
-    fn json(
-        &mut self,
-        request: reqwest::blocking::RequestBuilder,
-        up: u64,
-    ) -> Result<UploadStatus, Failure> {
-        let (status, headers, bytes) =
-            self.exchange(request.header("Accept-Encoding", "zstd"), up)?;
-        if !(200..300).contains(&status) {
-            return Err(refusal(status, &headers, &bytes));
+    fn json(&mut self, sent: Result<Answer>) -> Result<UploadStatus, Failure> {
+        let answer = self.exchange(sent)?;
+        if !(200..300).contains(&answer.status) {
+            return Err(refusal(answer));
         }
-        let bytes = if is_zstd(&headers) {
-            decompress(&bytes, MAX_ANSWER_BYTES).map_err(|e| Failure::Network(e.to_string()))?
-        } else {
-            bytes
-        };
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Failure::Network(format!("an answer that is not the protocol's: {e}")))
+        let bytes = answer.body(MAX_ANSWER_BYTES).map_err(Failure::of)?;
+        serde_json::from_slice(&bytes).map_err(|e| Failure::Network {
+            fault: NetworkFault::ServerError,
+            detail: format!("an answer that is not the protocol's: {e}"),
+        })
     }
 
-    fn exchange(
-        &mut self,
-        request: reqwest::blocking::RequestBuilder,
-        up: u64,
-    ) -> Result<(u16, reqwest::header::HeaderMap, Vec<u8>), Failure> {
-        let network = |e: reqwest::Error| Failure::Network(e.to_string());
-        self.wire.up += up;
-        let response = request.bearer_auth(&self.token).send().map_err(network)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().map_err(network)?.to_vec();
-        self.wire.down += bytes.len() as u64;
-        if status >= 500 {
-            return Err(Failure::Network(format!("server fault {status}")));
+    /// Counts what came down, and sorts out a server fault (5xx), worth another try.
+    fn exchange(&mut self, sent: Result<Answer>) -> Result<Answer, Failure> {
+        let answer = sent.map_err(Failure::of)?;
+        self.wire.down += answer.bytes.len() as u64;
+        if answer.status >= 500 {
+            return Err(Failure::Network {
+                fault: NetworkFault::ServerError,
+                detail: format!("server fault {}", answer.status),
+            });
         }
-        Ok((status, headers, bytes))
+        Ok(answer)
     }
 }
 
-fn is_zstd(headers: &reqwest::header::HeaderMap) -> bool {
-    headers
-        .get("content-encoding")
-        .is_some_and(|v| v.as_bytes() == b"zstd")
-}
-
-fn refusal(status: u16, headers: &reqwest::header::HeaderMap, bytes: &[u8]) -> Failure {
-    let json = if is_zstd(headers) {
-        decompress(bytes, MAX_ANSWER_BYTES).unwrap_or_default()
-    } else {
-        bytes.to_vec()
-    };
+fn refusal(answer: Answer) -> Failure {
+    let status = answer.status;
+    let json = answer.body(MAX_ANSWER_BYTES).unwrap_or_default();
     match serde_json::from_slice::<ErrorBody>(&json) {
         Ok(body) => Failure::Refused {
             status,

@@ -105,7 +105,7 @@ impl PhotoActions {
         if due.is_empty() {
             return Ok(report);
         }
-        let mut server = PhotoServer::of(&self.store)?;
+        let mut server = PhotoServer::of(&self.store, &self.network.get())?;
         let mut network_failures = 0;
         for upload in due {
             self.check_interrupted()?;
@@ -267,7 +267,7 @@ fn with_quick_retries<T>(mut exchange: impl FnMut() -> Result<T, Failure>) -> Re
     loop {
         match exchange() {
             Ok(value) => return Ok(value),
-            Err(Failure::Network(_)) if tries < QUICK_RETRIES => tries += 1,
+            Err(Failure::Network { .. }) if tries < QUICK_RETRIES => tries += 1,
             Err(failure) => return Err(stop(failure)),
         }
     }
@@ -276,7 +276,7 @@ fn with_quick_retries<T>(mut exchange: impl FnMut() -> Result<T, Failure>) -> Re
 /// What a failure means for the photo.
 fn stop(failure: Failure) -> Stop {
     match failure {
-        Failure::Network(_) => Stop::Failed {
+        Failure::Network { .. } => Stop::Failed {
             failure: Rejection {
                 code: "network".into(),
                 reason: Localized::new(
@@ -318,7 +318,7 @@ pub(super) fn download(server: &mut PhotoServer, photo_id: &str) -> Result<Vec<u
                     return Ok(image);
                 }
             }
-            Err(Failure::Network(_)) if tries < QUICK_RETRIES => tries += 1,
+            Err(Failure::Network { .. }) if tries < QUICK_RETRIES => tries += 1,
             Err(failure) => return Err(failure.into()),
         }
     }

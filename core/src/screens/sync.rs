@@ -329,10 +329,8 @@ pub fn sync_run(app: &App) -> Result<SyncScreen> {
             "Đã dừng đồng bộ; lần sau sẽ tiếp tục, không mất gì.",
             "Sync stopped; the next one goes on from there, nothing is lost.",
         ),
-        Err(Error::Network(_)) => Localized::new(
-            "Không kết nối được máy chủ. Dữ liệu vẫn an toàn trên máy và sẽ được gửi khi có mạng.",
-            "Could not reach the server. The data is safe on this device and will be sent when there is a network.",
-        ),
+        // Each kind of failure in its own words (no network, a wrong address, the phone's clock, …).
+        Err(Error::Network { fault, .. }) => fault.message(),
         Err(Error::Server { status, code }) => Localized::new(
             format!("Máy chủ từ chối đồng bộ (mã {code}, {status}); sẽ tự thử lại."),
             format!("The server refused to sync (code {code}, {status}); it will retry by itself."),

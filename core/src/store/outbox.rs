@@ -79,6 +79,18 @@ impl Store {
         })
     }
 
+    /// How many ops [`Store::ops_to_push`] has left to give: what a push still has to send.
+    pub fn ops_to_push_count(&self) -> Result<usize> {
+        self.read(|conn| {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM op WHERE sync_state IN ('queued', 'sent')",
+                [],
+                |r| r.get(0),
+            )?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+    }
+
     pub fn mark_sent(&self, op_ids: &[String]) -> Result<()> {
         self.set_op_states(
             op_ids

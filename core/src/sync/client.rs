@@ -1,11 +1,15 @@
 //! The device side of sync: [`SyncClient`] enrolls once, then `sync_now` pushes the outbox and pulls
-//! the scope.
+//! the scope, telling a [`SyncObserver`] how far it is.
 //!
 //! Resumable by construction: ops are acknowledged one by one from receipts (a push cut mid-way is
 //! simply repeated, the server dedupes by op id), and the pull cursor only advances after a page is
-//! merged. Synchronous on purpose: phones call it from a background thread.
+//! merged. Synchronous on purpose: phones call it from a background thread. Interruptible at once:
+//! every exchange runs on a thread of its own while the sync's thread watches for `interrupt`, which
+//! also cuts the exchanges in flight (see [`super::http`]).
 
 use super::backoff::retry_delay_millis;
+use super::http::{AppIdentity, Http, NetworkConfig, NetworkSettings, ServerUrl, Wire};
+use super::progress::{PhaseProgress, Step, SyncObserver, SyncPhase, Unobserved};
 use crate::error::{Error, Result};
 use crate::store::meta_keys::{
     AREA, AREA_DEVICES, DEVICE_TOKEN, LAST_SYNC_FAILURE, LAST_SYNC_SUCCESS, PULL_CURSOR,
@@ -14,20 +18,20 @@ use crate::store::meta_keys::{
 use crate::store::{Rejection, Store};
 use hoso_model::hlc::node_of;
 use hoso_model::protocol::{
-    EnrollRequest, EnrollResponse, ErrorBody, MAX_OPS_PER_PUSH, PullResponse, PushRequest,
-    PushResponse, Receipt, ReceiptStatus, ReferenceUpdate, compress, decompress,
+    EnrollRequest, EnrollResponse, MAX_OPS_PER_PUSH, PullResponse, PushRequest, PushResponse,
+    Receipt, ReceiptStatus, ReferenceUpdate,
 };
 use hoso_model::role::Role;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-/// Largest pulled response accepted after decompression.
-const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 const PULL_PAGE_FIELDS: usize = 10_000;
+/// How often a sync waiting for an exchange looks whether it was interrupted.
+const WATCH_INTERVAL: Duration = Duration::from_millis(50);
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncReport {
@@ -42,6 +46,15 @@ pub struct SyncReport {
     pub bytes_down: usize,
     /// Field values merged from pulls.
     pub pulled_values: usize,
+    /// Sensitive field values the server held back from this user (named in the pages, never sent).
+    pub withheld_values: usize,
+}
+
+impl SyncReport {
+    fn count_wire(&mut self, wire: Wire) {
+        self.bytes_up += wire.up;
+        self.bytes_down += wire.down;
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,70 +67,14 @@ pub struct SyncStatus {
     pub outbox_ops: usize,
 }
 
-fn http() -> Result<reqwest::blocking::Client> {
-    // ring rather than aws-lc: it builds for every phone target. Installing twice is harmless.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .connect_timeout(Duration::from_secs(15))
-        .build()
-        .map_err(|e| Error::Network(e.to_string()))
-}
-
-fn network(error: reqwest::Error) -> Error {
-    Error::Network(error.to_string())
-}
-
-/// Sends a JSON body compressed with zstd and reads a JSON answer, compressed or not.
-fn call<T: DeserializeOwned>(
-    request: reqwest::blocking::RequestBuilder,
-    body: Option<&impl Serialize>,
-    wire: &mut (usize, usize),
-) -> Result<T> {
-    let request = request.header("Accept-Encoding", "zstd");
-    let request = match body {
-        Some(body) => {
-            let compressed = compress(&serde_json::to_vec(body)?);
-            wire.0 += compressed.len();
-            request
-                .header("Content-Type", "application/json")
-                .header("Content-Encoding", "zstd")
-                .body(compressed)
-        }
-        None => request,
-    };
-    let response = request.send().map_err(network)?;
-    let status = response.status();
-    let zstd = response
-        .headers()
-        .get("content-encoding")
-        .is_some_and(|v| v.as_bytes() == b"zstd");
-    let bytes = response.bytes().map_err(network)?;
-    wire.1 += bytes.len();
-    let bytes = if zstd {
-        decompress(&bytes, MAX_RESPONSE_BYTES)?
-    } else {
-        bytes.to_vec()
-    };
-    if !status.is_success() {
-        let code = serde_json::from_slice::<ErrorBody>(&bytes)
-            .map(|b| b.code)
-            .unwrap_or_else(|_| "unknown".into());
-        if code == "device_revoked" {
-            return Err(Error::Revoked);
-        }
-        return Err(Error::Server {
-            status: status.as_u16(),
-            code,
-        });
-    }
-    Ok(serde_json::from_slice(&bytes)?)
-}
-
-/// Syncs one store with its server. Holds the store it syncs and the flag that stops a running sync.
+/// Syncs one store with its server. Holds the store it syncs, how it reaches the server, and what
+/// stops a running sync.
 pub struct SyncClient {
     store: Arc<Store>,
+    network: NetworkSettings,
     interrupted: AtomicBool,
+    /// The connection of the sync in progress, so that `interrupt` can cut its exchanges.
+    running: Mutex<Option<Http>>,
 }
 
 /// The server's answer to one push, reduced to what the outbox needs.
@@ -151,12 +108,61 @@ fn sort_receipts(batch: &HashSet<&str>, receipts: Vec<Receipt>) -> PushOutcome {
     outcome
 }
 
+/// Fetches pages from `cursor` until the last one, each as soon as the one before is handed over.
+/// Ends when the merging side stops listening (an error, an interruption).
+/// `report_query` tells the server what is left in this device's outbox (for its supervisors).
+fn fetch_pages(
+    http: &Http,
+    mut cursor: u64,
+    report_query: &str,
+    pages: &SyncSender<Result<(PullResponse, Wire)>>,
+) {
+    loop {
+        let page: Result<(PullResponse, Wire)> = http.get(&format!(
+            "/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}"
+        ));
+        let next = match &page {
+            Ok((page, _)) if page.has_more => Some(page.next_cursor),
+            _ => None,
+        };
+        if pages.send(page).is_err() {
+            return;
+        }
+        match next {
+            Some(next) => cursor = next,
+            None => return,
+        }
+    }
+}
+
+/// A lock whose data stays whole even if a holder panicked (it only ever holds plain values).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl SyncClient {
-    pub fn new(store: Arc<Store>) -> SyncClient {
+    /// A client of `store` reaching its server as `network` says (shared with the photo queue).
+    pub fn new(store: Arc<Store>, network: NetworkSettings) -> SyncClient {
         SyncClient {
             store,
+            network,
             interrupted: AtomicBool::new(false),
+            running: Mutex::new(None),
         }
+    }
+
+    /// How this device reaches its server (timeouts, trusted authorities, the app's identity).
+    pub fn network(&self) -> NetworkConfig {
+        self.network.get()
+    }
+
+    pub fn set_network(&self, config: NetworkConfig) {
+        self.network.set(config);
+    }
+
+    /// Names the app in the `User-Agent` of every later exchange.
+    pub fn set_app(&self, app: AppIdentity) {
+        self.network.set_app(app);
     }
 
     /// Enrolls this device with a one-time code from the server's administrator.
@@ -166,17 +172,17 @@ impl SyncClient {
         code: &str,
         device_name: &str,
     ) -> Result<EnrollResponse> {
+        let server = ServerUrl::parse(server_url)?;
         let store = &self.store;
-        let device_id = store.identity().device_id;
-        let url = format!("{}/v1/enroll", server_url.trim_end_matches('/'));
         let request = EnrollRequest {
             code: code.trim().to_string(),
-            device_id,
+            device_id: store.identity().device_id,
             device_name: device_name.to_string(),
         };
-        let response: EnrollResponse = call(http()?.post(url), Some(&request), &mut (0, 0))?;
+        let http = Http::new(&self.network(), &server, None)?;
+        let (response, _): (EnrollResponse, _) = http.post("/v1/enroll", &request)?;
         store.set_identity(&response.user_id, response.role)?;
-        store.set_meta(SERVER_URL, server_url.trim_end_matches('/'))?;
+        store.set_meta(SERVER_URL, server.as_str())?;
         store.set_meta(DEVICE_TOKEN, &response.token)?;
         store.set_meta(AREA, &serde_json::to_string(&response.area)?)?;
         Ok(response)
@@ -186,7 +192,7 @@ impl SyncClient {
     /// stays.
     pub fn set_server(&self, server_url: &str) -> Result<()> {
         self.store
-            .set_meta(SERVER_URL, server_url.trim_end_matches('/'))
+            .set_meta(SERVER_URL, ServerUrl::parse(server_url)?.as_str())
     }
 
     /// The user's role, as the server gave it at enrollment.
@@ -194,13 +200,17 @@ impl SyncClient {
         self.store.role()
     }
 
-    /// Asks a running sync to stop at its next step; it returns `Interrupted` and loses nothing.
+    /// Stops a running sync at once, from another thread: an exchange in flight is cut, and the sync
+    /// returns `Interrupted` having lost nothing.
     pub fn interrupt(&self) {
         self.interrupted.store(true, Ordering::SeqCst);
+        if let Some(http) = lock(&self.running).as_ref() {
+            http.shutdown();
+        }
     }
 
     fn check_interrupted(&self) -> Result<()> {
-        if self.interrupted.swap(false, Ordering::SeqCst) {
+        if self.interrupted.load(Ordering::SeqCst) {
             Err(Error::Interrupted)
         } else {
             Ok(())
@@ -210,11 +220,28 @@ impl SyncClient {
     /// Pushes every queued op, then pulls until the scope is up to date. On failure the retry is
     /// scheduled by itself (see [`SyncClient::status`]).
     pub fn sync_now(&self) -> Result<SyncReport> {
+        self.sync_now_observed(&Unobserved)
+    }
+
+    /// As [`SyncClient::sync_now`], telling `observer` how far it is after every batch and page.
+    pub fn sync_now_observed(&self, observer: &dyn SyncObserver) -> Result<SyncReport> {
         self.interrupted.store(false, Ordering::SeqCst);
-        let outcome = self.sync_once();
+        let started = std::time::Instant::now();
+        let outcome = self.sync_once(observer);
         let store = &self.store;
         match &outcome {
-            Ok(_) => {
+            Ok(report) => {
+                tracing::info!(
+                    pushed = report.pushed,
+                    rejected = report.rejected,
+                    pulled_records = report.pulled_records,
+                    pulled_values = report.pulled_values,
+                    evicted = report.evicted,
+                    bytes_up = report.bytes_up,
+                    bytes_down = report.bytes_down,
+                    ms = started.elapsed().as_millis() as u64,
+                    "sync finished"
+                );
                 store.set_meta(SYNC_FAILURES, "0")?;
                 store.set_meta(LAST_SYNC_SUCCESS, &store.now_millis().to_string())?;
             }
@@ -232,7 +259,7 @@ impl SyncClient {
         outcome
     }
 
-    fn sync_once(&self) -> Result<SyncReport> {
+    fn sync_once(&self, observer: &dyn SyncObserver) -> Result<SyncReport> {
         let server = self.store.meta(SERVER_URL)?.ok_or_else(|| {
             Error::not_allowed(
                 "Thiết bị chưa được đăng ký với máy chủ.",
@@ -240,71 +267,96 @@ impl SyncClient {
             )
         })?;
         let token = self.store.meta(DEVICE_TOKEN)?.unwrap_or_default();
-        let client = http()?;
+        let http = Http::new(&self.network(), &ServerUrl::parse(&server)?, Some(&token))?;
+        *lock(&self.running) = Some(http.clone());
         let mut report = SyncReport::default();
-        self.push_outbox(&client, &server, &token, &mut report)?;
-        self.pull_pages(&client, &server, &token, &mut report)?;
-        self.refresh_reference(&client, &server, &token, &mut report)?;
-        Ok(report)
+        let outcome = self
+            .push_outbox(&http, &mut report, observer)
+            .and_then(|()| self.pull_pages(&http, &mut report, observer))
+            .and_then(|()| self.refresh_reference(&http, &mut report));
+        lock(&self.running).take();
+        // Also ends a page fetched ahead that nobody will merge.
+        http.shutdown();
+        outcome.map(|()| report)
+    }
+
+    /// Runs one exchange on a thread of its own and waits for it, watching for an interruption: an
+    /// exchange cut by `interrupt` fails at once, and one still resolving or connecting is left to
+    /// its timeout while the sync returns.
+    fn exchange<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (answer, answered) = std::sync::mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            // Nobody listens any more if the sync was interrupted meanwhile.
+            let _ = answer.send(job());
+        });
+        self.wait_for(&answered)
+    }
+
+    /// The next answer from an exchange thread, or `Interrupted` as soon as the sync is stopped.
+    fn wait_for<T>(&self, answers: &Receiver<Result<T>>) -> Result<T> {
+        loop {
+            self.check_interrupted()?;
+            match answers.recv_timeout(WATCH_INTERVAL) {
+                // A failure caused by the cut is the interruption, not a network fault.
+                Ok(Err(error)) => return self.check_interrupted().and(Err(error)),
+                Ok(answer) => return answer,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(Error::Io(std::io::Error::other(
+                        "an exchange thread stopped without an answer",
+                    )));
+                }
+            }
+        }
     }
 
     /// Takes the configuration, administrative units and produced reports of the device's area when
     /// the server has newer ones than the device holds.
-    fn refresh_reference(
-        &self,
-        client: &reqwest::blocking::Client,
-        server: &str,
-        token: &str,
-        report: &mut SyncReport,
-    ) -> Result<()> {
+    fn refresh_reference(&self, http: &Http, report: &mut SyncReport) -> Result<()> {
         self.check_interrupted()?;
         let known = self.store.known_reference()?;
-        let mut wire = (0, 0);
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("config_version", &known.config_version.to_string())
             .append_pair("units_version", &known.units_version)
             .finish();
-        let update: Result<ReferenceUpdate> = call(
-            client
-                .get(format!("{server}/v1/reference?{query}"))
-                .bearer_auth(token),
-            None::<&()>,
-            &mut wire,
-        );
-        report.bytes_down += wire.1;
-        self.store.apply_reference(update?)
+        let (http, path) = (http.clone(), format!("/v1/reference?{query}"));
+        let (update, wire): (ReferenceUpdate, Wire) = self.exchange(move || http.get(&path))?;
+        report.count_wire(wire);
+        self.store.apply_reference(update)
     }
 
     /// Pushes the outbox in batches until it is empty. A batch the server answers without a receipt
     /// for any of its ops is an error, not a reason to send it again forever.
     fn push_outbox(
         &self,
-        client: &reqwest::blocking::Client,
-        server: &str,
-        token: &str,
+        http: &Http,
         report: &mut SyncReport,
+        observer: &dyn SyncObserver,
     ) -> Result<()> {
         let store = &self.store;
+        let mut progress = None;
         loop {
             self.check_interrupted()?;
             let ops = store.ops_to_push(MAX_OPS_PER_PUSH)?;
             if ops.is_empty() {
-                return Ok(());
+                break;
             }
+            let progress =
+                progress.get_or_insert_with(|| PhaseProgress::begin(observer, SyncPhase::Push));
             let ids: Vec<String> = ops.iter().map(|o| o.op_id.clone()).collect();
             let outbox = Some(store.outbox_report()?);
             store.mark_sent(&ids)?;
             report.pushed += ops.len();
-            let mut wire = (0, 0);
-            let response: Result<PushResponse> = call(
-                client.post(format!("{server}/v1/push")).bearer_auth(token),
-                Some(&PushRequest { ops, outbox }),
-                &mut wire,
-            );
-            report.bytes_up += wire.0;
-            report.bytes_down += wire.1;
+            let sent = ops.len() as u64;
+            let (http, request) = (http.clone(), PushRequest { ops, outbox });
+            let (response, wire): (PushResponse, Wire) =
+                self.exchange(move || http.post("/v1/push", &request))?;
+            report.count_wire(wire);
             let batch: HashSet<&str> = ids.iter().map(String::as_str).collect();
-            let outcome = sort_receipts(&batch, response?.receipts);
+            let outcome = sort_receipts(&batch, response.receipts);
             if outcome.acknowledged.is_empty() && outcome.rejected.is_empty() {
                 return Err(Error::Protocol(
                     "the server answered a push without a receipt for any of its ops".into(),
@@ -316,7 +368,24 @@ impl SyncClient {
             report.rejected += outcome.rejected.len();
             report.acknowledged += outcome.acknowledged.len();
             store.mark_acknowledged(&outcome.acknowledged)?;
+            tracing::debug!(
+                sent,
+                acknowledged = outcome.acknowledged.len(),
+                rejected = outcome.rejected.len(),
+                bytes = wire.up + wire.down,
+                "push batch answered"
+            );
+            progress.step(Step {
+                done: sent,
+                records: 0,
+                bytes: (wire.up + wire.down) as u64,
+                remaining: Some(store.ops_to_push_count()? as u64),
+            });
         }
+        if let Some(progress) = progress {
+            progress.finish();
+        }
+        Ok(())
     }
 
     /// Pulls until the scope is up to date. The next page is fetched (and decoded) on a second thread
@@ -324,10 +393,9 @@ impl SyncClient {
     /// the cursor is saved only after its page is merged, so an interruption anywhere loses nothing.
     fn pull_pages(
         &self,
-        client: &reqwest::blocking::Client,
-        server: &str,
-        token: &str,
+        http: &Http,
         report: &mut SyncReport,
+        observer: &dyn SyncObserver,
     ) -> Result<()> {
         let start = self
             .store
@@ -344,48 +412,47 @@ impl SyncClient {
                 .map(|m| format!("&oldest_unsent_millis={m}"))
                 .unwrap_or_default()
         );
-        std::thread::scope(|scope| {
-            let (pages, received) =
-                std::sync::mpsc::sync_channel::<Result<(PullResponse, usize)>>(1);
-            scope.spawn(move || {
-                let mut cursor = start;
-                loop {
-                    let mut wire = (0, 0);
-                    let page: Result<PullResponse> = call(
-                        client
-                            .get(format!(
-                                "{server}/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}"
-                            ))
-                            .bearer_auth(token),
-                        None::<&()>,
-                        &mut wire,
-                    );
-                    let more = page.as_ref().ok().map(|p| (p.has_more, p.next_cursor));
-                    // A closed channel means the merging side stopped (an error or an interruption).
-                    if pages.send(page.map(|p| (p, wire.1))).is_err() {
-                        return;
-                    }
-                    match more {
-                        Some((true, next)) => cursor = next,
-                        _ => return,
-                    }
-                }
-            });
-            for page in received {
-                self.check_interrupted()?;
-                let (page, bytes_down) = page?;
-                report.bytes_down += bytes_down;
-                report.pulled_values += page.records.iter().map(|r| r.fields.len()).sum::<usize>();
-                report.pulled_records += page.records.len();
-                report.evicted += page.evicted.len();
-                if !page.has_more {
-                    self.store
-                        .set_meta(AREA_DEVICES, &serde_json::to_string(&page.devices)?)?;
-                }
-                report.changed_values += self.store.apply_remote_page(page)?;
+        let (pages, received) = std::sync::mpsc::sync_channel(1);
+        let fetcher = http.clone();
+        std::thread::spawn(move || fetch_pages(&fetcher, start, &report_query, &pages));
+        let mut progress = PhaseProgress::begin(observer, SyncPhase::Pull);
+        loop {
+            let (page, wire): (PullResponse, Wire) = self.wait_for(&received)?;
+            // A page that arrives after the stop is not merged.
+            self.check_interrupted()?;
+            report.count_wire(wire);
+            let values = page.records.iter().map(|r| r.fields.len()).sum::<usize>();
+            report.pulled_values += values;
+            report.withheld_values += page.withheld.len();
+            report.pulled_records += page.records.len();
+            report.evicted += page.evicted.len();
+            // The server's estimate of what remains counts withheld values too: they are done here.
+            let step = Step {
+                done: (values + page.withheld.len()) as u64,
+                records: page.records.len() as u64,
+                bytes: wire.down as u64,
+                remaining: page.remaining,
+            };
+            let more = page.has_more;
+            if !more {
+                self.store
+                    .set_meta(AREA_DEVICES, &serde_json::to_string(&page.devices)?)?;
             }
-            Ok(())
-        })
+            report.changed_values += self.store.apply_remote_page(page)?;
+            tracing::debug!(
+                values,
+                records = step.records,
+                bytes = wire.down,
+                remaining = step.remaining,
+                "pulled page merged"
+            );
+            progress.step(step);
+            if !more {
+                break;
+            }
+        }
+        progress.finish();
+        Ok(())
     }
 
     pub fn status(&self) -> Result<SyncStatus> {

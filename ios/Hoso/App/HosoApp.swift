@@ -1,5 +1,6 @@
-// The app: registers background sync before launch finishes, opens the core, and shows the launch flow
-// (enroll, PIN) or the main screens. Case files are covered whenever the app is not in front.
+// The app: sends the core's log lines to OSLog and registers background sync before launch finishes,
+// opens the core, and shows the launch flow (enroll, PIN) or the main screens. Case files are covered
+// whenever the app is not in front.
 import HosoCore
 import SwiftUI
 
@@ -9,6 +10,7 @@ struct HosoApp: App {
     @Environment(\.scenePhase) private var scenePhase
 
     init() {
+        HosoOSLog.install(level: .info)
         BackgroundSync.register()
     }
 

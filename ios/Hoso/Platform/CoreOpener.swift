@@ -15,6 +15,9 @@ final class CoreOpener: @unchecked Sendable {
         defer { lock.unlock() }
         if let core { return core }
         let opened = try HosoCore.open(path: try Self.databaseURL().path, keyHex: try DatabaseKey.keyHex())
+        // The server's logs tell app versions apart by the User-Agent.
+        let version = Bundle.main.object(forInfoDictionaryKey: "CFBundleShortVersionString") as? String
+        try opened.identifyApp(name: "hoso-ios", version: version ?? "0")
         core = opened
         return opened
     }

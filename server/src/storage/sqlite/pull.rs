@@ -34,15 +34,34 @@ pub(super) fn pull(
         head.max(last_seq)
     };
     let evicted = evictions(conn, device, cursor_param, upper)?;
+    let next_cursor = upper.max(cursor.min(head));
+    let remaining = if has_more {
+        remaining_after(conn, device, next_cursor)?
+    } else {
+        0
+    };
     Ok(PullResponse {
         records: page.records,
         withheld: page.withheld,
         evicted,
-        next_cursor: upper.max(cursor.min(head)),
+        next_cursor,
         has_more,
+        remaining: Some(remaining),
         server_time_millis: 0,
         devices: Vec::new(),
     })
+}
+
+/// The field values of the device's area after `cursor`, counted on the same `(area, seq)` index the
+/// pages walk, for the device's progress bar (withheld ones included: the device counts them as done).
+fn remaining_after(conn: &Connection, device: &DeviceAuth, cursor: u64) -> Result<u64> {
+    let column = area_field(device.area.kind);
+    let sql = format!("SELECT count(*) FROM field_state WHERE seq > ?1 AND {column} = ?2");
+    let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let count: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params![cursor, device.area.code], |r| r.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
 }
 
 /// The last sequence number of the page: a page ends on a sequence boundary, because fields re-stamped

@@ -6,7 +6,7 @@ import android.content.Context
 import java.io.File
 import vn.hoso.core.HosoCore
 
-class CoreOpener(context: Context) {
+class CoreOpener(private val context: Context) {
     private val folder = File(context.noBackupFilesDir, "hoso")
     private val keys = DatabaseKeyStore(File(folder, "database.key"))
     private val lock = Any()
@@ -16,7 +16,12 @@ class CoreOpener(context: Context) {
 
     /** The open core; throws the core's `ApiException` (`WrongKey`, `Damaged`, `NewerApp`) when it cannot open. */
     fun open(): HosoCore = core ?: synchronized(lock) {
-        core ?: HosoCore.open(File(folder, "hoso.db").path, keys.keyHex()).also { core = it }
+        core ?: HosoCore.open(File(folder, "hoso.db").path, keys.keyHex()).also {
+            // The server's logs tell app versions apart by the User-Agent.
+            val version = context.packageManager.getPackageInfo(context.packageName, 0).versionName ?: "0"
+            it.identifyApp("hoso-android", version)
+            core = it
+        }
     }
 
     /**
