@@ -87,14 +87,21 @@ pub fn contiguous(mut chunks: Vec<(u64, u64)>) -> u64 {
     held
 }
 
-/// Where the upload of `expected` stands.
+/// Where the upload of `expected` stands. Chunks that cover the whole image without the image being kept
+/// (the request that staged the last one was cut, or its server stopped, before keeping it) are kept
+/// now, or dropped if they do not match the name: "complete" always means the image can be read.
 pub async fn status(store: &dyn BlobStore, expected: &Expected) -> Result<UploadStatus, BlobError> {
-    let received = if store.contains(&expected.name).await? {
-        expected.size
-    } else {
-        contiguous(store.staged_chunks(&expected.name).await?).min(expected.size)
-    };
-    Ok(status_at(expected, received))
+    if store.contains(&expected.name).await? {
+        return Ok(status_at(expected, expected.size));
+    }
+    let received = contiguous(store.staged_chunks(&expected.name).await?).min(expected.size);
+    if received < expected.size {
+        return Ok(status_at(expected, received));
+    }
+    match assemble(store, expected).await? {
+        Assembled::Mismatch => Ok(status_at(expected, 0)),
+        Assembled::Kept | Assembled::Raced => settled(store, expected).await,
+    }
 }
 
 pub fn status_at(expected: &Expected, received: u64) -> UploadStatus {
@@ -128,19 +135,42 @@ pub async fn keep(
     if received < expected.size {
         return Ok(status_at(expected, received));
     }
+    match assemble(store, expected).await? {
+        Assembled::Mismatch => Err(KeepError::Refused(PhotoRefusal::HashMismatch)),
+        Assembled::Kept | Assembled::Raced => Ok(settled(store, expected).await?),
+    }
+}
+
+/// What assembling the staged chunks did.
+enum Assembled {
+    /// The whole image matched its name and is kept; the chunks are gone.
+    Kept,
+    /// The whole did not match its name: the chunks are dropped.
+    Mismatch,
+    /// The chunks no longer make the whole image: another request (or server process) kept it and
+    /// cleared them meanwhile.
+    Raced,
+}
+
+async fn assemble(store: &dyn BlobStore, expected: &Expected) -> Result<Assembled, BlobError> {
     let whole = store.read_staged(&expected.name).await?;
     if whole.len() as u64 != expected.size {
-        // Another request (another server process) completed the same image meanwhile and cleared
-        // its chunks: what it kept is the answer.
-        return Ok(status(store, expected).await?);
+        return Ok(Assembled::Raced);
     }
     if BlobName::of(&whole) != expected.name {
         store.discard_staged(&expected.name).await?;
-        return Err(KeepError::Refused(PhotoRefusal::HashMismatch));
+        return Ok(Assembled::Mismatch);
     }
     store.write(&expected.name, &whole).await?;
     store.discard_staged(&expected.name).await?;
-    Ok(status_at(expected, expected.size))
+    Ok(Assembled::Kept)
+}
+
+/// The answer once the image has been assembled by this request or another: complete only when it
+/// can be read.
+async fn settled(store: &dyn BlobStore, expected: &Expected) -> Result<UploadStatus, BlobError> {
+    let held = store.contains(&expected.name).await?;
+    Ok(status_at(expected, if held { expected.size } else { 0 }))
 }
 
 #[cfg(test)]
@@ -214,6 +244,72 @@ mod tests {
         assert_eq!(contiguous(vec![(4, 4), (0, 4)]), 8);
         assert_eq!(contiguous(vec![(0, 4), (2, 6), (20, 2)]), 8);
         assert_eq!(contiguous(vec![(1, 4)]), 0);
+    }
+
+    fn memory_store() -> super::super::object::SealedObjectStore {
+        let key = hoso_sqlite::connection::Key::from_hex(&"7".repeat(64)).expect("a key");
+        let objects = std::sync::Arc::new(object_store::memory::InMemory::new());
+        super::super::object::SealedObjectStore::new(objects, &key, "memory".into())
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(future)
+    }
+
+    #[test]
+    fn an_image_staged_whole_but_never_kept_is_kept_when_asked_and_readable_once_complete() {
+        block_on(async {
+            let store = memory_store();
+            let image = b"\xff\xd8 the whole photo of a house".to_vec();
+            let expected = Expected {
+                name: BlobName::of(&image),
+                size: image.len() as u64,
+            };
+            // The request that staged the last chunk was cut before it kept the image.
+            store.stage(&expected.name, 0, &image[..10]).await.unwrap();
+            store.stage(&expected.name, 10, &image[10..]).await.unwrap();
+            assert!(!store.contains(&expected.name).await.unwrap());
+
+            let answer = status(&store, &expected).await.expect("status");
+            assert!(answer.complete, "{answer:?}");
+            assert_eq!(store.read(&expected.name).await.unwrap(), Some(image));
+            assert!(
+                store
+                    .staged_chunks(&expected.name)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        });
+    }
+
+    #[test]
+    fn staged_chunks_that_do_not_make_the_named_image_are_dropped_and_the_upload_starts_again() {
+        block_on(async {
+            let store = memory_store();
+            let expected = Expected {
+                name: BlobName::of(b"the real photo"),
+                size: 14,
+            };
+            store
+                .stage(&expected.name, 0, b"a forged photo")
+                .await
+                .unwrap();
+
+            let answer = status(&store, &expected).await.expect("status");
+            assert_eq!((answer.received, answer.complete), (0, false));
+            assert_eq!(store.read(&expected.name).await.unwrap(), None);
+            assert!(
+                store
+                    .staged_chunks(&expected.name)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        });
     }
 
     #[test]
