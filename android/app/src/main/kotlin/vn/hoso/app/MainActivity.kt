@@ -11,9 +11,11 @@ import androidx.appcompat.app.AppCompatActivity
 import androidx.compose.runtime.CompositionLocalProvider
 import vn.hoso.app.navigation.HosoRoot
 import vn.hoso.app.platform.AppLanguage
+import vn.hoso.app.platform.PhotoSource
 import vn.hoso.app.platform.Platform
 import vn.hoso.app.platform.QrScanner
 import vn.hoso.app.platform.deviceName
+import vn.hoso.app.platform.networkKind
 import vn.hoso.app.ui.common.LocalLanguage
 import vn.hoso.app.ui.theme.HosoTheme
 
@@ -27,6 +29,8 @@ class MainActivity : AppCompatActivity() {
         val platform = Platform(
             qrScanner = QrScanner(this),
             sync = (application as HosoApplication).syncScheduler,
+            photos = PhotoSource(this),
+            network = { networkKind(this) },
             deviceName = deviceName(),
             applyLanguage = AppLanguage::apply,
         )

@@ -26,6 +26,7 @@ internal fun CaseFileRoute(caseId: String, context: RouteContext, modifier: Modi
         onReferralStatus = { referralId, status -> holder.setReferralStatus(referralId, status) },
         onOpenHousehold = { context.navigate(Route.Household(it)) },
         onOpenSync = { context.navigate(Route.Sync) },
+        onOpenPhotos = { attachedTo -> context.navigate(Route.Photos(caseId, attachedTo)) },
     )
     ScreenStateBox(state, onRetry = { holder.refresh() }, modifier) { screen, _ ->
         CaseFilePage(screen, callbacks)

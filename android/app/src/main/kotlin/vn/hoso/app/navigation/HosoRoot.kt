@@ -45,13 +45,22 @@ private fun LaunchGate(opened: Opening.Open, appModel: AppViewModel, platform: P
             is LaunchStage.Enroll -> EnrollRoute(screen, busy, opened.launch, platform)
             is LaunchStage.ChoosePin -> ChoosePinRoute(screen, busy, opened.launch)
             is LaunchStage.Unlock -> UnlockRoute(screen, busy, opened.launch)
-            is LaunchStage.Ready -> MainScreens(opened, appModel, platform)
+            is LaunchStage.Ready -> MainScreens(
+                opened,
+                appModel,
+                platform,
+                topLevelRoutes(
+                    mayApprove = screen.user?.mayApprove == true,
+                    // Whoever approves, or only reads (provincial staff), watches the area's figures.
+                    oversees = screen.user?.let { it.mayApprove || !it.mayRecord } == true,
+                ),
+            )
         }
     }
 }
 
 @Composable
-private fun MainScreens(opened: Opening.Open, appModel: AppViewModel, platform: Platform) {
+private fun MainScreens(opened: Opening.Open, appModel: AppViewModel, platform: Platform, destinations: List<Route>) {
     val navigator = appModel.navigator
     val saveable = rememberSaveableStateHolder()
     BackHandler(enabled = navigator.canGoBack) { navigator.back() }
@@ -59,6 +68,7 @@ private fun MainScreens(opened: Opening.Open, appModel: AppViewModel, platform: 
         snapshotFlow { navigator.routes }.collect { routes -> appModel.routeStores.keepOnly(routes) }
     }
     HosoFrame(
+        destinations = destinations,
         topLevel = navigator.topLevel,
         current = navigator.current,
         previous = navigator.previous,

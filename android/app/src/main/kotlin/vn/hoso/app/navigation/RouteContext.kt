@@ -32,5 +32,8 @@ fun RoutePage(route: Route, context: RouteContext, modifier: Modifier) {
         is Route.NewForm -> FormRoute(context, modifier) { holder -> holder.start(route.caseId, route.formId) }
         is Route.NewVisit -> FormRoute(context, modifier) { holder -> holder.startVisit(route.caseId) }
         is Route.NewCase -> NewCaseRoute(context, modifier)
+        is Route.Approvals -> ApprovalsRoute(context, modifier)
+        is Route.Oversight -> OversightRoute(context, modifier)
+        is Route.Photos -> PhotosRoute(route.caseId, route.attachedTo, context, modifier)
     }
 }

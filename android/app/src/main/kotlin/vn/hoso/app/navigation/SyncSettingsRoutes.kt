@@ -18,7 +18,7 @@ import vn.hoso.app.ui.sync.SyncPage
 
 @Composable
 internal fun SyncRoute(context: RouteContext, modifier: Modifier) {
-    val holder = rememberHolder { scope -> SyncStateHolder(scope, context.calls) }
+    val holder = rememberHolder { scope -> SyncStateHolder(scope, context.calls, context.platform.network) }
     val state by holder.state.collectAsStateWithLifecycle()
     val work = remember { context.platform.sync.pendingOrRunning() }
     val syncing by work.collectAsStateWithLifecycle(initialValue = false)

@@ -1,5 +1,6 @@
-// Background sync: pushes the outbox and pulls the area's changes through the core, while the app may be
-// locked (the core lets sync through its lock). Stopped by the system, it asks the core to stop at its
+// Background sync: pushes the outbox and pulls the area's changes through the core, then sends the photos
+// whose turn has come on the network the phone is on, while the app may be locked (the core lets sync and
+// the upload queue through its lock). Stopped by the system, it asks the core to stop at its
 // next step; nothing is lost and the next run goes on from there.
 package vn.hoso.app.platform
 
@@ -31,11 +32,15 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
     override suspend fun getForegroundInfo(): ForegroundInfo = SyncNotification.foregroundInfo(applicationContext)
 
     private suspend fun syncInterruptibly(core: HosoCore) = coroutineScope {
-        val run = async(Dispatchers.IO) { core.syncNow() }
+        val run = async(Dispatchers.IO) {
+            core.syncNow()
+            core.uploadPhotos(networkKind(applicationContext))
+        }
         try {
             run.await()
         } catch (stopped: CancellationException) {
             core.interruptSync()
+            core.interruptPhotoUploads()
             throw stopped
         }
     }

@@ -2,6 +2,7 @@ package vn.hoso.app.presentation
 
 import vn.hoso.core.ApiException
 import vn.hoso.core.Localized
+import vn.hoso.core.NetworkFault
 
 /**
  * Why a call failed, as a screen shows it. What the core says about a case comes as [Localized]
@@ -17,14 +18,19 @@ sealed interface UiError {
     /** The app is locked (or not enrolled): go to the launch screen. */
     data object Locked : UiError
 
-    data object NoNetwork : UiError
+    /**
+     * The server could not be reached or failed, and the core says how: offline, a name that did not
+     * resolve, no secure connection, too slow, a server failure, nothing listening; [message] in its words.
+     */
+    data class Network(val fault: NetworkFault, val message: Localized) : UiError
 
     data object NotFound : UiError
 
     /** This device was revoked by the server and its data erased: enroll again. */
     data object Revoked : UiError
 
-    data class ServerRefused(val code: String) : UiError
+    /** The server answered and refused: [status] 401 (this device unknown), 403, 429 (too many tries)… */
+    data class ServerRefused(val status: UShort, val code: String) : UiError
 
     /** The store cannot be opened or read (wrong key, newer app, damaged file), or an internal error. */
     data class Broken(val kind: String) : UiError
@@ -38,10 +44,10 @@ sealed interface UiError {
                 error.issues.map { Localized(it.messageVi, it.messageEn) },
             )
             is ApiException.Locked -> Locked
-            is ApiException.Network -> NoNetwork
+            is ApiException.Network -> Network(error.fault, Localized(error.messageVi, error.messageEn))
             is ApiException.NotFound -> NotFound
             is ApiException.Revoked -> Revoked
-            is ApiException.Server -> ServerRefused(error.code)
+            is ApiException.Server -> ServerRefused(error.status, error.code)
             else -> Broken(error::class.simpleName ?: "unknown")
         }
     }

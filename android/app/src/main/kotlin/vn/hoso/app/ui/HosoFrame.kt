@@ -1,5 +1,5 @@
 // The frame around the pages once the app is unlocked: a navigation bar (phone) or rail (tablet) with the
-// top-level destinations, a top bar with the way back, and — on a wide screen — the page under the current
+// user's top-level destinations (the supervisor's queue and figures for those who have them), a top bar with the way back, and — on a wide screen — the page under the current
 // one beside it (list and detail).
 package vn.hoso.app.ui
 
@@ -12,7 +12,9 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.layout.width
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.outlined.ArrowBack
+import androidx.compose.material.icons.outlined.Approval
 import androidx.compose.material.icons.outlined.Folder
+import androidx.compose.material.icons.outlined.Insights
 import androidx.compose.material.icons.outlined.Home
 import androidx.compose.material.icons.outlined.Settings
 import androidx.compose.material.icons.outlined.Sync
@@ -33,7 +35,6 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import vn.hoso.app.R
 import vn.hoso.app.navigation.Route
-import vn.hoso.app.navigation.TopLevelRoutes
 import vn.hoso.app.ui.common.EmptyLine
 
 /** From this width two pages show side by side (Material's "expanded" window class). */
@@ -43,6 +44,7 @@ private val LIST_PANE_WIDTH = 380.dp
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
 fun HosoFrame(
+    destinations: List<Route>,
     topLevel: Route,
     current: Route,
     previous: Route?,
@@ -54,7 +56,7 @@ fun HosoFrame(
 ) {
     NavigationSuiteScaffold(
         navigationSuiteItems = {
-            TopLevelRoutes.forEach { route ->
+            destinations.forEach { route ->
                 item(
                     selected = route == topLevel,
                     onClick = { onSelectTopLevel(route) },
@@ -110,6 +112,8 @@ private fun title(route: Route): String = stringResource(
         Route.Households -> R.string.section_households
         Route.Sync -> R.string.section_sync
         Route.Settings -> R.string.section_settings
+        Route.Approvals -> R.string.section_approvals
+        Route.Oversight -> R.string.section_oversight
         else -> R.string.section_agenda
     },
 )
@@ -119,5 +123,7 @@ private fun icon(route: Route): ImageVector = when (route) {
     Route.Households -> Icons.Outlined.Home
     Route.Sync -> Icons.Outlined.Sync
     Route.Settings -> Icons.Outlined.Settings
+    Route.Approvals -> Icons.Outlined.Approval
+    Route.Oversight -> Icons.Outlined.Insights
     else -> Icons.Outlined.Today
 }

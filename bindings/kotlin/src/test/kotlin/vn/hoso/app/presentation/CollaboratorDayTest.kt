@@ -12,13 +12,14 @@ import vn.hoso.core.AnswerInput
 import vn.hoso.core.CaseScreen
 import vn.hoso.core.FormFinish
 import vn.hoso.core.LaunchStage
+import vn.hoso.core.NetworkFault
 import vn.hoso.core.writeEnrollmentQr
 
 /**
  * A collaborator's day through the presentation layer, on the real core and a real demo server:
- * enroll from a QR payload → PIN → today's agenda → a case → a visit note with a Vietnamese
- * validation message fixed → sync with progress → a conflict with another phone shown with both
- * values, who and when, and resolved.
+ * enroll from a QR payload (first to a server that is down, told so in the core's words) → PIN → today's agenda → a case → a visit note with a Vietnamese
+ * validation message fixed and a photo from the camera → sync with progress, the photo's upload
+ * with it → a conflict with another phone shown with both values, who and when, and resolved.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CollaboratorDayTest {
@@ -33,6 +34,11 @@ class CollaboratorDayTest {
         val launch = LaunchStateHolder(this, calls)
         launch.load().join()
         assertEquals(LaunchStage.Enroll, launch.state.value.ready().stage)
+        val nobody = java.net.ServerSocket(0).use { it.localPort }
+        launch.enrollFromQr(writeEnrollmentQr("http://127.0.0.1:$nobody", server.code("collaborator")), "điện thoại").join()
+        val down = (launch.state.value as ScreenState.Ready).error as UiError.Network
+        assertEquals(NetworkFault.REFUSED, down.fault)
+        assertTrue(down.message.vi.startsWith("Máy chủ từ chối kết nối"), down.message.vi)
         val payload = writeEnrollmentQr(server.url, server.code("collaborator"))
         assertEquals(server.url, launch.readQr(payload).let { (it as CallResult.Ok).value.serverUrl })
         launch.enrollFromQr(payload, "điện thoại của Mai").join()
@@ -43,7 +49,7 @@ class CollaboratorDayTest {
         launch.choosePin(PIN, PIN).join()
         assertEquals(LaunchStage.Ready, launch.state.value.ready().stage)
 
-        val sync = SyncStateHolder(this, calls)
+        val sync = SyncStateHolder(this, calls, wifi)
         val seen = mutableListOf<Boolean>()
         val watching = launch(Dispatchers.Default) { sync.running.collect { seen += it } }
         sync.syncNow().join()
@@ -80,11 +86,47 @@ class CollaboratorDayTest {
         assertEquals("submitted", visit.state.value.ready().status)
         case.refresh().join()
         assertTrue(case.state.value.ready().visits.first().summary.startsWith("Bà đi lại được"))
+        val photos = photoOfTheVisit(caseId, visit.state.value.ready().recordId, calls)
 
         sync.syncNow().join()
         assertEquals(0u, sync.state.value.ready().queued)
+        photos.refresh().join()
+        val sent = photos.state.value.ready().single().upload!!
+        assertEquals("uploaded", sent.state)
+        assertEquals(1.0, sent.fraction)
+        assertEquals(sent.totalBytes, sent.sentBytes)
 
         conflictWithAnotherPhone(calls, case.state.value.ready(), sync)
+    }
+
+    /**
+     * The camera's JPEG attached to the visit note: a picture the core cannot read is refused in
+     * Vietnamese and nothing is saved; the real one waits for upload until the next sync.
+     */
+    private suspend fun kotlinx.coroutines.CoroutineScope.photoOfTheVisit(
+        caseId: String,
+        visitId: String,
+        calls: CoreCalls,
+    ): PhotosStateHolder {
+        val photos = PhotosStateHolder(this, calls, caseId, attachedTo = visitId)
+        photos.refresh().join()
+        assertTrue(photos.state.value.ready().isEmpty())
+        val categories = (photos.categories() as CallResult.Ok).value
+        val home = categories.single { it.code == "living_conditions" }
+        assertEquals("Điều kiện sống", home.labelVi)
+        photos.attach("Bếp mới sửa", home.code) { byteArrayOf(1, 2, 3) }.join()
+        val refused = (photos.state.value as ScreenState.Ready).error as UiError.Refused
+        assertTrue(refused.message.vi.isNotEmpty())
+        assertTrue(photos.state.value.screen!!.isEmpty(), "nothing saved")
+        photos.attach("Bếp mới sửa", home.code) { cameraJpeg() }.join()
+        val photo = photos.state.value.ready().single()
+        assertEquals("Bếp mới sửa", photo.caption)
+        assertEquals(visitId, photo.attachedTo)
+        assertTrue(photo.onDevice && photo.thumbnailJpeg!!.isNotEmpty())
+        assertTrue(maxOf(photo.width, photo.height) <= 1600u, "${photo.width}×${photo.height}")
+        assertEquals("waiting", photo.upload!!.state)
+        assertEquals(0.0, photo.upload!!.fraction)
+        return photos
     }
 
     /** The chairman's tablet and Mai's phone both change the subject's phone number offline. */

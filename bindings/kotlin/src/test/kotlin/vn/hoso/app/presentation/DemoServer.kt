@@ -4,6 +4,7 @@ import java.io.File
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
 import vn.hoso.core.HosoCore
+import vn.hoso.core.NetworkKind
 import vn.hoso.core.newDatabaseKey
 
 /**
@@ -68,6 +69,18 @@ fun newDevice(): HosoCore {
 }
 
 const val PIN = "274915"
+
+/** What the platform reports for a test device's network: unmetered, so photos go at once. */
+val wifi: () -> NetworkKind = { NetworkKind.UNMETERED }
+
+/** A camera-like JPEG: stripes and a gradient, so it compresses like a photo, not a flat colour. */
+fun cameraJpeg(): ByteArray {
+    val image = java.awt.image.BufferedImage(2400, 1800, java.awt.image.BufferedImage.TYPE_INT_RGB)
+    for (y in 0 until 1800) for (x in 0 until 2400) {
+        image.setRGB(x, y, java.awt.Color((x / 5) % 256, (y / 4) % 256, (x * y / 97) % 256).rgb)
+    }
+    return java.io.ByteArrayOutputStream().also { javax.imageio.ImageIO.write(image, "jpg", it) }.toByteArray()
+}
 
 /** Today in Vietnam, as Vietnamese forms write it. */
 fun todayText(): String = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Ho_Chi_Minh"))

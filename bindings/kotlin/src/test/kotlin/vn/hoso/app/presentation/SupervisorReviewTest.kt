@@ -10,15 +10,14 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import vn.hoso.core.AnswerInput
 import vn.hoso.core.CaseAction
-import vn.hoso.core.FollowUpKind
 import vn.hoso.core.FormFinish
 import vn.hoso.core.HosoCore
 import vn.hoso.core.LaunchStage
 
 /**
- * The commune chairman's review on a tablet: the list and the detail open side by side, as the
- * two-pane layout holds them. The approvals waiting come from the agenda (the oversight FFI has its
- * own queue too); approving moves the case to step 3; the overdue list is the caseload filtered.
+ * The commune chairman's review on a tablet, through the supervisor's holders: the approval queue
+ * (the list pane) beside the case it opens (the detail pane), a plan approved from the queue, then
+ * the oversight figures with the overdue list, all answered offline from the tablet's store.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SupervisorReviewTest {
@@ -69,40 +68,75 @@ class SupervisorReviewTest {
         answers.entries.map { (path, text) -> formAnswer(recordId, path, AnswerInput.Text(text)) }.last()
 
     @Test
-    fun `the chairman approves a plan and reviews the overdue cases on a tablet`() = runBlocking {
+    fun `the chairman approves a plan from the queue and reviews the overdue cases on a tablet`() = runBlocking {
         val caseId = submittedPlan()
         val calls = CoreCalls(newDevice(), Dispatchers.IO)
         val launch = LaunchStateHolder(this, calls)
         launch.enrollWithCode(server.url, server.code("approver"), "máy tính bảng").join()
         launch.choosePin(PIN, PIN).join()
         assertTrue(launch.state.value.ready().user!!.mayApprove)
-        SyncStateHolder(this, calls).syncNow().join()
+        SyncStateHolder(this, calls, wifi).syncNow().join()
 
-        val agenda = AgendaStateHolder(this, calls)
-        agenda.refresh().join()
-        // The demo commune has other plans and closures waiting for the chairman too.
-        val waiting = agenda.state.value.ready().dueToday.filter { it.kind == FollowUpKind.APPROVAL_WAITING }
-        assertEquals("TT 02/2020 Điều 7.1", waiting.single { it.caseId == caseId }.legalRef)
+        // The list pane: the queue, longest waiting first; the demo commune has other items waiting too.
+        val queue = ApprovalQueueStateHolder(this, calls)
+        queue.refresh().join()
+        val waiting = queue.state.value.ready()
+        val mine = waiting.single { it.waiting.case.caseId == caseId }
+        assertEquals("plan", mine.waiting.kind)
+        assertEquals("Lê Văn Tám", mine.waiting.case.subjectName)
+        assertEquals(0L, mine.waiting.daysWaiting)
+        assertTrue(waiting.zipWithNext().all { (a, b) -> a.waiting.daysWaiting >= b.waiting.daysWaiting })
+        val oversight = OversightStateHolder(this, calls)
+        oversight.refresh().join()
+        val before = oversight.state.value.ready()
+        assertEquals(waiting.size, before.approvals.size)
 
-        val list = CaseListStateHolder(this, calls)
+        // The detail pane beside it: the case file the queue item opens, with the law's actions.
         val detail = CaseStateHolder(this, calls, caseId)
-        list.setStep(2.toUByte()).join()
         detail.refresh().join()
-        assertTrue(list.state.value.ready().rows.any { it.caseId == caseId })
-        val approve = detail.state.value.ready().actions.single { it.action == CaseAction.APPROVE_PLAN }
-        assertTrue(approve.allowed, "${approve.refusal}")
+        assertEquals(2.toUByte(), detail.state.value.ready().stage.step)
         val giveBack = detail.state.value.ready().actions.single { it.action == CaseAction.RETURN_PLAN }
         assertTrue(giveBack.needsReason)
-        detail.act(CaseAction.APPROVE_PLAN).join()
-        assertEquals(3.toUByte(), detail.state.value.ready().stage.step)
-        list.refresh().join()
-        assertFalse(list.state.value.ready().rows.any { it.caseId == caseId }, "no longer at step 2")
 
-        list.setStep(null).join()
-        list.setOverdueOnly(true).join()
-        val overdue = list.state.value.ready()
-        assertTrue(overdue.rows.isNotEmpty() && overdue.rows.all { it.overdue > 0u })
-        SyncStateHolder(this, calls).syncNow().join()
+        queue.approve(caseId).join()
+        val after = queue.state.value.ready()
+        assertFalse(after.any { it.waiting.case.caseId == caseId }, "the approved plan leaves the queue")
+        assertEquals(waiting.size - 1, after.size)
+        detail.refresh().join()
+        assertEquals(3.toUByte(), detail.state.value.ready().stage.step)
+
+        oversight.refresh().join()
+        val figures = oversight.state.value.ready()
+        assertFalse(figures.approvals.any { it.case.caseId == caseId })
+        assertEquals(before.openByStep[1] - 1u, figures.openByStep[1], "one case fewer at step 2")
+        assertEquals(before.openByStep[2] + 1u, figures.openByStep[2], "one case more at step 3")
+        assertEquals(figures.openCases, figures.openByStep.sum())
+        assertTrue(figures.overdue.isNotEmpty(), "the demo commune has overdue visits")
+        assertTrue(figures.overdue.all { it.daysOverdue > 0 && it.legalRef.startsWith("TT 02/2020") })
+        assertTrue(figures.overdue.zipWithNext().all { (a, b) -> a.daysOverdue >= b.daysOverdue })
+
+        val sync = SyncStateHolder(this, calls, wifi)
+        sync.syncNow().join()
+        assertEquals(0u, sync.state.value.ready().queued, "the decision reached the server")
+    }
+
+    @Test
+    fun `a plan given back leaves the queue and returns to its case manager`() = runBlocking {
+        val caseId = submittedPlan()
+        val calls = CoreCalls(newDevice(), Dispatchers.IO)
+        val launch = LaunchStateHolder(this, calls)
+        launch.enrollWithCode(server.url, server.newCode("approver"), "máy tính bảng").join()
+        launch.choosePin(PIN, PIN).join()
+        SyncStateHolder(this, calls, wifi).syncNow().join()
+        val queue = ApprovalQueueStateHolder(this, calls)
+        queue.giveBack(caseId, "").join()
+        val refused = (queue.state.value as ScreenState.Failed).error as UiError.Refused
+        assertTrue(refused.message.vi.isNotEmpty())
+        queue.giveBack(caseId, "Cần ghi rõ ngày khám").join()
+        assertFalse(queue.state.value.ready().any { it.waiting.case.caseId == caseId })
+        val detail = CaseStateHolder(this, calls, caseId)
+        detail.refresh().join()
+        assertEquals(2.toUByte(), detail.state.value.ready().stage.step)
     }
 
     @Test
@@ -113,7 +147,7 @@ class SupervisorReviewTest {
         launch.enrollWithCode(server.url, server.newCode("collaborator"), "điện thoại").join()
         assertEquals(LaunchStage.ChoosePin, launch.state.value.ready().stage)
         launch.choosePin(PIN, PIN).join()
-        SyncStateHolder(this, calls).syncNow().join()
+        SyncStateHolder(this, calls, wifi).syncNow().join()
         val detail = CaseStateHolder(this, calls, caseId)
         detail.refresh().join()
         val approve = detail.state.value.ready().actions.single { it.action == CaseAction.APPROVE_PLAN }

@@ -25,7 +25,7 @@ class WrongPinTest {
         val launch = LaunchStateHolder(this, calls)
         launch.enrollWithCode(server.url, server.code("collaborator"), "điện thoại").join()
         launch.choosePin(PIN, PIN).join()
-        val sync = SyncStateHolder(this, calls)
+        val sync = SyncStateHolder(this, calls, wifi)
         sync.syncNow().join()
         val cases = CaseListStateHolder(this, calls)
         cases.refresh().join()

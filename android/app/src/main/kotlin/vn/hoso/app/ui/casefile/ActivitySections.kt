@@ -1,5 +1,5 @@
 // The case's ongoing work: follow-ups, visit notes, referrals with the statuses they may move to,
-// consent to share information, photos and the timeline.
+// consent to share information, photos (opened for the case or a visit note, to add one) and the timeline.
 package vn.hoso.app.ui.casefile
 
 import androidx.compose.foundation.clickable
@@ -12,9 +12,11 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyListScope
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.outlined.AddAPhoto
 import androidx.compose.material.icons.outlined.EditNote
 import androidx.compose.material3.Button
 import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
 import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -67,6 +69,11 @@ internal fun LazyListScope.visitsSection(visits: List<VisitRow>, callbacks: Case
             } else {
                 null
             },
+            trailingContent = {
+                IconButton(onClick = { callbacks.onOpenPhotos(visit.recordId) }) {
+                    Icon(Icons.Outlined.AddAPhoto, contentDescription = stringResource(R.string.visit_photos))
+                }
+            },
             modifier = Modifier.clickable { callbacks.onOpenForm(visit.recordId) },
         )
     }
@@ -111,8 +118,14 @@ internal fun LazyListScope.sharingSection(state: CaseScreen, onOpenForm: (String
     items(state.sharedForms, key = { it.recordId }) { FormRowItem(it, onOpenForm) }
 }
 
-internal fun LazyListScope.photosSection(photos: List<PhotoRow>) {
+internal fun LazyListScope.photosSection(photos: List<PhotoRow>, onOpenPhotos: (attachedTo: String?) -> Unit) {
     item { SectionHeader(stringResource(R.string.case_photos), count = photos.size) }
+    item {
+        OutlinedButton(onClick = { onOpenPhotos(null) }, modifier = Modifier.fillMaxWidth().padding16()) {
+            Icon(Icons.Outlined.AddAPhoto, contentDescription = null)
+            Text(stringResource(R.string.case_open_photos), modifier = Modifier.padding(start = 8.dp))
+        }
+    }
     items(photos, key = { it.recordId }) { photo ->
         ListItem(headlineContent = { Text(photo.takenOn?.text ?: stringResource(R.string.photo_no_date)) })
     }

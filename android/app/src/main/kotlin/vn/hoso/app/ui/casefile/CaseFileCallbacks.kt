@@ -12,4 +12,6 @@ class CaseFileCallbacks(
     val onReferralStatus: (referralId: String, status: String) -> Unit,
     val onOpenHousehold: (householdId: String) -> Unit,
     val onOpenSync: () -> Unit,
+    /** The case's photos (`null`) or a visit note's, with a new one to take or pick. */
+    val onOpenPhotos: (attachedTo: String?) -> Unit,
 )

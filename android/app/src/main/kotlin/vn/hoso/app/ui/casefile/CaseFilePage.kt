@@ -28,7 +28,7 @@ fun CaseFilePage(
         visitsSection(state.visits, callbacks)
         referralsSection(state.referrals, callbacks.onReferralStatus)
         sharingSection(state, callbacks.onOpenForm)
-        photosSection(state.photos)
+        photosSection(state.photos, callbacks.onOpenPhotos)
         timelineSection(state.timeline)
     }
 }
