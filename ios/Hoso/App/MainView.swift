@@ -1,5 +1,6 @@
 // The main screens once unlocked: a tab bar with a navigation stack per section on iPhone; on iPad a
-// NavigationSplitView — sections, the section's list, and the opened case, household or form beside it.
+// NavigationSplitView — sections, the section's list (the approval queue, the oversight figures…), and
+// the opened case, household, form or photos beside it.
 import HosoCore
 import SwiftUI
 
@@ -12,11 +13,12 @@ struct MainView: View {
 }
 
 private struct TabMain: View {
+    @Environment(AppModel.self) private var app
     @State private var paths: [AppSection: [Route]] = [:]
 
     var body: some View {
         TabView {
-            ForEach(AppSection.allCases) { section in
+            ForEach(AppSection.available(for: app.launch?.user)) { section in
                 let path = Binding(get: { paths[section] ?? [] }, set: { paths[section] = $0 })
                 NavigationStack(path: path) {
                     SectionPage(section: section)
@@ -32,13 +34,14 @@ private struct TabMain: View {
 }
 
 private struct SplitMain: View {
+    @Environment(AppModel.self) private var app
     @State private var section: AppSection? = .agenda
     @State private var detail: Route?
     @State private var detailPath: [Route] = []
 
     var body: some View {
         NavigationSplitView {
-            List(AppSection.allCases, selection: $section) { section in
+            List(AppSection.available(for: app.launch?.user), selection: $section) { section in
                 Label(section.title, systemImage: section.systemImage).tag(section)
             }
             .navigationTitle(Text("app.name"))

@@ -1,5 +1,5 @@
 // The case's ongoing work: follow-ups, visit notes, referrals with the statuses they may move to, consent to
-// share information, photos and the timeline.
+// share information, photos (opened for the case, or a visit note by swiping it, to add one) and the timeline.
 import HosoCore
 import SwiftUI
 
@@ -15,6 +15,7 @@ struct FollowUpsSection: View {
 }
 
 struct VisitsSection: View {
+    let caseId: String
     let visits: [VisitRow]
     let onNewVisit: () -> Void
     @Environment(\.openRoute) private var openRoute
@@ -35,6 +36,7 @@ struct VisitsSection: View {
                     }
                     .foregroundStyle(.primary)
                 }
+                .swipeActions { Button("visit.photos", systemImage: "camera") { openRoute(.photos(caseId: caseId, attachedTo: visit.recordId)) } }
             }
         }
     }
@@ -85,10 +87,13 @@ struct SharingSection: View {
 }
 
 struct PhotosSection: View {
+    let caseId: String
     let photos: [PhotoRow]
+    @Environment(\.openRoute) private var openRoute
 
     var body: some View {
         Section("case.photos") {
+            Button("case.openPhotos", systemImage: "camera") { openRoute(.photos(caseId: caseId, attachedTo: nil)) }
             ForEach(photos, id: \.recordId) { photo in
                 if let taken = photo.takenOn { Text(taken.text) } else { Text("photo.noDate") }
             }

@@ -19,10 +19,10 @@ struct CaseFilePage: View {
                 StepsSection(steps: state.steps)
                 NewFormsSection(options: state.newForms) { formId in start(formId) }
                 FollowUpsSection(followUps: state.followUps)
-                VisitsSection(visits: state.visits) { startVisit() }
+                VisitsSection(caseId: caseId, visits: state.visits) { startVisit() }
                 ReferralsSection(referrals: state.referrals) { referralId, status in move(referralId, status) }
                 SharingSection(state: state)
-                PhotosSection(photos: state.photos)
+                PhotosSection(caseId: caseId, photos: state.photos)
                 TimelineSection(timeline: state.timeline)
             }
         }

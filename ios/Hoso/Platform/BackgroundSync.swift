@@ -1,6 +1,7 @@
 // Background sync with BGTaskScheduler: a periodic refresh, and a processing task the system runs once the
-// network is there (after work was recorded offline). Both push the outbox and pull through the core while
-// the app may be locked; when the system ends the time, the core stops at its next step and loses nothing.
+// network is there (after work was recorded offline). Both push the outbox and pull through the core, then
+// send the photos whose turn has come on the network the device is on, while the app may be locked; when
+// the system ends the time, the core stops at its next step and loses nothing.
 import BackgroundTasks
 import Foundation
 import HosoCore
@@ -39,10 +40,14 @@ enum BackgroundSync {
             task.setTaskCompleted(success: false)
             return
         }
-        task.expirationHandler = { core.interruptSync() }
+        task.expirationHandler = {
+            core.interruptSync()
+            core.interruptPhotoUploads()
+        }
         Task.detached(priority: .background) {
             do {
                 _ = try core.syncNow()
+                _ = try core.uploadPhotos(network: NetworkWatch.shared.kind)
                 task.setTaskCompleted(success: true)
             } catch {
                 task.setTaskCompleted(success: false)

@@ -1,6 +1,6 @@
 // The sync screen: when the device last synced and when it tries again, a running sync, the outbox with
 // each record's state (and the server's reason for a refusal), and the conflicts left by concurrent offline
-// edits, each with every value, who wrote it and when, to keep one.
+// edits, each with every value, who wrote it and when, to keep one. "Sync now" also sends the photos due.
 import HosoCore
 import SwiftUI
 import UIKit
@@ -55,9 +55,18 @@ struct SyncPage: View {
     /// Syncs in the foreground; if the user leaves the app, iOS grants the time to finish the step.
     private func syncNow() {
         running = true
-        let finishing = UIApplication.shared.beginBackgroundTask(withName: "sync") { app.core?.interruptSync() }
+        let finishing = UIApplication.shared.beginBackgroundTask(withName: "sync") {
+            app.core?.interruptSync()
+            app.core?.interruptPhotoUploads()
+        }
         Task {
-            await model.update(app) { try $0.syncRun() }
+            let network = NetworkWatch.shared.kind
+            await model.update(app) { core in
+                let screen = try core.syncRun()
+                // A photo that could not go keeps its own failure and retry time, shown on its page.
+                _ = try? core.uploadPhotos(network: network)
+                return screen
+            }
             running = false
             UIApplication.shared.endBackgroundTask(finishing)
         }
