@@ -1,6 +1,7 @@
 //! Screen states as terminal text, in the user's language. Rendering only: every word about a case,
 //! a rule or a reason comes from the core's screen state; this file adds headings and numbers.
 
+use hoso_core::ffi::{PhotoCategoryOption, PhotoItem, PhotoUploadProgress};
 use hoso_core::screens::agenda::{AgendaItem, AgendaScreen};
 use hoso_core::screens::case::{ActionView, CaseScreen, StepState};
 use hoso_core::screens::caseload::{CaseListScreen, CaseRow, HouseholdListScreen, HouseholdScreen};
@@ -602,4 +603,59 @@ pub fn settings(lang: Lang, screen: &SettingsScreen) -> String {
         ),
     );
     out
+}
+
+/// Photos with what they show, their caption and, for those taken here, how much the server holds.
+pub fn photos(lang: Lang, photos: &[PhotoItem], categories: &[PhotoCategoryOption]) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        format!("{} {}", photos.len(), lang.say("ảnh", "photo(s)")),
+    );
+    for (i, photo) in photos.iter().enumerate() {
+        let shows = categories
+            .iter()
+            .find(|c| c.code == photo.category)
+            .map_or(photo.category.as_str(), |c| {
+                lang.say(&c.label_vi, &c.label_en)
+            });
+        let caption = if photo.withheld {
+            lang.say("(ảnh nhạy cảm)", "(sensitive photo)")
+        } else {
+            photo.caption.as_str()
+        };
+        line(
+            &mut out,
+            format!(
+                "  {}. [{shows}] {caption} — {}×{}",
+                i + 1,
+                photo.width,
+                photo.height
+            ),
+        );
+        if let Some(upload) = &photo.upload {
+            line(&mut out, format!("     {}", upload_line(lang, upload)));
+        }
+    }
+    out
+}
+
+fn upload_line(lang: Lang, upload: &PhotoUploadProgress) -> String {
+    let state = match upload.state.as_str() {
+        "uploaded" => lang.say("đã gửi", "sent"),
+        "uploading" => lang.say("đang gửi", "sending"),
+        "failed" => lang.say("gửi chưa được, sẽ thử lại", "not sent yet, will retry"),
+        _ => lang.say("chờ gửi", "waiting to send"),
+    };
+    let percent = (upload.fraction * 100.0).round();
+    let mut text = format!(
+        "{state} {percent}% ({} / {} {})",
+        upload.sent_bytes,
+        upload.total_bytes,
+        lang.say("byte", "bytes")
+    );
+    if let (Some(vi), Some(en)) = (&upload.failure_vi, &upload.failure_en) {
+        text.push_str(&format!(" — {}", lang.say(vi, en)));
+    }
+    text
 }

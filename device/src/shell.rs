@@ -4,7 +4,7 @@
 
 use crate::prompt::Prompt;
 use crate::render::{self, CaseNumbers, Lang};
-use hoso_core::ffi::{ApiError, HosoCore};
+use hoso_core::ffi::{ApiError, HosoCore, NetworkKind, PhotoInput};
 use hoso_core::screens::case::CaseActionInput;
 use hoso_core::screens::caseload::CaseFilter;
 use hoso_core::screens::input::AnswerInput;
@@ -22,6 +22,8 @@ const HELP_VI: &str = "Lệnh:
   add DANH_SÁCH · remove DANH_SÁCH N · show · complete
   act An [lý do]                 thao tác của bước hiện tại
   referral Rn TRẠNG_THÁI
+  attach TỆP [--category MÃ] [chú thích]        gắn ảnh (JPEG, PNG, WebP) vào biểu mẫu đang mở hoặc hồ sơ
+  photos                         ảnh của hồ sơ và tiến độ gửi
   sync · outbox · conflicts · resolve N GIÁ_TRỊ_SỐ
   settings · lang vi|en · autolock PHÚT · lock · quit";
 
@@ -36,6 +38,8 @@ const HELP_EN: &str = "Commands:
   add LIST · remove LIST N · show · complete
   act An [reason]                an action of the current step
   referral Rn STATUS
+  attach FILE [--category CODE] [caption]       attach a photo (JPEG, PNG, WebP) to the open form or the case
+  photos                         the case's photos and their upload progress
   sync · outbox · conflicts · resolve N VALUE_NUMBER
   settings · lang vi|en · autolock MINUTES · lock · quit";
 
@@ -208,6 +212,8 @@ impl<'a> Shell<'a> {
             "complete" => self.complete()?,
             "act" => self.act(rest)?,
             "referral" => self.referral(rest)?,
+            "attach" => self.attach(rest)?,
+            "photos" => self.photos()?,
             other => return self.sync_or_settings(other, rest),
         }
         Ok(Next::Continue)
@@ -534,8 +540,66 @@ impl<'a> Shell<'a> {
         Ok(())
     }
 
+    /// Attaches a photo file to the open form (a visit note) or, with none open, to the case: one
+    /// call; the core makes it upright, strips its metadata, shrinks it and queues its upload.
+    fn attach(&mut self, rest: &str) -> Result<(), ApiError> {
+        let mut words = rest.split_whitespace();
+        let file = words.next().ok_or_else(|| ApiError::Invalid {
+            message_vi: "Cần: attach TỆP [--category MÃ] [chú thích]".into(),
+            message_en: "Needed: attach FILE [--category CODE] [caption]".into(),
+        })?;
+        let mut category = "other".to_string();
+        let mut caption = Vec::new();
+        while let Some(word) = words.next() {
+            if word == "--category" {
+                category = words.next().unwrap_or("other").to_string();
+            } else {
+                caption.push(word);
+            }
+        }
+        // The path is the user's own; the error names it back to them only.
+        let image = std::fs::read(file).map_err(|error| ApiError::Invalid {
+            message_vi: format!("Không đọc được tệp {file}: {error}"),
+            message_en: format!("Cannot read the file {file}: {error}"),
+        })?;
+        let input = PhotoInput {
+            case_id: self.current_case()?,
+            attached_to: self.form.clone(),
+            form_field: None,
+            caption: caption.join(" "),
+            category,
+            location: None,
+            sensitive: false,
+        };
+        self.core.attach_photo(input, image)?;
+        self.photos()
+    }
+
+    /// The open form's photos, or the case's.
+    fn photos(&mut self) -> Result<(), ApiError> {
+        let photos = match &self.form {
+            Some(form) => self.core.attached_photos(form.clone())?,
+            None => self.core.case_photos(self.current_case()?)?,
+        };
+        let categories = self.core.photo_categories();
+        println!("{}", render::photos(self.lang, &photos, &categories));
+        Ok(())
+    }
+
+    /// Syncs the records, then sends the photos whose turn has come (a terminal's network is taken
+    /// as unmetered).
     fn sync(&mut self) -> Result<(), ApiError> {
         let screen = crate::progress::sync_with_bar(self.core, self.lang)?;
+        let sent = self.core.upload_photos(NetworkKind::Unmetered)?;
+        if sent.uploaded + sent.failed > 0 {
+            println!(
+                "{} {} · {} {}",
+                sent.uploaded,
+                self.lang.say("ảnh đã gửi", "photo(s) sent"),
+                sent.failed,
+                self.lang.say("ảnh chưa gửi được", "photo(s) not sent")
+            );
+        }
         println!("{}", render::sync(self.lang, &screen));
         if !screen.conflicts.is_empty() {
             println!("{}", render::conflicts(self.lang, &screen));

@@ -1,6 +1,7 @@
 //! Terminal phones against a real `hoso-server serve --demo`: a collaborator's day (enroll with the
 //! printed code, PIN, sync, today's agenda, a case, a visit note with a Vietnamese validation message
-//! fixed, sync, a conflict with another phone shown with both values and resolved) and the chairman's
+//! fixed and a photo attached from a file, sync with the photo's upload, the photo listed on the
+//! chairman's phone, a conflict with another phone shown with both values and resolved) and the chairman's
 //! approval of a plan the collaborator wrote on her phone.
 
 use hoso_tests::server_binary;
@@ -156,6 +157,25 @@ fn today() -> String {
         .to_string()
 }
 
+/// The visit's photo: the text file refused in Vietnamese with nothing saved, the camera's JPEG shrunk
+/// to 1600 px and waiting, then sent whole by the sync.
+fn assert_photo_attached_and_sent(out: &str) {
+    assert!(
+        out.contains("Tệp này không phải là ảnh JPEG, PNG hay WebP."),
+        "{out}"
+    );
+    assert!(!out.contains("2 ảnh"), "only the JPEG was saved: {out}");
+    let listed = out
+        .find("1 ảnh\n  1. [Điều kiện sống] Bếp mới sửa — 1600×1200")
+        .expect(out);
+    let waiting = listed + out[listed..].find("chờ gửi 0%").expect(out);
+    let synced = waiting
+        + out[waiting..]
+            .find("1 ảnh đã gửi · 0 ảnh chưa gửi được")
+            .expect(out);
+    assert!(out[synced..].contains("đã gửi 100%"), "{out}");
+}
+
 #[test]
 fn a_collaborators_day_on_a_terminal_phone() {
     let server = DemoServer::start();
@@ -170,6 +190,11 @@ fn a_collaborators_day_on_a_terminal_phone() {
     );
     let case = case_id(&morning);
     let today = today();
+    let camera = tempfile::tempdir().expect("a folder");
+    let photo = camera.path().join("IMG_0001.jpg");
+    std::fs::write(&photo, hoso_tests::photos::camera_jpeg(2400, 1800, 1)).expect("a photo file");
+    let not_a_photo = camera.path().join("notes.txt");
+    std::fs::write(&not_a_photo, "không phải ảnh").expect("a text file");
     let visit = mai.shell(&[
         &format!("case {case}"),
         "visit",
@@ -178,9 +203,17 @@ fn a_collaborators_day_on_a_terminal_phone() {
         "set met_with subject, family",
         "set observations Bà đi lại được trong nhà, đã uống thuốc đều.",
         &format!("set next_visit_date {today}"),
+        &format!("attach {}", not_a_photo.display()),
+        &format!(
+            "attach {} --category living_conditions Bếp mới sửa",
+            photo.display()
+        ),
         "complete",
+        "photos",
         "sync",
+        "photos",
     ]);
+    assert_photo_attached_and_sent(&visit);
     assert!(
         visit.contains("“Ngày thăm” không thể là ngày trong tương lai."),
         "{visit}"
@@ -190,7 +223,11 @@ fn a_collaborators_day_on_a_terminal_phone() {
     assert!(visit.contains("được nhận, 0 bị từ chối"), "{visit}");
 
     // Both phones change the subject's phone number offline; the chairman's reaches the server first.
-    hung.shell(&["sync"]);
+    let seen = hung.shell(&["sync", &format!("case {case}"), "photos"]);
+    assert!(
+        seen.contains("[Điều kiện sống] Bếp mới sửa — 1600×1200"),
+        "the photo reached the chairman's phone: {seen}"
+    );
     mai.shell(&[
         &format!("case {case}"),
         "new TT02-M01",
