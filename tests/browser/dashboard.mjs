@@ -156,6 +156,26 @@ test('the reports page shows the figures and downloads XLSX and CSV', async () =
   await context.close();
 });
 
+test("last year's annual report, marked submitted, leaves the overview's reminders", async () => {
+  const { context, page } = await signedIn('so-y-te-79');
+  const lastYear = String(new Date().getFullYear() - 1);
+  const reminders = () => page.locator('#reports-due li').allTextContents();
+  assert.ok((await reminders()).some((text) => text.includes(`(${lastYear})`)), 'overdue before');
+  await page.goto(`${base}/reports?period=${lastYear}`);
+  await Promise.all([page.waitForURL(`${base}/reports?period=${lastYear}`), page.click('#mark-submitted')]);
+  assert.match(await page.locator('#report-submitted').textContent(), /đã nộp/);
+  await page.goto(`${base}/reports?period=${lastYear}-Q4`);
+  assert.equal(await page.locator('#mark-submitted').count(), 0, 'a quarter is no periodic report to submit');
+  const forged = await context.request.post(`${base}/reports/produced`, { form: { csrf: 'x'.repeat(32), period: '2026-H1' } });
+  assert.equal(forged.status(), 403, 'no form token, no mark');
+  const csrf = await page.locator('input[name=csrf]').first().getAttribute('value');
+  const quarter = await context.request.post(`${base}/reports/produced`, { form: { csrf, period: `${lastYear}-Q4` } });
+  assert.equal(quarter.status(), 404, 'the server, not only the page, refuses a period that is no periodic report');
+  await page.goto(`${base}/`);
+  assert.ok(!(await reminders()).some((text) => text.includes(`(${lastYear})`)), 'gone after');
+  await context.close();
+});
+
 test("a provincial officer of province 66 never sees province 79's communes, whatever the URL", async () => {
   const { context, page } = await signedIn('so-y-te-66');
   const body = await page.locator('main').textContent();

@@ -5,6 +5,7 @@
 
 use super::config::Config;
 use super::followup::{Builder, Task, TaskKind, fmt};
+use super::report::Period;
 use crate::area::AreaKind;
 use crate::i18n::Localized;
 use crate::role::Role;
@@ -70,6 +71,17 @@ pub fn deadlines(level: ReportLevel, year: i32, config: &Config) -> Vec<ReportDe
     .collect()
 }
 
+/// Whether a user produces the periodic report of `period` (a report period's code): their level's
+/// 6-monthly (`YYYY-H1`) or annual (`YYYY`) report. The second half-year has no report of its own: the
+/// annual one covers it (Điều 11.3.b, 12.7, 11.1.d).
+pub fn produces_report(role: Role, area: AreaKind, period: &str) -> bool {
+    ReportLevel::of(role, area).is_some()
+        && matches!(
+            Period::parse(period),
+            Ok(Period::Half { half: 1, .. } | Period::Year { .. })
+        )
+}
+
 /// The report tasks of a user on `today`: each report from two reminder windows before its deadline
 /// until it is produced (`produced` lists the periods done).
 pub fn report_tasks(
@@ -130,6 +142,26 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_reports_people_mark_produced_are_their_levels_six_monthly_and_annual_ones() {
+        let (chairman, officer) = (Role::Approver, Role::ProvincialOfficer);
+        assert!(produces_report(chairman, AreaKind::Commune, "2026-H1"));
+        assert!(produces_report(chairman, AreaKind::Commune, "2025"));
+        assert!(produces_report(officer, AreaKind::Province, "2026"));
+        for not_a_periodic_report in ["2026-H2", "2026-Q2", "2026-05", "H1", ""] {
+            assert!(!produces_report(
+                chairman,
+                AreaKind::Commune,
+                not_a_periodic_report
+            ));
+        }
+        assert!(
+            !produces_report(officer, AreaKind::Commune, "2026"),
+            "an officer outside a province"
+        );
+        assert!(!produces_report(Role::Admin, AreaKind::Province, "2026"));
     }
 
     #[test]

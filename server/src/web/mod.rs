@@ -52,6 +52,7 @@ pub fn router(storage: Shared) -> Router {
         .route("/cases/{case_id}", get(case::case_page))
         .route("/reports", get(reports::reports))
         .route("/reports/download", get(reports::download))
+        .route("/reports/produced", post(reports::mark_submitted))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/setup", get(auth::setup_page).post(auth::setup))

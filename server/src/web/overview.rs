@@ -195,7 +195,8 @@ fn reports_due(lang: Lang, view: &AreaView) -> Markup {
     html! {
         @if !due.is_empty() {
             h2 { (lang.t("Báo cáo định kỳ sắp đến hạn", "Periodic reports due")) }
-            ul {
+            p.hint { (lang.t("Khi đã nộp, đánh dấu ở trang Báo cáo.", "Once submitted, mark it on the Reports page.")) }
+            ul id="reports-due" {
                 @for task in due {
                     li { (lang.pick(&task.reason)) " " span.muted { "(" (task.legal_ref) ")" } }
                 }

@@ -1,20 +1,23 @@
 //! The reports page: choose an area (your own, or one commune of your province), a period and who the
 //! report is for; read the figures; download them as XLSX or CSV. Every area asked for, in the page or
-//! the download, is checked against the signed-in user's own.
+//! the download, is checked against the signed-in user's own. A user who produces the periodic report
+//! of the period shown (their level's 6-monthly or annual one) marks it submitted here, which ends its
+//! reminder on the overview.
 
 use super::WebState;
-use super::auth::Signed;
+use super::auth::{Signed, form_token_ok, refused_form};
 use super::i18n::Lang;
 use super::layout::{self, Nav, page};
 use super::scope::{commune_choices, view_area};
 use crate::report::{self, NamedReport};
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Months, NaiveDate};
 use hoso_model::domain::local_date;
 use hoso_model::domain::report::lines::{columns, lines, notes};
 use hoso_model::domain::report::{Audience, Period};
+use hoso_model::domain::reporting::produces_report;
 use hoso_model::hlc::system_now_millis;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -92,6 +95,7 @@ pub async fn reports(
         Ok(made) => made,
         Err(response) => return response,
     };
+    let submission = submission(&state, &signed, &query, period).await;
     let lang = signed.lang;
     let today = named.report.made_on;
     let download = |format: &str| {
@@ -134,6 +138,9 @@ pub async fn reports(
             a.button href=(download("xlsx")) download { (lang.t("Tải XLSX", "Download XLSX")) }
             a.button href=(download("csv")) download { (lang.t("Tải CSV", "Download CSV")) }
         }
+        @if let Some(submitted) = submission {
+            (submission_form(&signed, period, submitted))
+        }
         (figures(lang, &named))
     };
     page(
@@ -145,6 +152,80 @@ pub async fn reports(
         content,
     )
     .into_response()
+}
+
+/// Whether the report shown is one the user produces (their own area, a periodic report's period) and,
+/// if so, whether it is marked submitted already.
+async fn submission(
+    state: &WebState,
+    signed: &Signed,
+    query: &ReportQuery,
+    period: Period,
+) -> Option<bool> {
+    let own_area = query.commune.as_deref().is_none_or(str::is_empty);
+    let code = period.code();
+    if !own_area || !produces_report(signed.user.role, signed.user.area.kind, &code) {
+        return None;
+    }
+    let (storage, area) = (state.storage.clone(), signed.user.area.clone());
+    let produced = tokio::task::spawn_blocking(move || storage.produced_reports(&area)).await;
+    Some(matches!(produced, Ok(Ok(periods)) if periods.contains(&code)))
+}
+
+fn submission_form(signed: &Signed, period: Period, submitted: bool) -> Markup {
+    let lang = signed.lang;
+    html! {
+        @if submitted {
+            p.done id="report-submitted" { (lang.t("Báo cáo kỳ này đã được đánh dấu là đã nộp.", "This period's report is marked as submitted.")) }
+        } @else {
+            form.inline method="post" action="/reports/produced" {
+                input type="hidden" name="csrf" value=(signed.csrf);
+                input type="hidden" name="period" value=(period.code());
+                button type="submit" id="mark-submitted" { (lang.t("Đánh dấu đã nộp báo cáo kỳ này", "Mark this period's report as submitted")) }
+                span.hint { (lang.t("Nhắc hạn nộp báo cáo sẽ không còn hiện trên trang tổng quan.", "Its deadline reminder leaves the overview.")) }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SubmittedForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    period: String,
+}
+
+/// Marks the user's own periodic report of a period as submitted: only a period whose report their
+/// role and area produce, only for their own area.
+pub async fn mark_submitted(
+    State(state): State<WebState>,
+    signed: Signed,
+    headers: HeaderMap,
+    Form(form): Form<SubmittedForm>,
+) -> Response {
+    if !form_token_ok(&headers, Some(&signed.csrf), &form.csrf) {
+        return refused_form(signed.lang);
+    }
+    let area = signed.user.area.clone();
+    let Some(period) = Period::parse(&form.period)
+        .ok()
+        .map(Period::code)
+        .filter(|code| produces_report(signed.user.role, area.kind, code))
+    else {
+        return layout::not_found(signed.lang);
+    };
+    let storage = state.storage.clone();
+    let marked = tokio::task::spawn_blocking({
+        let period = period.clone();
+        move || storage.mark_report_produced(&area, &period, system_now_millis())
+    })
+    .await;
+    if !matches!(marked, Ok(Ok(()))) {
+        return layout::failure(signed.lang);
+    }
+    tracing::info!(user = %signed.user.user_id, area = %signed.user.area.code, period = %period, "report marked submitted");
+    Redirect::to(&format!("/reports?period={period}")).into_response()
 }
 
 fn figures(lang: Lang, named: &NamedReport) -> Markup {
