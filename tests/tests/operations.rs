@@ -8,6 +8,7 @@ use hoso_model::domain::photos::PhotoCategory;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::EnrollRequest;
 use hoso_model::role::Role;
+use hoso_tests::load::{LoadOptions, load};
 use hoso_tests::photos::camera_jpeg;
 use hoso_tests::sim::{COMMUNES, record_case, setup_areas};
 use hoso_tests::{Database, Server, ServerOptions, commune, server_binary};
@@ -247,5 +248,29 @@ fn an_embedded_deployment_moves_to_postgresql_whole_and_its_phones_carry_on() {
         fresh.photos.open_image(&photo).unwrap(),
         lan.photos.open_image(&photo).unwrap(),
         "the photo came along"
+    );
+}
+
+#[test]
+fn a_crowd_of_phones_pushing_and_pulling_at_once_is_answered_whole_with_no_error() {
+    let server = Server::start();
+    let report = load(
+        &server,
+        &LoadOptions {
+            devices: 60,
+            communes: 3,
+            cases_per_device: 1,
+            window_s: 0,
+            seed: 5,
+        },
+    );
+    println!("{}", serde_json::to_string(&report).unwrap());
+    assert_eq!(report.errors, 0, "{report:?}");
+    assert!(report.ops_pushed >= 60, "{report:?}");
+    // Each phone pulls its commune after its own push: no pull (waiting its turn behind the others)
+    // comes back short of what its phone had just sent.
+    assert!(
+        report.pulled_field_values >= report.ops_pushed,
+        "{report:?}"
     );
 }

@@ -13,12 +13,12 @@ mod sync;
 pub use errors::ApiError;
 
 use crate::storage::{DeviceAuth, Refusal, Storage, StorageError};
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use errors::error_body_everywhere;
 use hoso_model::protocol::{MAX_BODY_BYTES, PROTOCOL_VERSION, compress, decompress};
 use serde::Serialize;
@@ -56,7 +56,10 @@ pub fn router_with(
         .route("/metrics", get(observe::metrics_page))
         .route("/v1/enroll", post(sync::enroll))
         .route("/v1/push", post(sync::push))
-        .route("/v1/pull", get(sync::pull))
+        .route(
+            "/v1/pull",
+            get(sync::pull).layer(Extension(sync::PullLimit::per_core())),
+        )
         .route("/v1/reference", get(sync::reference))
         .route("/v1/admin/areas", post(admin::create_area))
         .route("/v1/admin/users", post(admin::create_user))

@@ -17,6 +17,22 @@ use hoso_model::protocol::{
     PushResponse,
 };
 use hoso_model::role::Role;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// How many pulls read and encode a page at once: one per core. A commune's first pages are
+/// CPU-heavy; a thousand of them at once would take every core and make each push (milliseconds of
+/// work) wait seconds behind them. Pulls beyond the limit wait their turn; pushes never wait here.
+#[derive(Clone)]
+pub(super) struct PullLimit(Arc<Semaphore>);
+
+impl PullLimit {
+    pub(super) fn per_core() -> PullLimit {
+        let cores = std::thread::available_parallelism().map_or(2, NonZeroUsize::get);
+        PullLimit(Arc::new(Semaphore::new(cores)))
+    }
+}
 
 /// Roles whose pulls carry the sync state of their area's devices.
 fn oversees(role: Role) -> bool {
@@ -119,6 +135,7 @@ const DEFAULT_PAGE_FIELDS: u64 = 5_000;
 pub(super) async fn pull(
     State(storage): State<Shared>,
     Extension(client): Extension<ClientAddress>,
+    Extension(pulls): Extension<PullLimit>,
     headers: HeaderMap,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
@@ -132,6 +149,11 @@ pub(super) async fn pull(
         oldest_unsent_millis: query.oldest_unsent_millis,
     });
     let zstd = accepts_zstd(&headers);
+    let _turn = pulls
+        .0
+        .acquire()
+        .await
+        .expect("the pull limit is never closed");
     // The page is read, encoded and compressed on a blocking thread: a commune's first pages are
     // megabytes of JSON, too much work for an async worker.
     let (encoded, records, values, evicted) = blocking(move || {
