@@ -7,6 +7,7 @@ mod progress;
 mod prompt;
 mod render;
 mod shell;
+mod supervisor;
 
 use clap::{Parser, Subcommand};
 use hoso_core::ffi::HosoCore;

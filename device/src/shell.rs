@@ -24,6 +24,7 @@ const HELP_VI: &str = "Lệnh:
   referral Rn TRẠNG_THÁI
   attach TỆP [--category MÃ] [chú thích]        gắn ảnh (JPEG, PNG, WebP) vào biểu mẫu đang mở hoặc hồ sơ
   photos                         ảnh của hồ sơ và tiến độ gửi
+  queue · approve N|MÃ · giveback N|MÃ NHẬN_XÉT · oversight    hàng chờ phê duyệt, số liệu giám sát
   sync · outbox · conflicts · resolve N GIÁ_TRỊ_SỐ
   settings · lang vi|en · autolock PHÚT · lock · quit";
 
@@ -40,6 +41,7 @@ const HELP_EN: &str = "Commands:
   referral Rn STATUS
   attach FILE [--category CODE] [caption]       attach a photo (JPEG, PNG, WebP) to the open form or the case
   photos                         the case's photos and their upload progress
+  queue · approve N|ID · giveback N|ID COMMENT · oversight      the approval queue, oversight figures
   sync · outbox · conflicts · resolve N VALUE_NUMBER
   settings · lang vi|en · autolock MINUTES · lock · quit";
 
@@ -214,6 +216,7 @@ impl<'a> Shell<'a> {
             "referral" => self.referral(rest)?,
             "attach" => self.attach(rest)?,
             "photos" => self.photos()?,
+            "queue" | "approve" | "giveback" | "oversight" => self.supervise(word, rest)?,
             other => return self.sync_or_settings(other, rest),
         }
         Ok(Next::Continue)
@@ -583,6 +586,36 @@ impl<'a> Shell<'a> {
         };
         let categories = self.core.photo_categories();
         println!("{}", render::photos(self.lang, &photos, &categories));
+        Ok(())
+    }
+
+    /// The approver's queue and decisions, and the oversight figures; numbers point at the last list.
+    fn supervise(&mut self, word: &str, rest: &str) -> Result<(), ApiError> {
+        let today = crate::supervisor::today();
+        let (number, comment) = rest.split_once(' ').unwrap_or((rest, ""));
+        let case = || -> Result<String, ApiError> {
+            if number.len() > 8 {
+                Ok(number.to_string())
+            } else {
+                self.pick(&self.cases, number, '#')?
+                    .ok_or(ApiError::NotFound)
+            }
+        };
+        match word {
+            "approve" => self.core.approve_waiting(case()?)?,
+            "giveback" => self.core.return_waiting(case()?, comment.trim().into())?,
+            "oversight" => {
+                let (text, cases) =
+                    crate::supervisor::oversight(self.lang, &self.core.oversight(today)?);
+                println!("{text}");
+                self.cases = cases;
+                return Ok(());
+            }
+            _ => {}
+        }
+        let (text, cases) = crate::supervisor::queue(self.lang, &self.core.approval_queue(today)?);
+        println!("{text}");
+        self.cases = cases;
         Ok(())
     }
 

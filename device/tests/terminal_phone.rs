@@ -2,7 +2,7 @@
 //! printed code, PIN, sync, today's agenda, a case, a visit note with a Vietnamese validation message
 //! fixed and a photo attached from a file, sync with the photo's upload, the photo listed on the
 //! chairman's phone, a conflict with another phone shown with both values and resolved) and the chairman's
-//! approval of a plan the collaborator wrote on her phone.
+//! approval, from the queue, of a plan the collaborator wrote on her phone, then the overdue figures.
 
 use hoso_tests::server_binary;
 use std::io::{BufRead, BufReader, Write};
@@ -262,6 +262,13 @@ fn a_collaborators_day_on_a_terminal_phone() {
     );
 }
 
+/// How many items the approval queue printed first after `from` says wait.
+fn queue_length(out: &str, from: usize) -> usize {
+    let at = from + out[from..].find(" mục chờ phê duyệt").expect(out);
+    let start = out[..at].rfind('\n').map_or(0, |i| i + 1);
+    out[start..at].trim().parse().expect(out)
+}
+
 #[test]
 fn the_chairman_approves_a_plan_written_on_a_terminal_phone() {
     let server = DemoServer::start();
@@ -312,8 +319,30 @@ fn the_chairman_approves_a_plan_written_on_a_terminal_phone() {
         "submitted: {intake}"
     );
     let case = case_id(&intake);
-    let review = hung.shell(&["sync", "agenda", &format!("case {case}"), "act A1", "sync"]);
+    let review = hung.shell(&[
+        "sync",
+        "agenda",
+        "queue",
+        &format!("approve {case}"),
+        "oversight",
+        &format!("case {case}"),
+        "sync",
+    ]);
     assert!(review.contains("Chờ phê duyệt — Lê Văn Tám"), "{review}");
+    let waiting = queue_length(&review, 0);
+    let queued = review
+        .find("[Kế hoạch trợ giúp] Lê Văn Tám — chờ từ")
+        .expect(&review);
+    assert_eq!(
+        queue_length(&review, queued),
+        waiting - 1,
+        "the approved plan leaves the queue: {review}"
+    );
+    let figures = review.find("Số liệu đến ngày").expect(&review);
+    assert!(
+        review[figures..].contains("Quá hạn (") && review[figures..].contains("[TT 02/2020"),
+        "the overdue list with the law's reference: {review}"
+    );
     assert!(
         review.contains("bước 3"),
         "approved, the plan is carried out: {review}"
