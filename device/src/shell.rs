@@ -601,9 +601,12 @@ impl<'a> Shell<'a> {
                     .ok_or(ApiError::NotFound)
             }
         };
-        match word {
-            "approve" => self.core.approve_waiting(case()?)?,
-            "giveback" => self.core.return_waiting(case()?, comment.trim().into())?,
+        let queue = match word {
+            "approve" => self.core.approve_waiting(case()?, today.clone())?,
+            "giveback" => {
+                self.core
+                    .return_waiting(case()?, comment.trim().into(), today.clone())?
+            }
             "oversight" => {
                 let (text, cases) =
                     crate::supervisor::oversight(self.lang, &self.core.oversight(today)?);
@@ -611,9 +614,9 @@ impl<'a> Shell<'a> {
                 self.cases = cases;
                 return Ok(());
             }
-            _ => {}
-        }
-        let (text, cases) = crate::supervisor::queue(self.lang, &self.core.approval_queue(today)?);
+            _ => self.core.approval_queue(today)?,
+        };
+        let (text, cases) = crate::supervisor::queue(self.lang, &queue);
         println!("{text}");
         self.cases = cases;
         Ok(())

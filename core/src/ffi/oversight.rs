@@ -4,6 +4,7 @@
 
 use super::{ApiError, ApiResult, FollowUpTask, HosoCore, kind_name};
 use crate::actions::Decision;
+use crate::app::App;
 use hoso_model::domain::followup::Task;
 use hoso_model::domain::oversight::{CaseRef, Oversight};
 
@@ -243,32 +244,45 @@ impl HosoCore {
     /// Plans, adjustments and closures waiting for this approver, longest waiting first (never a
     /// plan they submitted themselves; empty for a role that does not approve).
     pub fn approval_queue(&self, today: String) -> ApiResult<Vec<ApprovalQueueItem>> {
-        Ok(self
-            .unlocked()?
-            .cases
-            .approval_queue(parse_day(&today)?)?
-            .into_iter()
-            .map(|item| ApprovalQueueItem {
-                waiting: waiting_row(item.waiting),
-                form_record_id: item.form_record_id,
-                submitted_by: item.submitted_by,
-            })
-            .collect())
+        queue(self.unlocked()?, parse_day(&today)?)
     }
 
-    /// Approves what waits on the case (plan, adjustment or closure), offline.
-    pub fn approve_waiting(&self, case_id: String) -> ApiResult<()> {
-        Ok(self
-            .unlocked()?
-            .cases
-            .decide_waiting(&case_id, Decision::Approve)?)
+    /// Approves what waits on the case (plan, adjustment or closure), offline; answers the queue
+    /// as of `today` without it, so that one tap is one call.
+    pub fn approve_waiting(
+        &self,
+        case_id: String,
+        today: String,
+    ) -> ApiResult<Vec<ApprovalQueueItem>> {
+        let (app, day) = (self.unlocked()?, parse_day(&today)?);
+        app.cases.decide_waiting(&case_id, Decision::Approve)?;
+        queue(app, day)
     }
 
-    /// Returns what waits on the case to its case manager with the approver's comment, offline.
-    pub fn return_waiting(&self, case_id: String, comment: String) -> ApiResult<()> {
-        Ok(self
-            .unlocked()?
-            .cases
-            .decide_waiting(&case_id, Decision::Return { comment })?)
+    /// Returns what waits on the case to its case manager with the approver's comment, offline;
+    /// answers the queue as of `today` without it.
+    pub fn return_waiting(
+        &self,
+        case_id: String,
+        comment: String,
+        today: String,
+    ) -> ApiResult<Vec<ApprovalQueueItem>> {
+        let (app, day) = (self.unlocked()?, parse_day(&today)?);
+        app.cases
+            .decide_waiting(&case_id, Decision::Return { comment })?;
+        queue(app, day)
     }
+}
+
+fn queue(app: &App, day: chrono::NaiveDate) -> ApiResult<Vec<ApprovalQueueItem>> {
+    Ok(app
+        .cases
+        .approval_queue(day)?
+        .into_iter()
+        .map(|item| ApprovalQueueItem {
+            waiting: waiting_row(item.waiting),
+            form_record_id: item.form_record_id,
+            submitted_by: item.submitted_by,
+        })
+        .collect())
 }

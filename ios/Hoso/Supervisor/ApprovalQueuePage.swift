@@ -66,18 +66,14 @@ struct ApprovalQueuePage: View {
 
     private func approve(_ caseId: String) {
         Task {
-            await model.update(app) { core in
-                try core.approveWaiting(caseId: caseId)
-                return try core.approvalQueue(today: vietnamToday())
-            }
+            await model.update(app) { try $0.approveWaiting(caseId: caseId, today: vietnamToday()) }
         }
     }
 
     private func giveBack(_ caseId: String, _ comment: String) {
         Task {
-            await model.update(app) { core in
-                try core.returnWaiting(caseId: caseId, comment: comment)
-                return try core.approvalQueue(today: vietnamToday())
+            await model.update(app) {
+                try $0.returnWaiting(caseId: caseId, comment: comment, today: vietnamToday())
             }
         }
     }

@@ -22,15 +22,11 @@ class ApprovalQueueStateHolder(
 ) : StateHolder<List<ApprovalQueueItem>>(scope, calls) {
     fun refresh(): Job = perform { approvalQueue(today()) }
 
-    fun approve(caseId: String): Job = perform {
-        approveWaiting(caseId)
-        approvalQueue(today())
-    }
+    fun approve(caseId: String): Job = perform { approveWaiting(caseId, today()) }
 
     /** Gives the item back to its case manager with the approver's comment (the law asks for one). */
     fun giveBack(caseId: String, comment: String): Job = perform {
-        returnWaiting(caseId, comment)
-        approvalQueue(today())
+        returnWaiting(caseId, comment, today())
     }
 }
 
