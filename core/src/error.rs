@@ -41,10 +41,14 @@ pub enum Error {
     /// The server answered something the protocol does not allow (e.g. a push without receipts).
     #[error("the server broke the protocol: {0}")]
     Protocol(String),
-    /// A refusal the protocol defines (a 4xx with its code); a server failing (5xx) is a
-    /// [`NetworkFault::ServerError`].
+    /// A refusal the protocol defines (a 4xx with its code and the server's own words for the user);
+    /// a server failing (5xx) is a [`NetworkFault::ServerError`].
     #[error("the server refused: {status} {code}")]
-    Server { status: u16, code: String },
+    Server {
+        status: u16,
+        code: String,
+        message: Localized,
+    },
     #[error("this device was revoked by the server")]
     Revoked,
     #[error("interrupted")]
@@ -127,5 +131,21 @@ impl Error {
 
     pub fn not_allowed(vi: &str, en: &str) -> Error {
         Error::NotAllowed(Localized::new(vi, en))
+    }
+
+    /// What a user reads when the server refused without the protocol's body (a proxy in between).
+    pub fn unexplained_refusal(status: u16) -> Localized {
+        Localized::new(
+            format!("Máy chủ từ chối yêu cầu (mã {status})."),
+            format!("The server refused the request (status {status})."),
+        )
+    }
+
+    /// What a user reads when the server's answer broke the protocol.
+    pub fn broken_protocol() -> Localized {
+        Localized::new(
+            "Máy chủ trả lời không đúng giao thức; hãy báo cho quản trị viên.",
+            "The server's answer broke the protocol; tell the administrator.",
+        )
     }
 }

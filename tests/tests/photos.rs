@@ -412,10 +412,14 @@ fn records_sync_while_photos_wait_and_images_come_on_demand_into_a_capped_cache(
         "the thumbnail came with the record"
     );
     assert!(!listed[0].on_device);
-    assert!(matches!(
-        viewer.photos.open_image(&first),
-        Err(Error::Server { status: 404, ref code }) if code == "not_uploaded"
-    ));
+    assert!(
+        matches!(
+            viewer.photos.open_image(&first),
+            Err(Error::Server { status: 404, ref code, ref message })
+                if code == "not_uploaded" && message.vi == "Ảnh này chưa được tải lên máy chủ."
+        ),
+        "the server's own words reach the viewer"
+    );
 
     let (second, second_image) = attached(&taker, &case_id, 2, PhotoCategory::Other);
     assert_eq!(

@@ -85,8 +85,14 @@ pub enum ApiError {
         message_vi: String,
         message_en: String,
     },
+    /// The server refused: its status, its code and its own words for the user.
     #[error("the server refused: {code}")]
-    Server { status: u16, code: String },
+    Server {
+        status: u16,
+        code: String,
+        message_vi: String,
+        message_en: String,
+    },
     #[error("this device was revoked; its data was erased")]
     Revoked,
     #[error("interrupted")]
@@ -124,12 +130,27 @@ impl From<Error> for ApiError {
                 issues: issues.into_iter().map(FieldIssue::from).collect(),
             },
             Error::Network { fault, detail } => network_error(fault, &detail),
-            Error::Server { status, code } => ApiError::Server { status, code },
+            Error::Server {
+                status,
+                code,
+                message,
+            } => {
+                let (message_vi, message_en) = localized(message);
+                ApiError::Server {
+                    status,
+                    code,
+                    message_vi,
+                    message_en,
+                }
+            }
             Error::Protocol(detail) => {
                 tracing::error!(%detail, "the server broke the protocol");
+                let (message_vi, message_en) = localized(Error::broken_protocol());
                 ApiError::Server {
                     status: 0,
                     code: "protocol".into(),
+                    message_vi,
+                    message_en,
                 }
             }
             Error::Revoked => ApiError::Revoked,

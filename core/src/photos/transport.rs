@@ -50,7 +50,15 @@ impl From<Failure> for Error {
         match failure {
             Failure::Network { fault, detail } => Error::Network { fault, detail },
             Failure::Refused { code, .. } if code == "device_revoked" => Error::Revoked,
-            Failure::Refused { status, code, .. } => Error::Server { status, code },
+            Failure::Refused {
+                status,
+                code,
+                message,
+            } => Error::Server {
+                status,
+                code,
+                message,
+            },
         }
     }
 }

@@ -288,9 +288,15 @@ fn stop(failure: Failure) -> Stop {
         },
         Failure::Refused { code, .. } if code == "unknown_photo" => Stop::Waits,
         Failure::Refused { code, .. } if code == "device_revoked" => Stop::Fatal(Error::Revoked),
-        Failure::Refused { status, code, .. } if code == "unauthenticated" => {
-            Stop::Fatal(Error::Server { status, code })
-        }
+        Failure::Refused {
+            status,
+            code,
+            message,
+        } if code == "unauthenticated" => Stop::Fatal(Error::Server {
+            status,
+            code,
+            message,
+        }),
         Failure::Refused { code, message, .. } => Stop::Failed {
             failure: Rejection {
                 code,

@@ -331,9 +331,12 @@ pub fn sync_run(app: &App) -> Result<SyncScreen> {
         ),
         // Each kind of failure in its own words (no network, a wrong address, the phone's clock, …).
         Err(Error::Network { fault, .. }) => fault.message(),
-        Err(Error::Server { status, code }) => Localized::new(
-            format!("Máy chủ từ chối đồng bộ (mã {code}, {status}); sẽ tự thử lại."),
-            format!("The server refused to sync (code {code}, {status}); it will retry by itself."),
+        Err(Error::Server { message, .. }) => Localized::new(
+            format!("Máy chủ từ chối đồng bộ: {} Sẽ tự thử lại.", message.vi),
+            format!(
+                "The server refused to sync: {} It will retry by itself.",
+                message.en
+            ),
         ),
         Err(other) => return Err(other),
     };

@@ -293,16 +293,22 @@ fn read_answer<T: DeserializeOwned>(
     if (200..300).contains(&status) {
         return Ok((serde_json::from_slice(&bytes)?, down));
     }
-    let code = serde_json::from_slice::<ErrorBody>(&bytes)
-        .map(|b| b.code)
-        .unwrap_or_else(|_| "unknown".into());
+    let ErrorBody { code, message } =
+        serde_json::from_slice::<ErrorBody>(&bytes).unwrap_or_else(|_| ErrorBody {
+            code: "unknown".into(),
+            message: Error::unexplained_refusal(status),
+        });
     Err(match (status, code.as_str()) {
         (500.., _) => Error::Network {
             fault: NetworkFault::ServerError,
             detail: format!("status {status}, code {code}"),
         },
         (_, "device_revoked") => Error::Revoked,
-        _ => Error::Server { status, code },
+        _ => Error::Server {
+            status,
+            code,
+            message,
+        },
     })
 }
 

@@ -1,6 +1,6 @@
 // What the user reads when a core call fails: the core's own words when it gives them (a refusal, an
-// invalid input, how the network failed), the app's String Catalog for the rest (by the server's status
-// when it refused). No error carries personal data.
+// invalid input, how the network failed, the server's refusal), the app's String Catalog for the rest.
+// No error carries personal data.
 import HosoCore
 import SwiftUI
 
@@ -19,7 +19,7 @@ struct ErrorNotice: View {
         case let .Invalid(vi, en), let .NotAllowed(vi, en): Text(language.pick(vi: vi, en: en))
         case let .Validation(issues): Text("error.validation \(issues.count)")
         case let .Network(_, vi, en): Text(verbatim: language.pick(vi: vi, en: en))
-        case let .Server(status, code): serverRefused(status, code)
+        case let .Server(_, _, vi, en): Text(verbatim: language.pick(vi: vi, en: en))
         case .Revoked: Text("error.revoked")
         case .Interrupted: Text("error.interrupted")
         case .Locked: Text("error.locked")
@@ -28,16 +28,6 @@ struct ErrorNotice: View {
         case .NewerApp: Text("error.newerApp")
         case .Damaged: Text("error.damaged")
         case .Internal: Text("error.internal")
-        }
-    }
-
-    /// The server answered and refused: this device unknown, not allowed, too many tries, or its code.
-    private func serverRefused(_ status: UInt16, _ code: String) -> Text {
-        switch status {
-        case 401: Text("error.unauthorized")
-        case 403: Text("error.forbidden")
-        case 429: Text("error.rateLimited")
-        default: Text("error.server \(code)")
         }
     }
 }

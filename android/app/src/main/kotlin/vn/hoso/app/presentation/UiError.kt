@@ -29,8 +29,8 @@ sealed interface UiError {
     /** This device was revoked by the server and its data erased: enroll again. */
     data object Revoked : UiError
 
-    /** The server answered and refused: [status] 401 (this device unknown), 403, 429 (too many tries)… */
-    data class ServerRefused(val status: UShort, val code: String) : UiError
+    /** The server answered and refused ([status], [code]); [message] in the server's own words. */
+    data class ServerRefused(val status: UShort, val code: String, val message: Localized) : UiError
 
     /** The store cannot be opened or read (wrong key, newer app, damaged file), or an internal error. */
     data class Broken(val kind: String) : UiError
@@ -47,7 +47,7 @@ sealed interface UiError {
             is ApiException.Network -> Network(error.fault, Localized(error.messageVi, error.messageEn))
             is ApiException.NotFound -> NotFound
             is ApiException.Revoked -> Revoked
-            is ApiException.Server -> ServerRefused(error.status, error.code)
+            is ApiException.Server -> ServerRefused(error.status, error.code, Localized(error.messageVi, error.messageEn))
             else -> Broken(error::class.simpleName ?: "unknown")
         }
     }

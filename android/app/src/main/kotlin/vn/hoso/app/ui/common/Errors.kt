@@ -1,6 +1,6 @@
 // What the user reads when a core call fails: the core's own words when it gives them (a refusal, the
-// answers to fix, how the network failed), the shell's resources for the rest (by the server's status when
-// it refused). No error carries personal data.
+// answers to fix, how the network failed, the server's refusal), the shell's resources for the rest.
+// No error carries personal data.
 package vn.hoso.app.ui.common
 
 import androidx.compose.runtime.Composable
@@ -16,12 +16,7 @@ fun errorText(error: UiError): String = when (error) {
     is UiError.Network -> error.message.localized()
     is UiError.NotFound -> stringResource(R.string.error_not_found)
     is UiError.Revoked -> stringResource(R.string.error_revoked)
-    is UiError.ServerRefused -> when (error.status.toInt()) {
-        401 -> stringResource(R.string.error_unauthorized)
-        403 -> stringResource(R.string.error_forbidden)
-        429 -> stringResource(R.string.error_rate_limited)
-        else -> stringResource(R.string.error_server, error.code)
-    }
+    is UiError.ServerRefused -> error.message.localized()
     is UiError.Broken -> stringResource(
         when (error.kind) {
             "WrongKey" -> R.string.error_wrong_key
