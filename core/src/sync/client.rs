@@ -117,10 +117,13 @@ fn fetch_pages(
     report_query: &str,
     pages: &SyncSender<Result<(PullResponse, Wire)>>,
 ) {
+    // Only the first page asks how far the head is; the progress counts down from there.
+    let mut count_remaining = "&count_remaining=true";
     loop {
         let page: Result<(PullResponse, Wire)> = http.get(&format!(
-            "/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}"
+            "/v1/pull?cursor={cursor}&limit={PULL_PAGE_FIELDS}{report_query}{count_remaining}"
         ));
+        count_remaining = "";
         let next = match &page {
             Ok((page, _)) if page.has_more => Some(page.next_cursor),
             _ => None,

@@ -76,8 +76,14 @@ impl<'a> PhaseProgress<'a> {
         progress.done += step.done;
         progress.records += step.records;
         progress.bytes += step.bytes;
-        progress.remaining = step.remaining;
-        if let Some(remaining) = step.remaining {
+        // Without the server's figure (it counts only for a sync's first page), what was left before
+        // less what this step did.
+        progress.remaining = step.remaining.or_else(|| {
+            progress
+                .remaining
+                .map(|left| left.saturating_sub(step.done))
+        });
+        if let Some(remaining) = progress.remaining {
             let total = (progress.done + remaining).max(1);
             let fraction = progress.done as f64 / total as f64;
             progress.fraction = progress.fraction.max(fraction.min(1.0));
@@ -130,10 +136,36 @@ mod tests {
         phase.finish();
         let seen = seen.0.into_inner().unwrap();
         let fractions: Vec<f64> = seen.iter().map(|p| p.fraction).collect();
-        assert_eq!(fractions, vec![0.0, 0.25, 0.25, 0.25, 1.0]);
+        assert_eq!(fractions, vec![0.0, 0.25, 0.25, 0.375, 1.0]);
+        assert_eq!(
+            seen[3].remaining,
+            Some(500),
+            "600 left less the 100 of a step without a figure"
+        );
         assert_eq!(seen.last().unwrap().done, 900);
         assert_eq!(seen.last().unwrap().pages, 4);
         assert_eq!(seen.last().unwrap().bytes, 7200);
+    }
+
+    #[test]
+    fn after_the_first_page_the_bar_counts_down_from_the_servers_figure() {
+        let seen = Seen::default();
+        let mut phase = PhaseProgress::begin(&seen, SyncPhase::Pull);
+        phase.step(step(250, Some(750)));
+        phase.step(step(250, None));
+        phase.step(step(250, None));
+        let seen = seen.0.into_inner().unwrap();
+        let shown: Vec<(f64, Option<u64>)> =
+            seen.iter().map(|p| (p.fraction, p.remaining)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                (0.0, None),
+                (0.25, Some(750)),
+                (0.5, Some(500)),
+                (0.75, Some(250))
+            ]
+        );
     }
 
     #[test]

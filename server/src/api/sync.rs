@@ -127,6 +127,9 @@ pub(super) struct PullQuery {
     /// The device's outbox after its push (`docs/protocol.md`, "Outbox report").
     pending_ops: Option<u64>,
     oldest_unsent_millis: Option<u64>,
+    /// The first page of a sync asks how far the device is from the head (`docs/protocol.md`).
+    #[serde(default)]
+    count_remaining: bool,
 }
 
 /// Default page size when the device does not ask for one.
@@ -158,6 +161,9 @@ pub(super) async fn pull(
     // megabytes of JSON, too much work for an async worker.
     let (encoded, records, values, evicted) = blocking(move || {
         let mut page = storage.pull(&device, cursor, limit)?;
+        if page.has_more && query.count_remaining {
+            page.remaining = Some(storage.remaining(&device, page.next_cursor)?);
+        }
         let now = system_now_millis();
         storage.note_sync(&device.device_id, outbox, now)?;
         // Those who oversee an area see its devices on their tablet, as of their last pull.

@@ -166,6 +166,10 @@ pub trait Storage: OversightStore + WebAccountStore + Send + Sync {
     fn push(&self, device: &DeviceAuth, ops: &[FieldOp], now: u64) -> Result<Vec<Receipt>>;
     /// A page of the device's scope after `cursor`; field states stay the JSON they were stored as.
     fn pull(&self, device: &DeviceAuth, cursor: u64, limit: usize) -> Result<PullPage>;
+    /// How far a device at `cursor` is from the head: the field values of its scope after it, withheld
+    /// ones included, for its progress bar. Counted only when the device asks (the first page of a
+    /// sync): on every page, a first sync would count its whole remaining scope once per page.
+    fn remaining(&self, device: &DeviceAuth, cursor: u64) -> Result<u64>;
     /// Stores the configuration of a province or facility (already checked against the law by the
     /// caller); returns its new version.
     fn set_config(&self, area: &Area, config: &Config) -> Result<u64>;

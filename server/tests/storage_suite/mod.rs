@@ -36,6 +36,7 @@ macro_rules! storage_suite {
             a_repeated_push_is_a_duplicate_and_changes_nothing,
             concurrent_edits_of_one_field_keep_the_winner_and_the_loser,
             a_device_never_pulls_another_areas_record_whatever_cursor_it_sends,
+            what_remains_to_pull_counts_the_devices_own_area_page_after_page,
             ops_on_another_areas_record_are_refused_and_change_nothing,
             a_new_record_must_be_placed_in_the_pushers_own_area,
             a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new,
@@ -137,6 +138,37 @@ pub fn a_device_never_pulls_another_areas_record_whatever_cursor_it_sends(backen
     );
     let (province_view, _, _) = pull_all(storage, &officer, Holdings::new(), 0, 1000);
     assert!(province_view.contains_key(&case), "the province sees it");
+}
+
+pub fn what_remains_to_pull_counts_the_devices_own_area_page_after_page(backend: &impl Backend) {
+    let storage = backend.storage();
+    setup(storage);
+    let lan = collaborator(storage, "lan", TAN_HIEP);
+    let hoa = collaborator(storage, "hoa", BINH_MY);
+    for _ in 0..3 {
+        let (_, _, _, ops) = lan.new_case(TAN_HIEP);
+        lan.push_accepted(storage, &ops);
+    }
+    let (held, _, head) = pull_all(storage, &lan, Holdings::new(), 0, 1000);
+    let values: usize = held.values().map(|fields| fields.len()).sum();
+    assert_eq!(
+        storage.remaining(&lan.auth, 0).expect("remaining"),
+        values as u64
+    );
+    assert_eq!(storage.remaining(&lan.auth, head).expect("remaining"), 0);
+    assert_eq!(
+        storage.remaining(&hoa.auth, 0).expect("remaining"),
+        0,
+        "another commune's work is not even counted"
+    );
+    let first = storage.pull(&lan.auth, 0, 5).expect("pull");
+    assert!(first.has_more);
+    assert_eq!(first.remaining, None, "counted only when the device asks");
+    let after = storage
+        .remaining(&lan.auth, first.next_cursor)
+        .expect("remaining");
+    let on_page: usize = first.records.iter().map(|r| r.fields.len()).sum();
+    assert_eq!(after, (values - on_page) as u64);
 }
 
 pub fn ops_on_another_areas_record_are_refused_and_change_nothing(backend: &impl Backend) {

@@ -149,6 +149,10 @@ impl Storage for PgStorage {
         pull::pull(&mut *self.client()?, device, cursor, limit)
     }
 
+    fn remaining(&self, device: &DeviceAuth, cursor: u64) -> Result<u64> {
+        pull::remaining_after(&mut *self.client()?, device, cursor)
+    }
+
     fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
         reference::set_config(&mut *self.client()?, area, config)
     }

@@ -1,7 +1,7 @@
 //! A pull in the PostgreSQL backend: a page of the device's own area after its cursor, walking the
 //! `(area, seq)` index, with the field states sent as the JSON stored; sensitive fields the device's user
 //! may not read are withheld (named, never sent), as in `sqlite/pull.rs`. One repeatable-read snapshot:
-//! the page, the head, the evictions and what remains agree even while other processes push.
+//! the page, the head and the evictions agree even while other processes push.
 
 use crate::storage::{DeviceAuth, PullPage, Result, StorageError};
 use hoso_model::area::AreaKind;
@@ -59,18 +59,6 @@ pub(super) fn pull(
     };
     let evicted = evicted(&mut tx, device, cursor_param, upper)?;
     let next_cursor = upper.max(cursor.min(head));
-    // How far the device still is from the head, for its progress bar (withheld fields included: the
-    // device counts them as done), on the same (area, seq) index the pages walk.
-    let remaining: i64 = if has_more {
-        let after = i64::try_from(next_cursor).unwrap_or(i64::MAX);
-        tx.query_one(
-            &format!("SELECT count(*) FROM field_state WHERE {column} = $2 AND seq > $1"),
-            &[&after, &code],
-        )?
-        .get(0)
-    } else {
-        0
-    };
     tx.commit()?;
     Ok(PullResponse {
         records,
@@ -78,11 +66,30 @@ pub(super) fn pull(
         evicted,
         next_cursor,
         has_more,
-        remaining: Some(u64::try_from(remaining).unwrap_or(0)),
+        // Counted on request (`Storage::remaining`); nothing is left after the last page.
+        remaining: (!has_more).then_some(0),
         server_time_millis: 0,
         // Filled by the API for those who oversee the area (`docs/protocol.md`).
         devices: Vec::new(),
     })
+}
+
+/// How far the device still is from the head, for its progress bar (withheld fields included: the
+/// device counts them as done), on the same (area, seq) index the pages walk.
+pub(super) fn remaining_after(
+    client: &mut Client,
+    device: &DeviceAuth,
+    cursor: u64,
+) -> Result<u64> {
+    let column = area_field(device.area.kind);
+    let after = i64::try_from(cursor).unwrap_or(i64::MAX);
+    let count: i64 = client
+        .query_one(
+            &format!("SELECT count(*) FROM field_state WHERE {column} = $2 AND seq > $1"),
+            &[&after, &device.area.code],
+        )?
+        .get(0);
+    Ok(u64::try_from(count).unwrap_or(0))
 }
 
 type Records = Vec<RemoteRecord<Box<RawValue>>>;

@@ -215,6 +215,10 @@ impl Storage for SqliteStorage {
         Ok(page)
     }
 
+    fn remaining(&self, device: &DeviceAuth, cursor: u64) -> Result<u64> {
+        pull::remaining_after(&self.reader(), device, cursor)
+    }
+
     fn set_config(&self, area: &Area, config: &Config) -> Result<u64> {
         reference::set_config(&self.lock(), area, config)
     }

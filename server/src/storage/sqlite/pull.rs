@@ -35,18 +35,14 @@ pub(super) fn pull(
     };
     let evicted = evictions(conn, device, cursor_param, upper)?;
     let next_cursor = upper.max(cursor.min(head));
-    let remaining = if has_more {
-        remaining_after(conn, device, next_cursor)?
-    } else {
-        0
-    };
     Ok(PullResponse {
         records: page.records,
         withheld: page.withheld,
         evicted,
         next_cursor,
         has_more,
-        remaining: Some(remaining),
+        // Counted on request (`Storage::remaining`); nothing is left after the last page.
+        remaining: (!has_more).then_some(0),
         server_time_millis: 0,
         devices: Vec::new(),
     })
@@ -54,7 +50,7 @@ pub(super) fn pull(
 
 /// The field values of the device's area after `cursor`, counted on the same `(area, seq)` index the
 /// pages walk, for the device's progress bar (withheld ones included: the device counts them as done).
-fn remaining_after(conn: &Connection, device: &DeviceAuth, cursor: u64) -> Result<u64> {
+pub(super) fn remaining_after(conn: &Connection, device: &DeviceAuth, cursor: u64) -> Result<u64> {
     let column = area_field(device.area.kind);
     let sql = format!("SELECT count(*) FROM field_state WHERE seq > ?1 AND {column} = ?2");
     let cursor = i64::try_from(cursor).unwrap_or(i64::MAX);
