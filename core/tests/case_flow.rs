@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::{clocked_app, millis};
+
 use chrono::NaiveDate;
 use hoso_core::Error;
 use hoso_core::actions::NewCase;
@@ -21,27 +23,9 @@ struct Phone {
     _dir: tempfile::TempDir,
 }
 
-/// Noon in Vietnam on the given day.
-fn millis(day: &str) -> u64 {
-    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
-    (date
-        .and_hms_opt(5, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis()) as u64
-}
-
 impl Phone {
     fn new(day: &str) -> Phone {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(AtomicU64::new(millis(day)));
-        let time = clock.clone();
-        let app = App::open_with_time(
-            dir.path().join("p.db"),
-            KEY,
-            Arc::new(move || time.load(Ordering::SeqCst)),
-        )
-        .unwrap();
+        let (app, clock, dir) = clocked_app(day, KEY);
         app.store
             .set_identity("ctv-mai", Role::Collaborator)
             .unwrap();

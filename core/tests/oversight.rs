@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::{clocked_app, millis};
+
 use chrono::NaiveDate;
 use hoso_core::Error;
 use hoso_core::actions::{Decision, NewCase};
@@ -26,29 +28,13 @@ struct Tablet {
     _dir: tempfile::TempDir,
 }
 
-fn millis(day: &str) -> u64 {
-    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
-    date.and_hms_opt(5, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis() as u64
-}
-
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
 impl Tablet {
     fn new(day: &str) -> Tablet {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(AtomicU64::new(millis(day)));
-        let time = clock.clone();
-        let app = App::open_with_time(
-            dir.path().join("t.db"),
-            KEY,
-            Arc::new(move || time.load(Ordering::SeqCst)),
-        )
-        .unwrap();
+        let (app, clock, dir) = clocked_app(day, KEY);
         let tablet = Tablet {
             app,
             clock,

@@ -4,7 +4,8 @@
 
 mod common;
 
-use chrono::NaiveDate;
+use common::{clocked_app, millis};
+
 use hoso_core::actions::NewCase;
 use hoso_core::app::App;
 use hoso_core::ffi::{ApiError, HosoCore};
@@ -37,15 +38,6 @@ struct Phone {
     _dir: tempfile::TempDir,
 }
 
-/// Noon in Vietnam on the given day.
-fn millis(day: &str) -> u64 {
-    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
-    date.and_hms_opt(5, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_millis() as u64
-}
-
 impl Phone {
     /// A device as it is after enrollment (the server's part is tested end to end) with its PIN set.
     fn enrolled(day: &str) -> Phone {
@@ -56,15 +48,7 @@ impl Phone {
     }
 
     fn fresh(day: &str) -> Phone {
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(AtomicU64::new(millis(day)));
-        let time = clock.clone();
-        let app = App::open_with_time(
-            dir.path().join("p.db"),
-            KEY,
-            Arc::new(move || time.load(Ordering::SeqCst)),
-        )
-        .unwrap();
+        let (app, clock, dir) = clocked_app(day, KEY);
         Phone {
             app,
             clock,

@@ -141,3 +141,36 @@ pub fn handover() -> Answers {
         "confirmed_by_family": true
     }))
 }
+
+/// Noon in Vietnam (05:00 UTC) on `day` (`YYYY-MM-DD`), in milliseconds.
+pub fn millis(day: &str) -> u64 {
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+    date.and_hms_opt(5, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis() as u64
+}
+
+/// An app in a temporary folder whose clock the test moves: the app, its clock (milliseconds, noon of
+/// `day` to start) and the folder, kept alive as long as the app.
+pub fn clocked_app(
+    day: &str,
+    key: &str,
+) -> (
+    hoso_core::app::App,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+    tempfile::TempDir,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(AtomicU64::new(millis(day)));
+    let time = clock.clone();
+    let app = hoso_core::app::App::open_with_time(
+        dir.path().join("device.db"),
+        key,
+        Arc::new(move || time.load(Ordering::SeqCst)),
+    )
+    .unwrap();
+    (app, clock, dir)
+}
