@@ -99,8 +99,9 @@ pub async fn status(store: &dyn BlobStore, expected: &Expected) -> Result<Upload
         return Ok(status_at(expected, received));
     }
     match assemble(store, expected).await? {
+        Assembled::Kept => Ok(status_at(expected, expected.size)),
         Assembled::Mismatch => Ok(status_at(expected, 0)),
-        Assembled::Kept | Assembled::Raced => settled(store, expected).await,
+        Assembled::Raced => settled(store, expected).await,
     }
 }
 
@@ -136,8 +137,9 @@ pub async fn keep(
         return Ok(status_at(expected, received));
     }
     match assemble(store, expected).await? {
+        Assembled::Kept => Ok(status_at(expected, expected.size)),
         Assembled::Mismatch => Err(KeepError::Refused(PhotoRefusal::HashMismatch)),
-        Assembled::Kept | Assembled::Raced => Ok(settled(store, expected).await?),
+        Assembled::Raced => Ok(settled(store, expected).await?),
     }
 }
 
@@ -166,7 +168,7 @@ async fn assemble(store: &dyn BlobStore, expected: &Expected) -> Result<Assemble
     Ok(Assembled::Kept)
 }
 
-/// The answer once the image has been assembled by this request or another: complete only when it
+/// The answer when another request assembled (or dropped) the image meanwhile: complete only when it
 /// can be read.
 async fn settled(store: &dyn BlobStore, expected: &Expected) -> Result<UploadStatus, BlobError> {
     let held = store.contains(&expected.name).await?;
