@@ -122,6 +122,23 @@ impl Story {
                 .collect(),
         });
     }
+
+    /// The approver approves a form on `day`; `more` are the fields this kind of form also sets.
+    fn approve_form(
+        &mut self,
+        day: NaiveDate,
+        form: &str,
+        approver: &str,
+        more: Vec<(&str, Value)>,
+    ) {
+        let mut fields = vec![
+            (fields::STATUS, json!(form_status::APPROVED)),
+            (fields::APPROVED_BY, json!(approver)),
+            (fields::APPROVED_AT, iso(day)),
+        ];
+        fields.extend(more);
+        self.add(day, Who::Approver, form, RecordKind::Form, fields);
+    }
 }
 
 fn iso(day: NaiveDate) -> Value {
@@ -352,17 +369,7 @@ impl CaseSeed {
             let Some(approved) = plan.approved_on else {
                 break;
             };
-            story.add(
-                approved,
-                Who::Approver,
-                &id,
-                RecordKind::Form,
-                vec![
-                    (fields::STATUS, json!(form_status::APPROVED)),
-                    (fields::APPROVED_BY, json!(approver)),
-                    (fields::APPROVED_AT, iso(approved)),
-                ],
-            );
+            story.approve_form(approved, &id, approver, Vec::new());
             if let Some(previous) = &current {
                 story.add(
                     approved,
@@ -436,17 +443,11 @@ impl CaseSeed {
         let Some(approved) = closure.approved_on else {
             return;
         };
-        story.add(
+        story.approve_form(
             approved,
-            Who::Approver,
             &id,
-            RecordKind::Form,
-            vec![
-                (fields::STATUS, json!(form_status::APPROVED)),
-                (fields::APPROVED_BY, json!(approver)),
-                (fields::APPROVED_AT, iso(approved)),
-                (fields::SIGNED_APPROVER, json!(true)),
-            ],
+            approver,
+            vec![(fields::SIGNED_APPROVER, json!(true))],
         );
         story.add(
             approved,
