@@ -3,7 +3,6 @@ package vn.hoso.core
 import java.io.File
 import java.nio.file.Files
 import java.util.concurrent.CopyOnWriteArrayList
-import java.util.concurrent.TimeUnit
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
@@ -23,17 +22,10 @@ class ObservabilityTest {
     private val pin = "274915"
     /** Well formed, so that only the network can refuse it. */
     private val someCode = "ABCD-EFGH-JKMN"
-    private lateinit var dataDir: File
-    private lateinit var server: Process
-    private lateinit var url: String
-    private val serverBin = System.getProperty("hoso.server.bin")
+    private lateinit var server: TestServer
+    private val url get() = server.url
 
-    private fun admin(vararg args: String): String {
-        val process = ProcessBuilder(listOf(serverBin, "admin", "--data", dataDir.path) + args.toList()).start()
-        val out = process.inputStream.bufferedReader().readText().trim()
-        assertEquals(0, process.waitFor(), "admin ${args.toList()}")
-        return out
-    }
+    private fun admin(vararg args: String): String = server.admin(*args)
 
     private fun enrolled(): HosoCore {
         val core = HosoCore.open(File(Files.createTempDirectory("hoso-device").toFile(), "hoso.db").path, key)
@@ -47,31 +39,11 @@ class ObservabilityTest {
 
     @BeforeAll
     fun startServer() {
-        dataDir = Files.createTempDirectory("hoso-server").toFile()
-        admin("create-area", "--kind", "commune", "--code", "25920", "--name", "Phường Tân Hiệp")
-        val port = java.net.ServerSocket(0).use { it.localPort }
-        url = "http://127.0.0.1:$port"
-        server = ProcessBuilder(serverBin, "serve", "--data", dataDir.path, "--listen", "127.0.0.1:$port")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start()
-        val deadline = System.currentTimeMillis() + 20_000
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                (java.net.URI("$url/v1/health").toURL().openConnection() as java.net.HttpURLConnection).apply {
-                    connectTimeout = 500
-                    if (responseCode == 200) return
-                }
-            } catch (_: java.io.IOException) {
-                Thread.sleep(100)
-            }
-        }
-        error("hoso-server did not start")
+        server = TestServer.start()
     }
 
     @AfterAll
-    fun stopServer() {
-        server.destroy()
-        server.waitFor(10, TimeUnit.SECONDS)
-    }
+    fun stopServer() = server.close()
 
     private class Recorder : SyncProgressListener {
         val seen = CopyOnWriteArrayList<SyncProgress>()
