@@ -205,6 +205,20 @@ fn first_half() -> Period {
     Period::parse("2026-H1").unwrap()
 }
 
+impl Province {
+    /// The area's report of the first half of 2026, made on 10 July.
+    fn first_half_report(&self, area: &Area, audience: Audience) -> report::NamedReport {
+        report::prepare(
+            &self.storage,
+            area,
+            first_half(),
+            audience,
+            day("2026-07-10"),
+        )
+        .unwrap()
+    }
+}
+
 #[test]
 fn the_read_model_holds_every_case_of_the_area_as_pushed() {
     let province = province();
@@ -301,14 +315,7 @@ fn the_oversight_of_the_province_on_the_day_of_the_fixture() {
 #[test]
 fn the_report_counts_what_was_counted_by_hand() {
     let province = province();
-    let named = report::prepare(
-        &province.storage,
-        &area(AreaKind::Province, "79"),
-        first_half(),
-        Audience::Internal,
-        day("2026-07-10"),
-    )
-    .unwrap();
+    let named = province.first_half_report(&area(AreaKind::Province, "79"), Audience::Internal);
     let total = &named.report.total;
     assert_eq!(
         (
@@ -353,14 +360,7 @@ fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
 #[test]
 fn the_xlsx_reads_back_with_its_figures_and_vietnamese_intact() {
     let province = province();
-    let named = report::prepare(
-        &province.storage,
-        &area(AreaKind::Province, "79"),
-        first_half(),
-        Audience::Internal,
-        day("2026-07-10"),
-    )
-    .unwrap();
+    let named = province.first_half_report(&area(AreaKind::Province, "79"), Audience::Internal);
     let bytes = report::xlsx(&named).unwrap();
     let summary = sheet(&bytes, "Tổng hợp");
     let value = |code: &str| {
@@ -408,14 +408,7 @@ fn the_xlsx_reads_back_with_its_figures_and_vietnamese_intact() {
 #[test]
 fn a_report_for_posting_has_no_hiv_line_and_no_sheet_per_worker() {
     let province = province();
-    let named = report::prepare(
-        &province.storage,
-        &area(AreaKind::Province, "79"),
-        first_half(),
-        Audience::Posting,
-        day("2026-07-10"),
-    )
-    .unwrap();
+    let named = province.first_half_report(&area(AreaKind::Province, "79"), Audience::Posting);
     let bytes = report::xlsx(&named).unwrap();
     let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
     assert_eq!(book.sheet_names(), vec!["Tổng hợp", "Theo xã"]);
@@ -433,14 +426,7 @@ fn a_report_for_posting_has_no_hiv_line_and_no_sheet_per_worker() {
 #[test]
 fn the_csv_is_utf8_with_a_byte_order_mark_one_figure_per_line() {
     let province = province();
-    let named = report::prepare(
-        &province.storage,
-        &area(AreaKind::Commune, "25920"),
-        first_half(),
-        Audience::Internal,
-        day("2026-07-10"),
-    )
-    .unwrap();
+    let named = province.first_half_report(&area(AreaKind::Commune, "25920"), Audience::Internal);
     let bytes = report::csv(&named).unwrap();
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
