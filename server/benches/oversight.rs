@@ -207,12 +207,14 @@ fn main() {
         code: "79".into(),
     };
     let mut times = Vec::new();
+    let mut reads = Vec::new();
     let mut lines = 0;
     for _ in 0..samples {
         let start = Instant::now();
         let snapshots = storage.case_snapshots(&whole).expect("snapshots");
         let conflicts = storage.conflict_entries(&whole).expect("conflicts");
         let devices = storage.device_syncs(&whole, now).expect("devices");
+        reads.push(start.elapsed());
         let figures = oversight(&OversightInput {
             cases: &snapshots,
             conflicts: &conflicts,
@@ -232,7 +234,7 @@ fn main() {
         "server_province_oversight",
         200.0,
         &mut times,
-        json!({"cases": cases, "lines": lines}),
+        json!({"cases": cases, "lines": lines, "reading_p50_ms": (p50(&mut reads) * 10.0).round() / 10.0}),
     );
     let mut times = Vec::new();
     let year = Period::parse(&today.format("%Y").to_string()).expect("a year");

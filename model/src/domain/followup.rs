@@ -46,7 +46,19 @@ pub(super) struct Builder<'a> {
     pub out: &'a mut Vec<Task>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// Tasks due by today plus the configured "due soon" days.
+    fn new(today: NaiveDate, config: &Config, out: &'a mut Vec<Task>) -> Builder<'a> {
+        let horizon = today
+            .checked_add_days(Days::new(u64::from(config.due_soon_days)))
+            .unwrap_or(today);
+        Builder {
+            today,
+            horizon,
+            out,
+        }
+    }
+
     /// Adds a task if it is due within the horizon.
     fn push(
         &mut self,
@@ -84,14 +96,7 @@ impl Builder<'_> {
 /// Today's tasks for a caseload: overdue first, then by due date.
 pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<Task> {
     let mut out = Vec::new();
-    let horizon = today
-        .checked_add_days(Days::new(u64::from(config.due_soon_days)))
-        .unwrap_or(today);
-    let mut b = Builder {
-        today,
-        horizon,
-        out: &mut out,
-    };
+    let mut b = Builder::new(today, config, &mut out);
     for case in cases {
         case_tasks(&mut b, case, config);
         data_request_tasks(&mut b, case, config);
@@ -100,6 +105,18 @@ pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<T
         (!a.overdue, a.due, &a.case_id, a.kind).cmp(&(!c.overdue, c.due, &c.case_id, c.kind))
     });
     out
+}
+
+/// Today's tasks of one case's follow-up (visits, activities, reviews, approvals, closure triggers,
+/// post-closure follow-up; not the data subject's requests), appended to `out` unsorted: a caseload's
+/// overview walks its cases once instead of sorting every task and finding each task's case again.
+pub fn case_follow_ups(
+    case: &CaseSnapshot,
+    today: NaiveDate,
+    config: &Config,
+    out: &mut Vec<Task>,
+) {
+    case_tasks(&mut Builder::new(today, config, out), case, config);
 }
 
 fn case_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {

@@ -10,7 +10,7 @@
 //! Lists carry a case's subject name, manager and commune only: never a diagnosis or a category.
 
 use super::config::Config;
-use super::followup::{Task, TaskKind, no_contact_due, tasks};
+use super::followup::{Task, TaskKind, case_follow_ups, no_contact_due};
 use super::lifecycle::CaseStatus;
 use super::reporting::report_tasks;
 use super::snapshot::{CaseSnapshot, PendingKind};
@@ -189,11 +189,6 @@ pub struct Oversight {
 
 /// Every oversight figure of a caseload.
 pub fn oversight(input: &OversightInput<'_>) -> Oversight {
-    let by_id: HashMap<&str, &CaseSnapshot> = input
-        .cases
-        .iter()
-        .map(|c| (c.case_id.as_str(), c))
-        .collect();
     let (totals, caseload) = caseloads(input.cases);
     let mut overview = Oversight {
         today: input.today,
@@ -203,7 +198,7 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
         approvals: approvals(input.cases, input.today),
         no_contact: no_contact(input.cases, input.today, input.config),
         post_closure: Vec::new(),
-        conflicts: conflicts(input.conflicts, &by_id),
+        conflicts: conflicts(input.conflicts, input.cases),
         devices: devices(input.devices, input.now_millis),
         reports_due: input
             .area_kind
@@ -218,36 +213,47 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
             })
             .unwrap_or_default(),
     };
-    for task in tasks(input.cases, input.today, input.config) {
-        let case = task.case_id.as_deref().and_then(|id| by_id.get(id));
-        match (task.kind, case) {
-            (TaskKind::VisitDue | TaskKind::ActivityDue | TaskKind::ReviewDue, Some(case))
-                if task.overdue =>
-            {
-                overview.overdue.push(Overdue {
-                    case: CaseRef::of(case),
-                    kind: task.kind,
-                    due: task.due,
-                    days_overdue: (input.today - task.due).num_days(),
-                    reason: task.reason,
-                    legal_ref: task.legal_ref,
-                });
-            }
-            (TaskKind::PostClosureFollowUp, Some(case)) => {
-                overview.post_closure.push(PostClosure {
+    follow_ups(input, &mut overview);
+    overview
+}
+
+/// The overdue visits, activities and reviews (most overdue first) and the post-closure follow-ups
+/// (by due day), case by case.
+fn follow_ups(input: &OversightInput<'_>, overview: &mut Oversight) {
+    let mut case_tasks = Vec::new();
+    for case in input.cases {
+        case_tasks.clear();
+        case_follow_ups(case, input.today, input.config, &mut case_tasks);
+        for task in case_tasks.drain(..) {
+            match task.kind {
+                TaskKind::VisitDue | TaskKind::ActivityDue | TaskKind::ReviewDue
+                    if task.overdue =>
+                {
+                    overview.overdue.push(Overdue {
+                        case: CaseRef::of(case),
+                        kind: task.kind,
+                        due: task.due,
+                        days_overdue: (input.today - task.due).num_days(),
+                        reason: task.reason,
+                        legal_ref: task.legal_ref,
+                    });
+                }
+                TaskKind::PostClosureFollowUp => overview.post_closure.push(PostClosure {
                     case: CaseRef::of(case),
                     due: task.due,
                     overdue: task.overdue,
                     reason: task.reason,
-                });
+                }),
+                _ => {}
             }
-            _ => {}
         }
     }
     overview.overdue.sort_by(|a, b| {
         (b.days_overdue, &a.case.case_id, a.kind).cmp(&(a.days_overdue, &b.case.case_id, b.kind))
     });
     overview
+        .post_closure
+        .sort_by(|a, b| (a.due, &a.case.case_id).cmp(&(b.due, &b.case.case_id)));
 }
 
 fn caseloads(cases: &[CaseSnapshot]) -> (Totals, Vec<Caseload>) {
@@ -316,7 +322,12 @@ fn no_contact(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<
     close
 }
 
-fn conflicts(entries: &[ConflictEntry], by_id: &HashMap<&str, &CaseSnapshot>) -> Vec<Conflict> {
+fn conflicts(entries: &[ConflictEntry], cases: &[CaseSnapshot]) -> Vec<Conflict> {
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let by_id: HashMap<&str, &CaseSnapshot> =
+        cases.iter().map(|c| (c.case_id.as_str(), c)).collect();
     let mut out: Vec<Conflict> = entries
         .iter()
         .map(|entry| Conflict {

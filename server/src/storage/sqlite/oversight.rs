@@ -37,13 +37,15 @@ pub(super) fn case_views<T: DeserializeOwned>(
     Ok(out)
 }
 
+/// Driven from `field_conflict` (`CROSS JOIN` fixes SQLite's join order): conflicts are few, while
+/// walking the area's records first probed every record of a province (0.36 s for 100,000 cases).
 pub(super) fn conflict_entries(conn: &Connection, area: &Area) -> Result<Vec<ConflictEntry>> {
     let sql = format!(
         "SELECT fc.record_id, r.kind, fc.field, fc.\"values\",
                 CASE r.kind WHEN 'case' THEN r.id
                      WHEN 'person' THEN (SELECT cv.case_id FROM case_view cv WHERE cv.subject_id = r.id LIMIT 1)
                      ELSE r.parent_id END
-         FROM field_conflict fc JOIN record r ON r.id = fc.record_id
+         FROM field_conflict fc CROSS JOIN record r ON r.id = fc.record_id
          WHERE r.{} = ?1 ORDER BY fc.record_id, fc.field",
         area_field(area.kind)
     );
