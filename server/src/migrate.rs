@@ -353,10 +353,14 @@ pub fn migrate(from: &Path, to: &str) -> Result<Vec<TableReport>> {
         &[&head],
     )?;
     bar.finish_and_clear();
-    TABLES
+    let reports = TABLES
         .iter()
         .map(|table| verify(&snapshot, &mut pg, table))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    // A bulk copy leaves the planner's statistics behind the tables; until autovacuum catches up it
+    // plans pushes' key lookups as scans (docs/operations.md, "Sizing").
+    pg.batch_execute("ANALYZE")?;
+    Ok(reports)
 }
 
 /// Refuses a target that holds data not copied from this source; marks it as this source's copy.
