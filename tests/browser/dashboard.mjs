@@ -47,6 +47,22 @@ async function rows(page, table) {
   return page.locator(`table#${table} tbody tr`).count();
 }
 
+/// Every line of a paged list: follows its "next" links, no page longer than 100 lines.
+async function allRows(page, path, table) {
+  await page.goto(`${base}${path}`);
+  let total = 0;
+  let pages = 0;
+  for (;;) {
+    const here = await rows(page, table);
+    assert.ok(here <= 100, `${path}: ${here} lines on one page`);
+    total += here;
+    pages += 1;
+    const next = page.locator('nav.pager a[rel="next"]');
+    if ((await next.count()) === 0) return { total, pages };
+    await Promise.all([page.waitForURL(/page=/), next.click()]);
+  }
+}
+
 const tests = [];
 const test = (name, body) => tests.push({ name, body });
 
@@ -87,13 +103,19 @@ test('each list page shows as many lines as its overview card counts', async () 
     overdue: await card(page, 'Việc quá hạn'),
     approvals: await card(page, 'Chờ phê duyệt'),
   };
-  await page.goto(`${base}/overdue`);
-  assert.equal(await rows(page, 'overdue'), counts.overdue);
+  const overdue = await allRows(page, '/overdue', 'overdue');
+  assert.equal(overdue.total, counts.overdue);
+  assert.equal(overdue.pages, Math.max(1, Math.ceil(counts.overdue / 100)));
+  await page.goto(`${base}/overdue?page=${overdue.pages + 1}`);
+  assert.equal(await rows(page, 'overdue'), 0, 'past the last page: no line');
+  await Promise.all([page.waitForURL(/page=/), page.locator('nav.pager a[rel="prev"]').click()]);
+  assert.equal(await rows(page, 'overdue'), Math.min(counts.overdue, 100), 'and back');
+  await page.goto(`${base}/overdue?page=abc`);
+  assert.equal(await rows(page, 'overdue'), Math.min(counts.overdue, 100), 'a malformed page is the first');
   const days = await page.locator('table#overdue tbody tr td.num').allTextContents();
   assert.ok(days.every((d) => Number(d) > 0), 'days overdue are positive');
   await shoot(page, 'overdue');
-  await page.goto(`${base}/approvals`);
-  assert.equal(await rows(page, 'approvals'), counts.approvals);
+  assert.equal((await allRows(page, '/approvals', 'approvals')).total, counts.approvals);
   await shoot(page, 'approvals');
   await page.goto(`${base}/no-contact`);
   assert.ok((await rows(page, 'no-contact')) > 0);

@@ -5,12 +5,37 @@
 use super::auth::Signed;
 use super::i18n::Lang;
 use super::layout::{Nav, page};
+use super::paging;
 use super::scope::{AreaView, load};
 use super::{CommuneFilter, WebState, commune_filter, pending_label, task_label};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use hoso_model::domain::oversight::CaseRef;
 use maud::{Markup, html};
+
+/// Which page of a long list a request shows, and where its links lead.
+struct Paged<'a> {
+    lang: Lang,
+    page: usize,
+    path: &'a str,
+    commune: Option<&'a str>,
+}
+
+impl Paged<'_> {
+    fn rows<'t, T>(&self, items: &'t [T]) -> &'t [T] {
+        paging::rows(items, self.page)
+    }
+
+    fn range(&self, total: usize) -> Markup {
+        paging::range(self.lang, total, self.page)
+    }
+
+    /// Previous and next, for as many pages as the longest of the page's lists needs.
+    fn links(&self, lengths: &[usize]) -> Markup {
+        let pages = paging::page_count(lengths);
+        paging::links(self.lang, self.path, self.commune, self.page, pages)
+    }
+}
 
 fn case_link(case: &CaseRef) -> Markup {
     html! { a href=(format!("/cases/{}", case.case_id)) { (case.subject_name) } }
@@ -23,16 +48,22 @@ async fn list_page(
     filter: CommuneFilter,
     (here, path): (Nav, &str),
     title: (&'static str, &'static str),
-    body: impl FnOnce(Lang, &AreaView) -> Markup,
+    body: impl FnOnce(&Paged<'_>, &AreaView) -> Markup,
 ) -> Response {
     let view = match load(&state, &signed, filter.commune.as_deref()).await {
         Ok(view) => view,
         Err(response) => return response,
     };
     let lang = signed.lang;
+    let paged = Paged {
+        lang,
+        page: paging::requested(filter.page.as_deref()),
+        path,
+        commune: filter.commune.as_deref(),
+    };
     let content = html! {
         (commune_filter(&signed, filter.commune.as_deref(), path))
-        (body(lang, &view))
+        (body(&paged, &view))
     };
     page(
         &signed,
@@ -50,8 +81,8 @@ pub async fn overdue(
     signed: Signed,
     Query(filter): Query<CommuneFilter>,
 ) -> Response {
-    list_page(state, signed, filter, (Nav::Overdue, "/overdue"), ("Việc quá hạn", "Overdue items"), |lang, view| {
-        let o = &view.oversight;
+    list_page(state, signed, filter, (Nav::Overdue, "/overdue"), ("Việc quá hạn", "Overdue items"), |paged, view| {
+        let (lang, o) = (paged.lang, &view.oversight);
         html! {
             p.hint { (lang.t(
                 "Lần thăm, hoạt động của kế hoạch và lần rà soát đã qua ngày đến hạn, quá hạn lâu nhất trước.",
@@ -67,7 +98,7 @@ pub async fn overdue(
                     th.num { (lang.t("Số ngày quá hạn", "Days overdue")) }
                     th { (lang.t("Lý do", "Why")) }
                 } }
-                tbody { @for item in &o.overdue { tr {
+                tbody { @for item in paged.rows(&o.overdue) { tr {
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td { (view.person(item.case.manager_id.as_deref())) }
@@ -77,6 +108,7 @@ pub async fn overdue(
                     td { (lang.pick(&item.reason)) br; span.muted { (item.legal_ref) } }
                 } } }
             } }
+            (paged.range(o.overdue.len()))
             h2 { (lang.t("Theo dõi sau kết thúc (TT 02/2020 Điều 10.2)", "Follow-up after closure (TT 02/2020 Art. 10.2)")) }
             div.scroll { table id="post-closure" {
                 thead { tr {
@@ -85,13 +117,15 @@ pub async fn overdue(
                     th { (lang.t("Đến hạn", "Due")) }
                     th { (lang.t("Ghi chú", "Note")) }
                 } }
-                tbody { @for item in &o.post_closure { tr {
+                tbody { @for item in paged.rows(&o.post_closure) { tr {
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td class=[item.overdue.then_some("late")] { (lang.day(item.due)) }
                     td { (lang.pick(&item.reason)) }
                 } } }
             } }
+            (paged.range(o.post_closure.len()))
+            (paged.links(&[o.overdue.len(), o.post_closure.len()]))
         }
     })
     .await
@@ -102,7 +136,8 @@ pub async fn no_contact(
     signed: Signed,
     Query(filter): Query<CommuneFilter>,
 ) -> Response {
-    list_page(state, signed, filter, (Nav::NoContact, "/no-contact"), ("Không liên hệ được", "No contact"), |lang, view| {
+    list_page(state, signed, filter, (Nav::NoContact, "/no-contact"), ("Không liên hệ được", "No contact"), |paged, view| {
+        let lang = paged.lang;
         html! {
             p.hint { (lang.t(
                 "Đối tượng đã hoặc sắp quá 1 tháng không liên hệ: lý do kết thúc số 6 (TT 02/2020 Điều 8.3.a). Số ngày âm là đã quá.",
@@ -117,7 +152,7 @@ pub async fn no_contact(
                     th { (lang.t("Đủ 1 tháng vào", "One month on")) }
                     th.num { (lang.t("Còn (ngày)", "Days left")) }
                 } }
-                tbody { @for item in &view.oversight.no_contact { tr {
+                tbody { @for item in paged.rows(&view.oversight.no_contact) { tr {
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td { (view.person(item.case.manager_id.as_deref())) }
@@ -126,6 +161,8 @@ pub async fn no_contact(
                     td.num class=[(item.days_left < 0).then_some("late")] { (item.days_left) }
                 } } }
             } }
+            (paged.range(view.oversight.no_contact.len()))
+            (paged.links(&[view.oversight.no_contact.len()]))
         }
     })
     .await
@@ -136,7 +173,8 @@ pub async fn approvals(
     signed: Signed,
     Query(filter): Query<CommuneFilter>,
 ) -> Response {
-    list_page(state, signed, filter, (Nav::Approvals, "/approvals"), ("Chờ phê duyệt", "Waiting for approval"), |lang, view| {
+    list_page(state, signed, filter, (Nav::Approvals, "/approvals"), ("Chờ phê duyệt", "Waiting for approval"), |paged, view| {
+        let lang = paged.lang;
         html! {
             p.hint { (lang.t(
                 "Kế hoạch, điều chỉnh và đề nghị kết thúc đang chờ Chủ tịch UBND xã hoặc người đứng đầu cơ sở (TT 02/2020 Điều 7.1, 8.2). Pháp luật không quy định thời hạn phê duyệt. Phê duyệt trên máy tính bảng của người phê duyệt.",
@@ -151,7 +189,7 @@ pub async fn approvals(
                     th { (lang.t("Trình ngày", "Submitted")) }
                     th.num { (lang.t("Số ngày chờ", "Days waiting")) }
                 } }
-                tbody { @for item in &view.oversight.approvals { tr {
+                tbody { @for item in paged.rows(&view.oversight.approvals) { tr {
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td { (view.person(item.case.manager_id.as_deref())) }
@@ -160,6 +198,8 @@ pub async fn approvals(
                     td.num { (item.days_waiting) }
                 } } }
             } }
+            (paged.range(view.oversight.approvals.len()))
+            (paged.links(&[view.oversight.approvals.len()]))
         }
     })
     .await
@@ -170,7 +210,8 @@ pub async fn devices(
     signed: Signed,
     Query(filter): Query<CommuneFilter>,
 ) -> Response {
-    list_page(state, signed, filter, (Nav::Devices, "/devices"), ("Thiết bị và dữ liệu chưa gửi", "Devices and unsent work"), |lang, view| {
+    list_page(state, signed, filter, (Nav::Devices, "/devices"), ("Thiết bị và dữ liệu chưa gửi", "Devices and unsent work"), |paged, view| {
+        let lang = paged.lang;
         html! {
             p.hint { (lang.t(
                 "Lần đồng bộ gần nhất và số thay đổi còn trên máy theo báo cáo của thiết bị. Thiết bị 7 ngày chưa đồng bộ được tô đỏ.",
@@ -185,7 +226,7 @@ pub async fn devices(
                     th.num { (lang.t("Thay đổi chưa gửi", "Unsent changes")) }
                     th.num { (lang.t("Cũ nhất (ngày)", "Oldest (days)")) }
                 } }
-                tbody { @for d in &view.oversight.devices { tr class=[d.quiet.then_some("quiet")] {
+                tbody { @for d in paged.rows(&view.oversight.devices) { tr class=[d.quiet.then_some("quiet")] {
                     td { (d.device.device_name) }
                     td { (d.device.user_name) }
                     td { @match d.device.last_sync_millis {
@@ -197,6 +238,8 @@ pub async fn devices(
                     td.num { (d.oldest_unsent_days.map(|v| v.to_string()).unwrap_or_else(|| "—".into())) }
                 } } }
             } }
+            (paged.range(view.oversight.devices.len()))
+            (paged.links(&[view.oversight.devices.len()]))
         }
     })
     .await

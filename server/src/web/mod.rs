@@ -17,6 +17,7 @@ mod i18n;
 mod layout;
 mod lists;
 mod overview;
+mod paging;
 mod reports;
 mod scope;
 
@@ -82,6 +83,9 @@ async fn style() -> Response {
 pub struct CommuneFilter {
     #[serde(default)]
     pub commune: Option<String>,
+    /// The page of a long list (`paging`), kept as text: a malformed number opens the first page.
+    #[serde(default)]
+    pub page: Option<String>,
 }
 
 /// The commune picker of a provincial officer's pages (nothing for an approver of one commune).
