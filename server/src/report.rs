@@ -8,6 +8,7 @@ use crate::storage::{Storage, StorageError};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::domain::config::Config;
+use hoso_model::domain::day_text;
 use hoso_model::domain::report::lines::{columns, lines, notes};
 use hoso_model::domain::report::{Audience, Catalog, Period, Report, ReportScope, report};
 use hoso_model::forms::Registry;
@@ -135,8 +136,8 @@ fn heading(named: &NamedReport) -> Vec<(Localized, String)> {
     let period = r.period.label();
     let span = format!(
         "{} – {}",
-        r.period.first_day().format("%d/%m/%Y"),
-        r.period.last_day().format("%d/%m/%Y")
+        day_text(r.period.first_day()),
+        day_text(r.period.last_day())
     );
     let audience = match r.audience {
         Audience::Internal => Localized::new("Gửi cơ quan quản lý", "For the authorities"),
@@ -151,10 +152,7 @@ fn heading(named: &NamedReport) -> Vec<(Localized, String)> {
             Localized::new("Kỳ báo cáo", "Period"),
             format!("{} / {} ({span})", period.vi, period.en),
         ),
-        (
-            Localized::new("Ngày lập", "Made on"),
-            r.made_on.format("%d/%m/%Y").to_string(),
-        ),
+        (Localized::new("Ngày lập", "Made on"), day_text(r.made_on)),
         (
             Localized::new("Đối tượng sử dụng", "Audience"),
             format!("{} / {}", audience.vi, audience.en),

@@ -5,6 +5,7 @@
 //! says what is wrong with it: nothing typed is dropped.
 
 use chrono::NaiveDate;
+use hoso_model::domain::day_text;
 use hoso_model::fold::fold;
 use hoso_model::forms::{Choice, FieldKind};
 use hoso_model::i18n::Localized;
@@ -127,7 +128,7 @@ pub fn text_of(kind: &FieldKind, value: Option<&Value>) -> String {
     match (kind, value) {
         (FieldKind::Date { .. }, Some(Value::String(text))) => {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.format("%d/%m/%Y").to_string())
+                .map(day_text)
                 .unwrap_or_else(|_| text.clone())
         }
         (

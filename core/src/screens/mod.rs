@@ -24,6 +24,7 @@ pub mod sync;
 
 use crate::app::App;
 use chrono::NaiveDate;
+use hoso_model::domain::day_text;
 use hoso_model::domain::lifecycle::CaseStatus;
 use hoso_model::i18n::Localized;
 use hoso_model::record::Record;
@@ -41,7 +42,7 @@ impl From<NaiveDate> for Day {
     fn from(day: NaiveDate) -> Day {
         Day {
             iso: day.format("%Y-%m-%d").to_string(),
-            text: day.format("%d/%m/%Y").to_string(),
+            text: day_text(day),
         }
     }
 }

@@ -150,7 +150,7 @@ fn check_age_limit(facts: &ClosureFacts<'_>) -> Result<(), Localized> {
     if age_on(birth, facts.today) >= i32::from(limit) {
         return Ok(());
     }
-    let day = birthday_at(birth, limit).format("%d/%m/%Y");
+    let day = super::day_text(birthday_at(birth, limit));
     Err(if studying {
         Localized::new(
             format!("Đối tượng đang đi học: được tiếp tục đến {limit} tuổi (ngày {day})."),

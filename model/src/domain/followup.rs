@@ -37,7 +37,7 @@ pub struct Task {
 }
 
 pub(super) fn fmt(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
+    super::day_text(day)
 }
 
 pub(super) struct Builder<'a> {

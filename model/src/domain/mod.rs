@@ -51,6 +51,14 @@ pub fn date_of(value: Option<&serde_json::Value>) -> Option<chrono::NaiveDate> {
         .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
+/// A day as people write it in Vietnam, and as the law's documents do: dd/mm/yyyy (in both
+/// languages). Written by hand: chrono's `format` parses its pattern on every call, and oversight
+/// writes a day into every one of a province's hundred thousand lines.
+pub fn day_text(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year())
+}
+
 /// Whole years between a birth date and a day.
 pub fn age_on(birth: chrono::NaiveDate, day: chrono::NaiveDate) -> i32 {
     use chrono::Datelike;
@@ -76,4 +84,22 @@ pub fn local_date(millis: u64) -> chrono::NaiveDate {
     chrono::DateTime::from_timestamp_millis(i64::try_from(millis).unwrap_or(i64::MAX))
         .map(|t| t.with_timezone(&offset).date_naive())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_text;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_day_is_written_dd_mm_yyyy_as_chrono_writes_it() {
+        for (y, m, d) in [(2026, 1, 5), (2025, 12, 31), (1950, 7, 9), (2000, 2, 29)] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(day_text(day), day.format("%d/%m/%Y").to_string());
+        }
+        assert_eq!(
+            day_text(NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()),
+            "04/03/2026"
+        );
+    }
 }

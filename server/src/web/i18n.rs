@@ -44,7 +44,7 @@ impl Lang {
 
     /// A day as people write it here (dd/mm/yyyy in both languages: the law's documents use it).
     pub fn day(self, day: chrono::NaiveDate) -> String {
-        day.format("%d/%m/%Y").to_string()
+        hoso_model::domain::day_text(day)
     }
 
     /// An instant (Unix ms) in Vietnam's time.

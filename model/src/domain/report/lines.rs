@@ -260,7 +260,7 @@ pub fn columns() -> Vec<Column> {
 /// What a reader must know about the figures: hoso's layout (no official template exists), the day
 /// state figures are counted on, and what a report for posting leaves out.
 pub fn notes(report: &Report) -> Vec<Localized> {
-    let day = report.made_on.format("%d/%m/%Y");
+    let day = crate::domain::day_text(report.made_on);
     let mut notes = vec![
         l(
             "Bố cục và chỉ tiêu do hoso trình bày; pháp luật chưa ban hành mẫu báo cáo chính thức (TT 02/2020 Điều 7.3.a, 11, 12).",
