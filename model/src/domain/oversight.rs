@@ -222,7 +222,6 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
 fn follow_ups(input: &OversightInput<'_>, overview: &mut Oversight) {
     let mut case_tasks = Vec::new();
     for case in input.cases {
-        case_tasks.clear();
         case_follow_ups(case, input.today, input.config, &mut case_tasks);
         for task in case_tasks.drain(..) {
             match task.kind {
