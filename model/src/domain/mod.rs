@@ -52,11 +52,15 @@ pub fn date_of(value: Option<&serde_json::Value>) -> Option<chrono::NaiveDate> {
 }
 
 /// A day as people write it in Vietnam, and as the law's documents do: dd/mm/yyyy (in both
-/// languages). Written by hand: chrono's `format` parses its pattern on every call, and oversight
-/// writes a day into every one of a province's hundred thousand lines.
+/// languages). Written by hand for the years people live in: chrono's `format` parses its pattern on
+/// every call, and oversight writes a day into every one of a province's hundred thousand lines.
 pub fn day_text(day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
-    format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year())
+    if (0..=9999).contains(&day.year()) {
+        format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year())
+    } else {
+        day.format("%d/%m/%Y").to_string()
+    }
 }
 
 /// Whole years between a birth date and a day.
@@ -93,7 +97,14 @@ mod tests {
 
     #[test]
     fn a_day_is_written_dd_mm_yyyy_as_chrono_writes_it() {
-        for (y, m, d) in [(2026, 1, 5), (2025, 12, 31), (1950, 7, 9), (2000, 2, 29)] {
+        for (y, m, d) in [
+            (2026, 1, 5),
+            (2025, 12, 31),
+            (1950, 7, 9),
+            (2000, 2, 29),
+            (12345, 6, 7),
+            (-5, 1, 1),
+        ] {
             let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(day_text(day), day.format("%d/%m/%Y").to_string());
         }

@@ -32,7 +32,7 @@ pub fn rows<T>(items: &[T], page: usize) -> &[T] {
     items.get(start..end).unwrap_or(&[])
 }
 
-/// "Lines 101–200 of 1,234" under a table (nothing when the whole list is on this page).
+/// "Lines 101–200 of 250" under a table (nothing when the whole list is on this page).
 pub fn range(lang: Lang, total: usize, page: usize) -> Markup {
     let start = page.saturating_sub(1).saturating_mul(PAGE_ROWS);
     let shown = total.saturating_sub(start).min(PAGE_ROWS);
@@ -60,7 +60,7 @@ pub fn links(lang: Lang, path: &str, commune: Option<&str>, page: usize, pages: 
     };
     html! {
         @if pages > 1 || page > 1 {
-            nav.pager {
+            nav.pager aria-label=(lang.t("Các trang của danh sách", "Pages of the list")) {
                 @if page > 1 {
                     a rel="prev" href=(href(page.min(pages + 1) - 1)) { (lang.t("← Trang trước", "← Previous")) }
                 }
