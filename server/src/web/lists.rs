@@ -3,39 +3,14 @@
 //! devices with their sync backlog. Names, communes, managers, days — never a diagnosis.
 
 use super::auth::Signed;
-use super::i18n::Lang;
 use super::layout::{Nav, page};
-use super::paging;
+use super::paging::Paged;
 use super::scope::{AreaView, load};
 use super::{CommuneFilter, WebState, commune_filter, pending_label, task_label};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use hoso_model::domain::oversight::CaseRef;
 use maud::{Markup, html};
-
-/// Which page of a long list a request shows, and where its links lead.
-struct Paged<'a> {
-    lang: Lang,
-    page: usize,
-    path: &'a str,
-    commune: Option<&'a str>,
-}
-
-impl Paged<'_> {
-    fn rows<'t, T>(&self, items: &'t [T]) -> &'t [T] {
-        paging::rows(items, self.page)
-    }
-
-    fn range(&self, total: usize) -> Markup {
-        paging::range(self.lang, total, self.page)
-    }
-
-    /// Previous and next, for as many pages as the longest of the page's lists needs.
-    fn links(&self, lengths: &[usize]) -> Markup {
-        let pages = paging::page_count(lengths);
-        paging::links(self.lang, self.path, self.commune, self.page, pages)
-    }
-}
 
 fn case_link(case: &CaseRef) -> Markup {
     html! { a href=(format!("/cases/{}", case.case_id)) { (case.subject_name) } }
@@ -55,12 +30,12 @@ async fn list_page(
         Err(response) => return response,
     };
     let lang = signed.lang;
-    let paged = Paged {
+    let paged = Paged::new(
         lang,
-        page: paging::requested(filter.page.as_deref()),
+        filter.page.as_deref(),
         path,
-        commune: filter.commune.as_deref(),
-    };
+        filter.commune.as_deref(),
+    );
     let content = html! {
         (commune_filter(&signed, filter.commune.as_deref(), path))
         (body(&paged, &view))
@@ -161,8 +136,7 @@ pub async fn no_contact(
                     td.num class=[(item.days_left < 0).then_some("late")] { (item.days_left) }
                 } } }
             } }
-            (paged.range(view.oversight.no_contact.len()))
-            (paged.links(&[view.oversight.no_contact.len()]))
+            (paged.end_of_list(view.oversight.no_contact.len()))
         }
     })
     .await
@@ -198,8 +172,7 @@ pub async fn approvals(
                     td.num { (item.days_waiting) }
                 } } }
             } }
-            (paged.range(view.oversight.approvals.len()))
-            (paged.links(&[view.oversight.approvals.len()]))
+            (paged.end_of_list(view.oversight.approvals.len()))
         }
     })
     .await
@@ -238,8 +211,7 @@ pub async fn devices(
                     td.num { (d.oldest_unsent_days.map(|v| v.to_string()).unwrap_or_else(|| "—".into())) }
                 } } }
             } }
-            (paged.range(view.oversight.devices.len()))
-            (paged.links(&[view.oversight.devices.len()]))
+            (paged.end_of_list(view.oversight.devices.len()))
         }
     })
     .await
