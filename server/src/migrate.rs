@@ -24,9 +24,10 @@ enum Column {
     Text,
     Int,
     Bool,
+    Bytes,
 }
 
-use Column::{Bool, Int, Text};
+use Column::{Bool, Bytes, Int, Text};
 
 /// One table: its columns (same names on both sides unless `pg_name` differs), the columns rows are
 /// ordered by for hashing, and what a re-run does with a row that is already there.
@@ -229,11 +230,23 @@ const TABLES: &[Table] = &[
             ("commune_code", Text),
             ("province_code", Text),
             ("facility_id", Text),
-            ("snapshot", Text),
             ("facts", Text),
         ],
         key: "case_id",
         // Derived (the read model): emptied and copied whole on every run.
+        on_conflict: "",
+    },
+    Table {
+        sqlite_name: "case_snapshot",
+        pg_name: "case_snapshot",
+        columns: &[
+            ("case_id", Text),
+            ("commune_code", Text),
+            ("province_code", Text),
+            ("facility_id", Text),
+            ("snapshot", Bytes),
+        ],
+        key: "case_id",
         on_conflict: "",
     },
     Table {
@@ -321,7 +334,10 @@ pub fn migrate(from: &Path, to: &str) -> Result<Vec<TableReport>> {
     }
     // The key exists beside a database that exists (or is in HOSO_SERVER_KEY).
     let key = crate::keyfile::load_or_create(from).map_err(fail)?;
-    // Opened writable so that SQLite can read a WAL the server left; nothing is written.
+    // Brought to this server's schema first, as `serve` would (its read model rebuilt if a
+    // migration asks); then opened writable so that SQLite can read a WAL the server left, and
+    // nothing more is written.
+    drop(crate::storage::SqliteStorage::open(&file, &key)?);
     let mut sqlite = connection::open(&file, &key, Access::ReadWrite, Duration::from_secs(10))?;
     drop(PgStorage::connect(to, 1)?);
     let mut pg = postgres::Client::connect(to, postgres::NoTls)?;
@@ -405,6 +421,7 @@ enum Values {
     Text(Vec<Option<String>>),
     Int(Vec<Option<i64>>),
     Bool(Vec<Option<bool>>),
+    Bytes(Vec<Option<Vec<u8>>>),
 }
 
 impl Values {
@@ -413,6 +430,7 @@ impl Values {
             Text => Values::Text(Vec::with_capacity(BATCH)),
             Int => Values::Int(Vec::with_capacity(BATCH)),
             Bool => Values::Bool(Vec::with_capacity(BATCH)),
+            Bytes => Values::Bytes(Vec::with_capacity(BATCH)),
         }
     }
 
@@ -425,6 +443,7 @@ impl Values {
             Values::Text(v) => v.push(value.as_str().ok().map(str::to_string)),
             Values::Int(v) => v.push(int),
             Values::Bool(v) => v.push(int.map(|n| n != 0)),
+            Values::Bytes(v) => v.push(value.as_blob().ok().map(<[u8]>::to_vec)),
         }
     }
 
@@ -433,6 +452,7 @@ impl Values {
             Values::Text(_) => "text[]",
             Values::Int(_) => "bigint[]",
             Values::Bool(_) => "boolean[]",
+            Values::Bytes(_) => "bytea[]",
         }
     }
 
@@ -441,6 +461,7 @@ impl Values {
             Values::Text(v) => v,
             Values::Int(v) => v,
             Values::Bool(v) => v,
+            Values::Bytes(v) => v,
         }
     }
 }
@@ -521,13 +542,15 @@ fn verify(
     pg: &mut postgres::Client,
     table: &Table,
 ) -> Result<TableReport> {
-    // Every value compared as text; booleans as 0/1 on both sides; keys in byte order on both, named
-    // through the table (an output column of the same name would sort as text).
+    // Every value compared as text; booleans as 0/1 and bytes as upper-case hex on both sides; keys in
+    // byte order on both, named through the table (an output column of the same name would sort as
+    // text).
     let pg_columns: Vec<String> = table
         .columns
         .iter()
         .map(|(name, column)| match column {
             Bool => format!("({name})::int::text"),
+            Bytes => format!("upper(encode({name}, 'hex'))"),
             _ => format!("({name})::text"),
         })
         .collect();
@@ -542,7 +565,14 @@ fn verify(
     let mut source = Sha256::new();
     let mut source_rows = 0u64;
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-    let sqlite_columns: Vec<String> = names.iter().map(|n| format!("CAST({n} AS TEXT)")).collect();
+    let sqlite_columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|(name, column)| match column {
+            Bytes => format!("hex({name})"),
+            _ => format!("CAST({name} AS TEXT)"),
+        })
+        .collect();
     let mut statement = sqlite.prepare(&format!(
         "SELECT {} FROM \"{}\" ORDER BY {}",
         sqlite_columns.join(", "),

@@ -31,6 +31,22 @@ impl Backend for Sqlite {
                 .expect("open again"),
         )
     }
+
+    fn rewind_to_before_case_snapshot(&self) {
+        let conn = hoso_sqlite::connection::open(
+            &self.dir.path().join("server.db"),
+            &test_key(),
+            hoso_sqlite::connection::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .expect("open the file");
+        conn.execute_batch(
+            "DROP TABLE case_snapshot;
+             ALTER TABLE case_view ADD COLUMN snapshot TEXT NOT NULL DEFAULT '{}';
+             PRAGMA user_version = 5;",
+        )
+        .expect("rewind");
+    }
 }
 
 mod sqlite {
@@ -61,6 +77,18 @@ impl Backend for Postgres {
     fn another_process(&self) -> Box<dyn Storage> {
         Box::new(PgStorage::connect(&self.database.url, 4).expect("connect again"))
     }
+
+    fn rewind_to_before_case_snapshot(&self) {
+        let mut client =
+            ::postgres::Client::connect(&self.database.url, ::postgres::NoTls).expect("connect");
+        client
+            .batch_execute(
+                "DROP TABLE case_snapshot;
+                 ALTER TABLE case_view ADD COLUMN snapshot TEXT NOT NULL DEFAULT '{}';
+                 DELETE FROM schema_version WHERE version = 5;",
+            )
+            .expect("rewind");
+    }
 }
 
 mod postgres {
@@ -71,3 +99,4 @@ mod postgres {
 fn test_key() -> hoso_sqlite::connection::Key {
     hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
 }
+

@@ -13,10 +13,9 @@ use hoso_model::domain::oversight::{
 };
 use hoso_model::domain::snapshot::PendingKind;
 use hoso_model::schema::fields;
-use serde::Serialize;
 
 /// A plan, adjustment or closure waiting for this approver.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApprovalItem {
     pub waiting: WaitingApproval,
     /// The plan (Mẫu 04) or closure record (Mẫu 06) to read before deciding.

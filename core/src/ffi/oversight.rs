@@ -7,6 +7,7 @@ use crate::actions::Decision;
 use crate::app::App;
 use hoso_model::domain::followup::Task;
 use hoso_model::domain::oversight::{CaseRef, Oversight};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CaseLine {
@@ -16,13 +17,13 @@ pub struct CaseLine {
     pub commune_code: Option<String>,
 }
 
-impl From<CaseRef> for CaseLine {
-    fn from(case: CaseRef) -> CaseLine {
+impl From<Arc<CaseRef>> for CaseLine {
+    fn from(case: Arc<CaseRef>) -> CaseLine {
         CaseLine {
-            case_id: case.case_id,
-            subject_name: case.subject_name,
-            manager_id: case.manager_id,
-            commune_code: case.commune_code,
+            case_id: case.case_id.clone(),
+            subject_name: case.subject_name.clone(),
+            manager_id: case.manager_id.clone(),
+            commune_code: case.commune_code.clone(),
         }
     }
 }
@@ -149,14 +150,17 @@ impl From<Oversight> for OversightView {
             overdue: o
                 .overdue
                 .into_iter()
-                .map(|x| OverdueRow {
-                    kind: kind_name(&x.kind),
-                    due: x.due.to_string(),
-                    days_overdue: x.days_overdue,
-                    reason_vi: x.reason.vi,
-                    reason_en: x.reason.en,
-                    legal_ref: x.legal_ref,
-                    case: x.case.into(),
+                .map(|x| {
+                    let reason = x.reason();
+                    OverdueRow {
+                        kind: kind_name(&x.kind),
+                        due: x.due.to_string(),
+                        days_overdue: x.days_overdue,
+                        reason_vi: reason.vi,
+                        reason_en: reason.en,
+                        legal_ref: x.legal_ref().to_string(),
+                        case: x.case.into(),
+                    }
                 })
                 .collect(),
             approvals: o.approvals.into_iter().map(waiting_row).collect(),
@@ -173,12 +177,15 @@ impl From<Oversight> for OversightView {
             post_closure: o
                 .post_closure
                 .into_iter()
-                .map(|p| PostClosureRow {
-                    due: p.due.to_string(),
-                    overdue: p.overdue,
-                    reason_vi: p.reason.vi,
-                    reason_en: p.reason.en,
-                    case: p.case.into(),
+                .map(|p| {
+                    let reason = p.reason();
+                    PostClosureRow {
+                        due: p.due.to_string(),
+                        overdue: p.overdue,
+                        reason_vi: reason.vi,
+                        reason_en: reason.en,
+                        case: p.case.into(),
+                    }
                 })
                 .collect(),
             conflicts: o

@@ -40,167 +40,80 @@ pub(super) fn fmt(day: NaiveDate) -> String {
     super::day_text(day)
 }
 
-pub(super) struct Builder<'a> {
-    pub today: NaiveDate,
-    pub horizon: NaiveDate,
-    pub out: &'a mut Vec<Task>,
+/// Why a follow-up is due, kept as data: its reason is written ([`Why::reason`]) only when a list
+/// shows it, since a province's oversight finds 160,000 follow-ups and shows a page of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// The visit day set at the last visit (Mẫu 05).
+    PlannedVisit,
+    /// The configured visit interval since the last visit or the opening.
+    VisitInterval,
+    Review {
+        last: NaiveDate,
+        every_days: u32,
+    },
+    Activity {
+        title: String,
+    },
+    Waiting {
+        kind: PendingKind,
+    },
+    NoContact {
+        since: NaiveDate,
+    },
+    AgeLimit {
+        limit: u8,
+        studying: bool,
+    },
+    Reintegration {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    DataRequest {
+        received: NaiveDate,
+    },
 }
 
-impl<'a> Builder<'a> {
-    /// Tasks due by today plus the configured "due soon" days.
-    fn new(today: NaiveDate, config: &Config, out: &'a mut Vec<Task>) -> Builder<'a> {
-        let horizon = today
-            .checked_add_days(Days::new(u64::from(config.due_soon_days)))
-            .unwrap_or(today);
-        Builder {
-            today,
-            horizon,
-            out,
+impl Why {
+    pub fn kind(&self) -> TaskKind {
+        match self {
+            Why::PlannedVisit | Why::VisitInterval => TaskKind::VisitDue,
+            Why::Review { .. } => TaskKind::ReviewDue,
+            Why::Activity { .. } => TaskKind::ActivityDue,
+            Why::Waiting { .. } => TaskKind::ApprovalWaiting,
+            Why::NoContact { .. } => TaskKind::NoContact,
+            Why::AgeLimit { .. } => TaskKind::AgeLimit,
+            Why::Reintegration { .. } => TaskKind::PostClosureFollowUp,
+            Why::DataRequest { .. } => TaskKind::DataRequestDue,
         }
     }
 
-    /// Adds a task if it is due within the horizon.
-    fn push(
-        &mut self,
-        case: Option<&CaseSnapshot>,
-        kind: TaskKind,
-        due: NaiveDate,
-        reason: Localized,
-        legal_ref: &str,
-    ) {
-        if due <= self.horizon {
-            self.push_now(case, kind, due, reason, legal_ref);
+    pub fn legal_ref(&self) -> &'static str {
+        match self {
+            Why::PlannedVisit => "TT 02/2020 Điều 7.3.c (Mẫu số 05)",
+            Why::VisitInterval => "Cấu hình địa phương (TT 02/2020 không quy định tần suất)",
+            Why::Review { .. } => "TT 02/2020 Điều 7.3.b (tần suất do địa phương cấu hình)",
+            Why::Activity { .. } => "TT 02/2020 Điều 6.2.d",
+            Why::Waiting {
+                kind: PendingKind::Plan,
+            } => "TT 02/2020 Điều 7.1",
+            Why::Waiting {
+                kind: PendingKind::Adjustment,
+            } => "TT 02/2020 Điều 7.3.b",
+            Why::Waiting {
+                kind: PendingKind::Closure,
+            } => "TT 02/2020 Điều 8.2",
+            Why::NoContact { .. } => "TT 02/2020 Điều 8.3.a (6)",
+            Why::AgeLimit { .. } => "TT 02/2020 Điều 8.3.a (4); NĐ 20/2021 Điều 30.2.d",
+            Why::Reintegration { .. } => "TT 02/2020 Điều 10.2",
+            Why::DataRequest { .. } => "Luật 91/2025/QH15; NĐ 356/2025/NĐ-CP",
         }
     }
 
-    pub(super) fn push_now(
-        &mut self,
-        case: Option<&CaseSnapshot>,
-        kind: TaskKind,
-        due: NaiveDate,
-        reason: Localized,
-        legal_ref: &str,
-    ) {
-        self.out.push(Task {
-            case_id: case.map(|c| c.case_id.clone()),
-            subject_name: case.map(|c| c.subject_name.clone()).unwrap_or_default(),
-            kind,
-            due,
-            overdue: due < self.today,
-            reason,
-            legal_ref: legal_ref.to_string(),
-        });
-    }
-}
-
-/// Today's tasks for a caseload: overdue first, then by due date.
-pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<Task> {
-    let mut out = Vec::new();
-    let mut b = Builder::new(today, config, &mut out);
-    for case in cases {
-        case_tasks(&mut b, case, config);
-        data_request_tasks(&mut b, case, config);
-    }
-    out.sort_by(|a, c| {
-        (!a.overdue, a.due, &a.case_id, a.kind).cmp(&(!c.overdue, c.due, &c.case_id, c.kind))
-    });
-    out
-}
-
-/// Today's tasks of one case's follow-up (visits, activities, reviews, approvals, closure triggers,
-/// post-closure follow-up; not the data subject's requests), appended to `out` unsorted: a caseload's
-/// overview walks its cases once instead of sorting every task and finding each task's case again.
-pub fn case_follow_ups(
-    case: &CaseSnapshot,
-    today: NaiveDate,
-    config: &Config,
-    out: &mut Vec<Task>,
-) {
-    case_tasks(&mut Builder::new(today, config, out), case, config);
-}
-
-fn case_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let open = case.status != CaseStatus::Closed;
-    if open {
-        visit_tasks(b, case, config);
-        if matches!(
-            case.status,
-            CaseStatus::InProgress | CaseStatus::AdjustmentSubmitted
-        ) {
-            activity_tasks(b, case);
-            if let (Some(days), Some(last)) = (
-                config.review_interval_days,
-                case.last_review.or(case.plan_approved_on),
-            ) && let Some(due) = last.checked_add_days(Days::new(u64::from(days)))
-            {
-                b.push(
-                    Some(case),
-                    TaskKind::ReviewDue,
-                    due,
-                    Localized::new(
-                        format!(
-                            "Rà soát kế hoạch: lần gần nhất {}, chu kỳ {days} ngày theo cấu hình.",
-                            fmt(last)
-                        ),
-                        format!(
-                            "Review the plan: last on {}, every {days} days as configured.",
-                            fmt(last)
-                        ),
-                    ),
-                    "TT 02/2020 Điều 7.3.b (tần suất do địa phương cấu hình)",
-                );
-            }
-        }
-        if let Some((kind, since)) = case.pending {
-            let (vi, en, legal) = match kind {
-                PendingKind::Plan => (
-                    "Kế hoạch chờ phê duyệt",
-                    "Plan waiting for approval",
-                    "TT 02/2020 Điều 7.1",
-                ),
-                PendingKind::Adjustment => (
-                    "Điều chỉnh kế hoạch chờ phê duyệt",
-                    "Plan adjustment waiting for approval",
-                    "TT 02/2020 Điều 7.3.b",
-                ),
-                PendingKind::Closure => (
-                    "Đề nghị kết thúc chờ phê duyệt",
-                    "Closure waiting for approval",
-                    "TT 02/2020 Điều 8.2",
-                ),
-            };
-            // The law sets no deadline for approval, so a waiting approval is never "overdue".
-            b.out.push(Task {
-                case_id: Some(case.case_id.clone()),
-                subject_name: case.subject_name.clone(),
-                kind: TaskKind::ApprovalWaiting,
-                due: since,
-                overdue: false,
-                reason: Localized::new(
-                    format!("{vi} từ {}.", fmt(since)),
-                    format!("{en} since {}.", fmt(since)),
-                ),
-                legal_ref: legal.to_string(),
-            });
-        }
-        no_contact_task(b, case, config);
-        age_task(b, case, config);
-    } else {
-        post_closure_task(b, case, config);
-    }
-}
-
-fn visit_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let planned = case.next_visit.map(|d| (d, "next_visit"));
-    let by_interval = config.default_visit_interval_days.and_then(|days| {
-        case.last_visit
-            .or(case.opened_on)
-            .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
-            .map(|d| (d, "interval"))
-    });
-    if let Some((due, source)) = planned.or(by_interval) {
-        let (vi, en, legal) = if source == "next_visit" {
-            (
+    /// The reason of a follow-up due on `due`, in both languages.
+    pub fn reason(&self, due: NaiveDate) -> Localized {
+        let (vi, en) = match self {
+            Why::PlannedVisit => (
                 format!(
                     "Thăm hộ gia đình theo lịch hẹn ngày {} (ghi ở lần thăm trước).",
                     fmt(due)
@@ -209,10 +122,8 @@ fn visit_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
                     "Household visit planned for {} (set at the last visit).",
                     fmt(due)
                 ),
-                "TT 02/2020 Điều 7.3.c (Mẫu số 05)",
-            )
-        } else {
-            (
+            ),
+            Why::VisitInterval => (
                 format!(
                     "Thăm hộ gia đình: đến hạn theo chu kỳ cấu hình ({}).",
                     fmt(due)
@@ -221,89 +132,89 @@ fn visit_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
                     "Household visit due by the configured interval ({}).",
                     fmt(due)
                 ),
-                "Cấu hình địa phương (TT 02/2020 không quy định tần suất)",
-            )
-        };
-        b.push(
-            Some(case),
-            TaskKind::VisitDue,
-            due,
-            Localized::new(vi, en),
-            legal,
-        );
-    }
-}
-
-fn activity_tasks(b: &mut Builder<'_>, case: &CaseSnapshot) {
-    for activity in case.activities.iter().filter(|a| !a.done) {
-        if let Some(end) = activity.end {
-            b.push(
-                Some(case),
-                TaskKind::ActivityDue,
-                end,
-                Localized::new(
-                    format!(
-                        "Hoạt động “{}” của kế hoạch kết thúc khung thời gian ngày {}.",
-                        activity.title,
-                        fmt(end)
-                    ),
-                    format!(
-                        "Plan activity “{}” reaches the end of its time frame on {}.",
-                        activity.title,
-                        fmt(end)
-                    ),
+            ),
+            Why::Review { last, every_days } => (
+                format!(
+                    "Rà soát kế hoạch: lần gần nhất {}, chu kỳ {every_days} ngày theo cấu hình.",
+                    fmt(*last)
                 ),
-                "TT 02/2020 Điều 6.2.d",
-            );
-        }
-    }
-}
-
-/// The last contact with the subject (the latest visit, else the day the case was opened) and the day
-/// closure trigger 6 applies if nobody meets them again (TT 02/2020 Điều 8.3.a (6)).
-pub fn no_contact_due(case: &CaseSnapshot, config: &Config) -> Option<(NaiveDate, NaiveDate)> {
-    let since = case.last_visit.or(case.opened_on)?;
-    let due = since.checked_add_months(Months::new(config.no_contact_months))?;
-    Some((since, due))
-}
-
-fn no_contact_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let Some((since, due)) = no_contact_due(case, config) else {
-        return;
-    };
-    if due <= b.today && case.status != CaseStatus::ClosureProposed {
-        b.push(
-            Some(case),
-            TaskKind::NoContact,
-            due,
-            Localized::new(
+                format!(
+                    "Review the plan: last on {}, every {every_days} days as configured.",
+                    fmt(*last)
+                ),
+            ),
+            Why::Activity { title } => (
+                format!(
+                    "Hoạt động “{title}” của kế hoạch kết thúc khung thời gian ngày {}.",
+                    fmt(due)
+                ),
+                format!(
+                    "Plan activity “{title}” reaches the end of its time frame on {}.",
+                    fmt(due)
+                ),
+            ),
+            Why::Waiting { kind } => waiting_reason(*kind, due),
+            Why::NoContact { since } => (
                 format!(
                     "Không liên hệ được với đối tượng từ {}: xem xét kết thúc quản lý (lý do 6) hoặc thăm lại.",
-                    fmt(since)
+                    fmt(*since)
                 ),
-                format!("No contact with the subject since {}: consider closure (reason 6) or visit again.", fmt(since)),
+                format!(
+                    "No contact with the subject since {}: consider closure (reason 6) or visit again.",
+                    fmt(*since)
+                ),
             ),
-            "TT 02/2020 Điều 8.3.a (6)",
-        );
+            Why::AgeLimit { limit, studying } => age_reason(*limit, *studying, due),
+            Why::Reintegration { start, end } => (
+                format!(
+                    "Theo dõi, hỗ trợ tái hòa nhập cộng đồng (từ {} đến {}).",
+                    fmt(*start),
+                    fmt(*end)
+                ),
+                format!(
+                    "Follow up and support reintegration (from {} until {}).",
+                    fmt(*start),
+                    fmt(*end)
+                ),
+            ),
+            Why::DataRequest { received } => (
+                format!(
+                    "Trả lời yêu cầu về dữ liệu cá nhân nhận ngày {} trước hết ngày {}.",
+                    fmt(*received),
+                    fmt(due)
+                ),
+                format!(
+                    "Answer the personal-data request received on {} by {}.",
+                    fmt(*received),
+                    fmt(due)
+                ),
+            ),
+        };
+        Localized::new(vi, en)
     }
 }
 
-/// Closure reason 4 concerns people managed as children: it applies only when the subject was under the
-/// age limit when the case was opened (an elderly person's case never "reaches 18").
-fn age_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
-    let (Some(birth), Some(opened_on)) = (case.subject_birth, case.opened_on) else {
-        return;
+/// An approval waits from the day it was submitted (`since`).
+fn waiting_reason(kind: PendingKind, since: NaiveDate) -> (String, String) {
+    let (vi, en) = match kind {
+        PendingKind::Plan => ("Kế hoạch chờ phê duyệt", "Plan waiting for approval"),
+        PendingKind::Adjustment => (
+            "Điều chỉnh kế hoạch chờ phê duyệt",
+            "Plan adjustment waiting for approval",
+        ),
+        PendingKind::Closure => (
+            "Đề nghị kết thúc chờ phê duyệt",
+            "Closure waiting for approval",
+        ),
     };
-    let limit = if case.studying {
-        config.studying_age_limit
-    } else {
-        config.closure_age
-    };
-    let due = birthday_at(birth, limit);
-    if due <= opened_on {
-        return;
-    }
-    let (vi, en) = if case.studying {
+    (
+        format!("{vi} từ {}.", fmt(since)),
+        format!("{en} since {}.", fmt(since)),
+    )
+}
+
+fn age_reason(limit: u8, studying: bool, due: NaiveDate) -> (String, String) {
+    if studying {
         (
             format!(
                 "Đối tượng đang đi học, đủ {limit} tuổi ngày {}: kết thúc quản lý theo lý do 4.",
@@ -325,13 +236,198 @@ fn age_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
                 fmt(due)
             ),
         )
+    }
+}
+
+/// One follow-up of a case as the engine finds it, its reason not yet written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUp {
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub why: Why,
+}
+
+impl FollowUp {
+    pub fn kind(&self) -> TaskKind {
+        self.why.kind()
+    }
+
+    /// The task a caseload's list shows: the follow-up with its case and its reason written.
+    pub fn task(&self, case: &CaseSnapshot) -> Task {
+        Task {
+            case_id: Some(case.case_id.clone()),
+            subject_name: case.subject_name.clone(),
+            kind: self.kind(),
+            due: self.due,
+            overdue: self.overdue,
+            reason: self.why.reason(self.due),
+            legal_ref: self.why.legal_ref().to_string(),
+        }
+    }
+}
+
+struct Builder<'a> {
+    today: NaiveDate,
+    horizon: NaiveDate,
+    out: &'a mut Vec<FollowUp>,
+}
+
+impl<'a> Builder<'a> {
+    /// Follow-ups due by today plus the configured "due soon" days.
+    fn new(today: NaiveDate, config: &Config, out: &'a mut Vec<FollowUp>) -> Builder<'a> {
+        let horizon = today
+            .checked_add_days(Days::new(u64::from(config.due_soon_days)))
+            .unwrap_or(today);
+        Builder {
+            today,
+            horizon,
+            out,
+        }
+    }
+
+    /// Adds a follow-up if it is due within the horizon.
+    fn push(&mut self, due: NaiveDate, why: Why) {
+        if due <= self.horizon {
+            self.push_now(due, why);
+        }
+    }
+
+    fn push_now(&mut self, due: NaiveDate, why: Why) {
+        self.out.push(FollowUp {
+            due,
+            overdue: due < self.today,
+            why,
+        });
+    }
+}
+
+/// Today's tasks for a caseload: overdue first, then by due date.
+pub fn tasks(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<Task> {
+    let mut out = Vec::new();
+    let mut found = Vec::new();
+    for case in cases {
+        let mut b = Builder::new(today, config, &mut found);
+        case_tasks(&mut b, case, config);
+        data_request_tasks(&mut b, case, config);
+        out.extend(found.drain(..).map(|follow_up| follow_up.task(case)));
+    }
+    out.sort_by(|a, c| {
+        (!a.overdue, a.due, &a.case_id, a.kind).cmp(&(!c.overdue, c.due, &c.case_id, c.kind))
+    });
+    out
+}
+
+/// Today's follow-ups of one case (visits, activities, reviews, approvals, closure triggers,
+/// post-closure follow-up; not the data subject's requests), appended to `out` unsorted and their
+/// reasons unwritten: a caseload's overview walks its cases once and writes the reasons of the lines
+/// it shows.
+pub fn case_follow_ups(
+    case: &CaseSnapshot,
+    today: NaiveDate,
+    config: &Config,
+    out: &mut Vec<FollowUp>,
+) {
+    case_tasks(&mut Builder::new(today, config, out), case, config);
+}
+
+fn case_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let open = case.status != CaseStatus::Closed;
+    if open {
+        visit_tasks(b, case, config);
+        if matches!(
+            case.status,
+            CaseStatus::InProgress | CaseStatus::AdjustmentSubmitted
+        ) {
+            activity_tasks(b, case);
+            if let (Some(every_days), Some(last)) = (
+                config.review_interval_days,
+                case.last_review.or(case.plan_approved_on),
+            ) && let Some(due) = last.checked_add_days(Days::new(u64::from(every_days)))
+            {
+                b.push(due, Why::Review { last, every_days });
+            }
+        }
+        if let Some((kind, since)) = case.pending {
+            // The law sets no deadline for approval, so a waiting approval is never "overdue".
+            b.out.push(FollowUp {
+                due: since,
+                overdue: false,
+                why: Why::Waiting { kind },
+            });
+        }
+        no_contact_task(b, case, config);
+        age_task(b, case, config);
+    } else {
+        post_closure_task(b, case, config);
+    }
+}
+
+fn visit_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let planned = case.next_visit.map(|d| (d, Why::PlannedVisit));
+    let by_interval = config.default_visit_interval_days.and_then(|days| {
+        case.last_visit
+            .or(case.opened_on)
+            .and_then(|d| d.checked_add_days(Days::new(u64::from(days))))
+            .map(|d| (d, Why::VisitInterval))
+    });
+    if let Some((due, why)) = planned.or(by_interval) {
+        b.push(due, why);
+    }
+}
+
+fn activity_tasks(b: &mut Builder<'_>, case: &CaseSnapshot) {
+    for activity in case.activities.iter().filter(|a| !a.done) {
+        if let Some(end) = activity.end
+            && end <= b.horizon
+        {
+            b.push_now(
+                end,
+                Why::Activity {
+                    title: activity.title.clone(),
+                },
+            );
+        }
+    }
+}
+
+/// The last contact with the subject (the latest visit, else the day the case was opened) and the day
+/// closure trigger 6 applies if nobody meets them again (TT 02/2020 Điều 8.3.a (6)).
+pub fn no_contact_due(case: &CaseSnapshot, config: &Config) -> Option<(NaiveDate, NaiveDate)> {
+    let since = case.last_visit.or(case.opened_on)?;
+    let due = since.checked_add_months(Months::new(config.no_contact_months))?;
+    Some((since, due))
+}
+
+fn no_contact_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let Some((since, due)) = no_contact_due(case, config) else {
+        return;
     };
+    if due <= b.today && case.status != CaseStatus::ClosureProposed {
+        b.push(due, Why::NoContact { since });
+    }
+}
+
+/// Closure reason 4 concerns people managed as children: it applies only when the subject was under the
+/// age limit when the case was opened (an elderly person's case never "reaches 18").
+fn age_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) {
+    let (Some(birth), Some(opened_on)) = (case.subject_birth, case.opened_on) else {
+        return;
+    };
+    let limit = if case.studying {
+        config.studying_age_limit
+    } else {
+        config.closure_age
+    };
+    let due = birthday_at(birth, limit);
+    if due <= opened_on {
+        return;
+    }
     b.push(
-        Some(case),
-        TaskKind::AgeLimit,
         due,
-        Localized::new(vi, en),
-        "TT 02/2020 Điều 8.3.a (4); NĐ 20/2021 Điều 30.2.d",
+        Why::AgeLimit {
+            limit,
+            studying: case.studying,
+        },
     );
 }
 
@@ -363,24 +459,7 @@ fn post_closure_task(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config) 
         .min()
         .unwrap_or(end)
         .min(end);
-    b.push(
-        Some(case),
-        TaskKind::PostClosureFollowUp,
-        due,
-        Localized::new(
-            format!(
-                "Theo dõi, hỗ trợ tái hòa nhập cộng đồng (từ {} đến {}).",
-                fmt(start),
-                fmt(end)
-            ),
-            format!(
-                "Follow up and support reintegration (from {} until {}).",
-                fmt(start),
-                fmt(end)
-            ),
-        ),
-        "TT 02/2020 Điều 10.2",
-    );
+    b.push(due, Why::Reintegration { start, end });
 }
 
 /// A data subject's request is answered within the configured working days (Luật 91/2025; NĐ 356/2025).
@@ -392,22 +471,10 @@ fn data_request_tasks(b: &mut Builder<'_>, case: &CaseSnapshot, config: &Config)
             &config.public_holidays,
         );
         b.push_now(
-            Some(case),
-            TaskKind::DataRequestDue,
             due,
-            Localized::new(
-                format!(
-                    "Trả lời yêu cầu về dữ liệu cá nhân nhận ngày {} trước hết ngày {}.",
-                    fmt(request.received),
-                    fmt(due)
-                ),
-                format!(
-                    "Answer the personal-data request received on {} by {}.",
-                    fmt(request.received),
-                    fmt(due)
-                ),
-            ),
-            "Luật 91/2025/QH15; NĐ 356/2025/NĐ-CP",
+            Why::DataRequest {
+                received: request.received,
+            },
         );
     }
 }

@@ -27,6 +27,7 @@ pub mod referral;
 pub mod report;
 pub mod reporting;
 pub mod snapshot;
+pub mod stored_day;
 pub mod timeline;
 
 /// Form ids of TT 02/2020's annex and hoso's own records.

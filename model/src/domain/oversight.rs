@@ -10,7 +10,7 @@
 //! Lists carry a case's subject name, manager and commune only: never a diagnosis or a category.
 
 use super::config::Config;
-use super::followup::{Task, TaskKind, case_follow_ups, no_contact_due};
+use super::followup::{FollowUp, Task, TaskKind, Why, case_follow_ups, no_contact_due};
 use super::lifecycle::CaseStatus;
 use super::reporting::report_tasks;
 use super::snapshot::{CaseSnapshot, PendingKind};
@@ -21,6 +21,7 @@ use crate::role::Role;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A device whose last sync is older than this many days is shown as quiet: a presentation choice
 /// for the lists, not a rule of the law.
@@ -82,13 +83,14 @@ pub struct CaseRef {
 }
 
 impl CaseRef {
-    fn of(case: &CaseSnapshot) -> CaseRef {
-        CaseRef {
+    /// Shared by every line about the case (a province's lists have 160,000 lines).
+    fn of(case: &CaseSnapshot) -> Arc<CaseRef> {
+        Arc::new(CaseRef {
             case_id: case.case_id.clone(),
             subject_name: case.subject_name.clone(),
             manager_id: case.manager_id.clone(),
             commune_code: case.commune_code.clone(),
-        }
+        })
     }
 }
 
@@ -102,29 +104,39 @@ pub struct Caseload {
     pub closed: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Overdue {
-    pub case: CaseRef,
+    pub case: Arc<CaseRef>,
     /// A visit, a plan activity or a review.
     pub kind: TaskKind,
     pub due: NaiveDate,
     pub days_overdue: i64,
-    pub reason: Localized,
-    pub legal_ref: String,
+    pub why: Why,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+impl Overdue {
+    /// Written when the line is shown.
+    pub fn reason(&self) -> Localized {
+        self.why.reason(self.due)
+    }
+
+    pub fn legal_ref(&self) -> &'static str {
+        self.why.legal_ref()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitingApproval {
-    pub case: CaseRef,
+    pub case: Arc<CaseRef>,
     pub kind: PendingKind,
     /// The day it was submitted.
     pub since: NaiveDate,
     pub days_waiting: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoContact {
-    pub case: CaseRef,
+    pub case: Arc<CaseRef>,
     pub last_contact: NaiveDate,
     /// The day closure trigger 6 applies.
     pub trigger_on: NaiveDate,
@@ -132,18 +144,25 @@ pub struct NoContact {
     pub days_left: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PostClosure {
-    pub case: CaseRef,
+    pub case: Arc<CaseRef>,
     pub due: NaiveDate,
     pub overdue: bool,
-    pub reason: Localized,
+    pub why: Why,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+impl PostClosure {
+    /// Written when the line is shown.
+    pub fn reason(&self) -> Localized {
+        self.why.reason(self.due)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conflict {
     /// `None` when the record belongs to no case of this caseload.
-    pub case: Option<CaseRef>,
+    pub case: Option<Arc<CaseRef>>,
     pub record_id: String,
     pub kind: RecordKind,
     pub field: String,
@@ -167,7 +186,7 @@ pub struct Totals {
     pub closed: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Oversight {
     pub today: NaiveDate,
     pub totals: Totals,
@@ -195,8 +214,8 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
         totals,
         caseload,
         overdue: Vec::new(),
-        approvals: approvals(input.cases, input.today),
-        no_contact: no_contact(input.cases, input.today, input.config),
+        approvals: Vec::new(),
+        no_contact: Vec::new(),
         post_closure: Vec::new(),
         conflicts: conflicts(input.conflicts, input.cases),
         devices: devices(input.devices, input.now_millis),
@@ -213,43 +232,90 @@ pub fn oversight(input: &OversightInput<'_>) -> Oversight {
             })
             .unwrap_or_default(),
     };
-    follow_ups(input, &mut overview);
+    case_lines(input, &mut overview);
     overview
 }
 
-/// The overdue visits, activities and reviews (most overdue first) and the post-closure follow-ups
-/// (by due day), case by case.
-fn follow_ups(input: &OversightInput<'_>, overview: &mut Oversight) {
-    let mut case_tasks = Vec::new();
+/// The lists' lines, case by case (a case's lines share one [`CaseRef`]), each list then sorted:
+/// overdue visits, activities and reviews most overdue first; approvals longest waiting first; the
+/// no-contact trigger soonest first; post-closure follow-ups by due day.
+fn case_lines(input: &OversightInput<'_>, overview: &mut Oversight) {
+    let horizon = input
+        .today
+        .checked_add_days(Days::new(u64::from(input.config.due_soon_days)))
+        .unwrap_or(input.today);
+    let mut found = Vec::new();
     for case in input.cases {
-        case_follow_ups(case, input.today, input.config, &mut case_tasks);
-        for task in case_tasks.drain(..) {
-            match task.kind {
-                TaskKind::VisitDue | TaskKind::ActivityDue | TaskKind::ReviewDue
-                    if task.overdue =>
-                {
-                    overview.overdue.push(Overdue {
-                        case: CaseRef::of(case),
-                        kind: task.kind,
-                        due: task.due,
-                        days_overdue: (input.today - task.due).num_days(),
-                        reason: task.reason,
-                        legal_ref: task.legal_ref,
-                    });
-                }
-                TaskKind::PostClosureFollowUp => overview.post_closure.push(PostClosure {
-                    case: CaseRef::of(case),
-                    due: task.due,
-                    overdue: task.overdue,
-                    reason: task.reason,
-                }),
-                _ => {}
-            }
+        case_follow_ups(case, input.today, input.config, &mut found);
+        let mut shared: Option<Arc<CaseRef>> = None;
+        let mut case_ref = || shared.get_or_insert_with(|| CaseRef::of(case)).clone();
+        for follow_up in found.drain(..) {
+            follow_up_line(follow_up, input.today, &mut case_ref, overview);
+        }
+        if let Some((kind, since)) = case.pending {
+            overview.approvals.push(WaitingApproval {
+                case: case_ref(),
+                kind,
+                since,
+                days_waiting: (input.today - since).num_days(),
+            });
+        }
+        let closing = !matches!(
+            case.status,
+            CaseStatus::Closed | CaseStatus::ClosureProposed
+        );
+        if closing
+            && let Some((since, due)) = no_contact_due(case, input.config)
+            && due <= horizon
+        {
+            overview.no_contact.push(NoContact {
+                case: case_ref(),
+                last_contact: since,
+                trigger_on: due,
+                days_left: (due - input.today).num_days(),
+            });
         }
     }
+    sort_lines(overview);
+}
+
+/// An overdue visit, activity or review, or a post-closure follow-up, as a line of its list.
+fn follow_up_line(
+    follow_up: FollowUp,
+    today: NaiveDate,
+    case_ref: &mut impl FnMut() -> Arc<CaseRef>,
+    overview: &mut Oversight,
+) {
+    match follow_up.kind() {
+        TaskKind::VisitDue | TaskKind::ActivityDue | TaskKind::ReviewDue if follow_up.overdue => {
+            overview.overdue.push(Overdue {
+                case: case_ref(),
+                kind: follow_up.kind(),
+                due: follow_up.due,
+                days_overdue: (today - follow_up.due).num_days(),
+                why: follow_up.why,
+            });
+        }
+        TaskKind::PostClosureFollowUp => overview.post_closure.push(PostClosure {
+            case: case_ref(),
+            due: follow_up.due,
+            overdue: follow_up.overdue,
+            why: follow_up.why,
+        }),
+        _ => {}
+    }
+}
+
+fn sort_lines(overview: &mut Oversight) {
     overview.overdue.sort_by(|a, b| {
         (b.days_overdue, &a.case.case_id, a.kind).cmp(&(a.days_overdue, &b.case.case_id, b.kind))
     });
+    overview
+        .approvals
+        .sort_by(|a, b| (a.since, &a.case.case_id).cmp(&(b.since, &b.case.case_id)));
+    overview
+        .no_contact
+        .sort_by(|a, b| (a.trigger_on, &a.case.case_id).cmp(&(b.trigger_on, &b.case.case_id)));
     overview
         .post_closure
         .sort_by(|a, b| (a.due, &a.case.case_id).cmp(&(b.due, &b.case.case_id)));
@@ -281,44 +347,6 @@ fn caseloads(cases: &[CaseSnapshot]) -> (Totals, Vec<Caseload>) {
     let unassigned_first = caseload.first().is_some_and(|c| c.manager_id.is_none());
     caseload.rotate_left(usize::from(unassigned_first));
     (totals, caseload)
-}
-
-fn approvals(cases: &[CaseSnapshot], today: NaiveDate) -> Vec<WaitingApproval> {
-    let mut waiting: Vec<WaitingApproval> = cases
-        .iter()
-        .filter_map(|case| {
-            let (kind, since) = case.pending?;
-            Some(WaitingApproval {
-                case: CaseRef::of(case),
-                kind,
-                since,
-                days_waiting: (today - since).num_days(),
-            })
-        })
-        .collect();
-    waiting.sort_by(|a, b| (a.since, &a.case.case_id).cmp(&(b.since, &b.case.case_id)));
-    waiting
-}
-
-fn no_contact(cases: &[CaseSnapshot], today: NaiveDate, config: &Config) -> Vec<NoContact> {
-    let horizon = today
-        .checked_add_days(Days::new(u64::from(config.due_soon_days)))
-        .unwrap_or(today);
-    let mut close: Vec<NoContact> = cases
-        .iter()
-        .filter(|c| !matches!(c.status, CaseStatus::Closed | CaseStatus::ClosureProposed))
-        .filter_map(|case| {
-            let (since, due) = no_contact_due(case, config)?;
-            (due <= horizon).then(|| NoContact {
-                case: CaseRef::of(case),
-                last_contact: since,
-                trigger_on: due,
-                days_left: (due - today).num_days(),
-            })
-        })
-        .collect();
-    close.sort_by(|a, b| (a.trigger_on, &a.case.case_id).cmp(&(b.trigger_on, &b.case.case_id)));
-    close
 }
 
 fn conflicts(entries: &[ConflictEntry], cases: &[CaseSnapshot]) -> Vec<Conflict> {

@@ -4,7 +4,7 @@
 //! little before its deadline, and stays — overdue — until the report is produced.
 
 use super::config::Config;
-use super::followup::{Builder, Task, TaskKind, fmt};
+use super::followup::{Task, TaskKind, fmt};
 use super::report::Period;
 use crate::area::AreaKind;
 use crate::i18n::Localized;
@@ -95,11 +95,6 @@ pub fn report_tasks(
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut b = Builder {
-        today,
-        horizon: today,
-        out: &mut out,
-    };
     let window = Days::new(u64::from(config.due_soon_days) * 2);
     for deadline in deadlines(level, today.year(), config) {
         let opens = deadline
@@ -114,11 +109,13 @@ pub fn report_tasks(
         } else {
             ("năm", "annual")
         };
-        b.push_now(
-            None,
-            TaskKind::Report,
-            deadline.due,
-            Localized::new(
+        out.push(Task {
+            case_id: None,
+            subject_name: String::new(),
+            kind: TaskKind::Report,
+            due: deadline.due,
+            overdue: deadline.due < today,
+            reason: Localized::new(
                 format!(
                     "Báo cáo {vi} về quản lý đối tượng ({}), hạn ngày {}.",
                     deadline.period,
@@ -130,8 +127,8 @@ pub fn report_tasks(
                     fmt(deadline.due)
                 ),
             ),
-            level.legal_ref(),
-        );
+            legal_ref: level.legal_ref().to_string(),
+        });
     }
     out
 }

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
     pub title: String,
+    #[serde(default, with = "super::stored_day::opt")]
     pub start: Option<NaiveDate>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub end: Option<NaiveDate>,
     pub done: bool,
 }
@@ -35,17 +37,25 @@ pub struct CaseSnapshot {
     /// The case manager: the one assigned, or until then whoever opened the case (TT 02/2020 Điều 2.2).
     pub manager_id: Option<String>,
     pub commune_code: Option<String>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub opened_on: Option<NaiveDate>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub subject_birth: Option<NaiveDate>,
     pub studying: bool,
+    #[serde(default, with = "super::stored_day::opt")]
     pub last_visit: Option<NaiveDate>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub next_visit: Option<NaiveDate>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub plan_approved_on: Option<NaiveDate>,
     pub activities: Vec<Activity>,
     pub pending: Option<(PendingKind, NaiveDate)>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub last_review: Option<NaiveDate>,
+    #[serde(default, with = "super::stored_day::opt")]
     pub closed_on: Option<NaiveDate>,
     /// Day of the hand-over back to the family or community (TT 02 Điều 10.1).
+    #[serde(default, with = "super::stored_day::opt")]
     pub returned_on: Option<NaiveDate>,
     /// The closure trigger code of a closed case (`died_or_missing` ends every follow-up).
     pub closure_trigger: Option<String>,
@@ -57,7 +67,9 @@ pub struct CaseSnapshot {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataRequest {
     pub record_id: String,
+    #[serde(with = "super::stored_day")]
     pub received: NaiveDate,
+    #[serde(default, with = "super::stored_day::opt")]
     pub answered: Option<NaiveDate>,
 }
 

@@ -80,7 +80,7 @@ pub async fn overdue(
                     td { (task_label(lang, item.kind)) }
                     td { (lang.day(item.due)) }
                     td.num.late { (item.days_overdue) }
-                    td { (lang.pick(&item.reason)) br; span.muted { (item.legal_ref) } }
+                    td { (lang.pick(&item.reason())) br; span.muted { (item.legal_ref()) } }
                 } } }
             } }
             (paged.range(o.overdue.len()))
@@ -96,7 +96,7 @@ pub async fn overdue(
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td class=[item.overdue.then_some("late")] { (lang.day(item.due)) }
-                    td { (lang.pick(&item.reason)) }
+                    td { (lang.pick(&item.reason())) }
                 } } }
             } }
             (paged.range(o.post_closure.len()))

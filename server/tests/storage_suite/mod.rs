@@ -26,6 +26,9 @@ pub trait Backend: Sized {
     fn storage(&self) -> &dyn Storage;
     /// Another handle on the same database, as a second server process opens it.
     fn another_process(&self) -> Box<dyn Storage>;
+    /// Puts the database back as the schema before `case_snapshot` left it (snapshots inside
+    /// `case_view`, the read model marked built), for the upgrade to be tried on it.
+    fn rewind_to_before_case_snapshot(&self);
 }
 
 /// Instantiates every test of the suite for one backend type.
@@ -50,6 +53,7 @@ macro_rules! storage_suite {
             a_one_time_job_runs_once,
             a_plans_submitter_never_approves_it,
             the_read_model_follows_every_push,
+            an_older_database_gets_its_snapshots_when_upgraded,
             devices_report_their_syncs_and_dashboard_accounts_sign_in
         );
     };

@@ -160,6 +160,37 @@ pub fn the_read_model_follows_every_push(backend: &impl Backend) {
         views(commune(TAN_HIEP)).is_empty(),
         "a deleted case leaves the views"
     );
+    assert!(
+        storage
+            .case_facts(&commune(TAN_HIEP))
+            .expect("facts")
+            .is_empty()
+    );
+}
+
+pub fn an_older_database_gets_its_snapshots_when_upgraded(backend: &impl Backend) {
+    let storage = backend.storage();
+    setup(storage);
+    let lan = collaborator(storage, "lan", TAN_HIEP);
+    let (case, _, _, ops) = lan.new_case(TAN_HIEP);
+    lan.push_accepted(storage, &ops);
+    let before = storage.case_snapshots(&commune(TAN_HIEP)).expect("views");
+    backend.rewind_to_before_case_snapshot();
+    let upgraded = backend.another_process();
+    assert_eq!(
+        upgraded
+            .case_snapshots(&commune(TAN_HIEP))
+            .expect("views after the upgrade"),
+        before
+    );
+    assert_eq!(before[0].case_id, case);
+    assert_eq!(
+        upgraded
+            .case_facts(&province(HO_CHI_MINH))
+            .expect("facts")
+            .len(),
+        1
+    );
 }
 
 pub fn devices_report_their_syncs_and_dashboard_accounts_sign_in(backend: &impl Backend) {

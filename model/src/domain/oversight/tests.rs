@@ -181,7 +181,16 @@ fn overdue_visits_activities_and_reviews_with_days_overdue_most_overdue_first() 
             ("A", TaskKind::VisitDue, day("2026-11-15"), 7),
         ]
     );
-    assert_eq!(o.overdue[1].legal_ref, "TT 02/2020 Điều 6.2.d");
+    assert_eq!(o.overdue[1].legal_ref(), "TT 02/2020 Điều 6.2.d");
+    let reason = o.overdue[0].reason();
+    assert!(
+        reason
+            .vi
+            .contains("lần gần nhất 15/06/2026, chu kỳ 90 ngày"),
+        "{}",
+        reason.vi
+    );
+    assert!(reason.en.contains("last on 15/06/2026, every 90 days"));
     let without_reviews = run(&caseload(), TODAY, &Config::default());
     assert_eq!(without_reviews.overdue.len(), 2, "no review frequency set");
 }
@@ -234,6 +243,14 @@ fn post_closure_follow_ups_come_from_the_follow_up_engine() {
     // No visit since the return on 05/10: the monthly reminder (30 days) comes before the planned visit.
     assert_eq!(o.post_closure[0].due, day("2026-11-04"));
     assert!(o.post_closure[0].overdue);
+    assert!(
+        o.post_closure[0]
+            .reason()
+            .vi
+            .starts_with("Theo dõi, hỗ trợ tái hòa nhập cộng đồng (từ 05/10/2026 đến"),
+        "{}",
+        o.post_closure[0].reason().vi
+    );
 }
 
 #[test]

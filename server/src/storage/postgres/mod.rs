@@ -239,11 +239,11 @@ impl Storage for PgStorage {
 
 impl OversightStore for PgStorage {
     fn case_snapshots(&self, area: &Area) -> Result<Vec<CaseSnapshot>> {
-        oversight::case_views(&mut *self.client()?, area, "snapshot")
+        oversight::case_snapshots(&mut *self.client()?, area)
     }
 
     fn case_facts(&self, area: &Area) -> Result<Vec<CaseFacts>> {
-        oversight::case_views(&mut *self.client()?, area, "facts")
+        oversight::case_facts(&mut *self.client()?, area)
     }
 
     fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>> {

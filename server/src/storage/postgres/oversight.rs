@@ -1,21 +1,22 @@
 //! The read side of oversight, reports and case pages in the PostgreSQL backend, as
-//! `sqlite/oversight.rs`: `case_view` rows of an area, `field_conflict` rows with the case each
+//! `sqlite/oversight.rs`: an area's `case_snapshot` and `case_view` rows, `field_conflict` rows with the case each
 //! belongs to, devices with what they reported, and a case's records with its audit trail.
 
 use super::audit_entry;
-use crate::storage::case_view::{into_record, winner};
+use crate::storage::case_view::{decode_snapshot, into_record, winner};
 use crate::storage::{CaseHistory, Result, StorageError};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::domain::history::LoggedOp;
 use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
+use hoso_model::domain::report::facts::CaseFacts;
+use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::OutboxReport;
 use hoso_model::record::Record;
 use hoso_model::schema::{area_field, fields};
 use hoso_model::scope::Placement;
 use postgres::GenericClient;
-use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn millis(value: u64) -> i64 {
@@ -26,20 +27,32 @@ fn unsigned(value: Option<i64>) -> Option<u64> {
     value.and_then(|v| u64::try_from(v).ok())
 }
 
-/// One JSON column of the area's `case_view` rows, decoded.
-pub(super) fn case_views<T: DeserializeOwned>(
-    client: &mut impl GenericClient,
-    area: &Area,
-    column: &str,
-) -> Result<Vec<T>> {
+/// The area's report facts (`case_view`).
+pub(super) fn case_facts(client: &mut impl GenericClient, area: &Area) -> Result<Vec<CaseFacts>> {
     let sql = format!(
-        "SELECT {column} FROM case_view WHERE {} = $1",
+        "SELECT facts FROM case_view WHERE {} = $1",
         area_field(area.kind)
     );
     client
         .query(&sql, &[&area.code])?
         .iter()
         .map(|row| Ok(serde_json::from_str(row.get(0))?))
+        .collect()
+}
+
+/// The area's follow-up snapshots (`case_snapshot`).
+pub(super) fn case_snapshots(
+    client: &mut impl GenericClient,
+    area: &Area,
+) -> Result<Vec<CaseSnapshot>> {
+    let sql = format!(
+        "SELECT snapshot FROM case_snapshot WHERE {} = $1",
+        area_field(area.kind)
+    );
+    client
+        .query(&sql, &[&area.code])?
+        .iter()
+        .map(|row| decode_snapshot(row.get(0)))
         .collect()
 }
 

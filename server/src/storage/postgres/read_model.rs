@@ -1,13 +1,11 @@
 //! The read model of oversight and reports in the PostgreSQL backend, as `sqlite/read_model.rs`: one
-//! `case_view` row per case (its follow-up snapshot and report facts) and one `field_conflict` row per
+//! `case_view` row (report facts) and one `case_snapshot` row (follow-up snapshot) per case, and one `field_conflict` row per
 //! field whose concurrent values wait for a resolution, both changed in the push transaction that
 //! changes what they derive from — here in a few set-based statements per push, whatever its size —
 //! and built whole once for a database that had data before they existed.
 
 use crate::storage::Result;
-use crate::storage::case_view::{
-    CaseViewRow, Changed, case_view, child_fields, into_record, winner,
-};
+use crate::storage::case_view::{Changed, case_view, child_fields, into_record, winner};
 use hoso_model::merge::FieldState;
 use hoso_model::op::{FieldOp, RecordKind, Value};
 use hoso_model::record::Record;
@@ -207,31 +205,39 @@ pub(super) fn refresh_cases(client: &mut impl GenericClient, case_ids: &[String]
         }
     }
     if !gone.is_empty() {
-        client.execute("DELETE FROM case_view WHERE case_id = ANY($1)", &[&gone])?;
+        for table in ["case_view", "case_snapshot"] {
+            client.execute(
+                &format!("DELETE FROM {table} WHERE case_id = ANY($1)"),
+                &[&gone],
+            )?;
+        }
     }
     if rows.is_empty() {
         return Ok(());
     }
-    let column = |pick: fn(&CaseViewRow) -> Option<&str>| -> Vec<Option<&str>> {
-        rows.iter().map(pick).collect()
-    };
+    let ids: Vec<&str> = rows.iter().map(|v| v.case_id.as_str()).collect();
+    let subjects: Vec<Option<&str>> = rows.iter().map(|v| v.subject_id.as_deref()).collect();
+    let facts: Vec<&str> = rows.iter().map(|v| v.facts.as_str()).collect();
+    let snapshots: Vec<&[u8]> = rows.iter().map(|v| v.snapshot.as_slice()).collect();
     client.execute(
-        "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id,
-                               snapshot, facts)
-         SELECT u.case_id, u.subject_id, r.commune_code, r.province_code, r.facility_id,
-                u.snapshot, u.facts
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-              AS u(case_id, subject_id, snapshot, facts)
+        "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id, facts)
+         SELECT u.case_id, u.subject_id, r.commune_code, r.province_code, r.facility_id, u.facts
+         FROM unnest($1::text[], $2::text[], $3::text[]) AS u(case_id, subject_id, facts)
          JOIN record r ON r.id = u.case_id
          ON CONFLICT (case_id) DO UPDATE SET subject_id = excluded.subject_id,
              commune_code = excluded.commune_code, province_code = excluded.province_code,
-             facility_id = excluded.facility_id, snapshot = excluded.snapshot, facts = excluded.facts",
-        &[
-            &column(|v| Some(v.case_id.as_str())),
-            &column(|v| v.subject_id.as_deref()),
-            &column(|v| Some(v.snapshot.as_str())),
-            &column(|v| Some(v.facts.as_str())),
-        ],
+             facility_id = excluded.facility_id, facts = excluded.facts",
+        &[&ids, &subjects, &facts],
+    )?;
+    client.execute(
+        "INSERT INTO case_snapshot (case_id, commune_code, province_code, facility_id, snapshot)
+         SELECT u.case_id, r.commune_code, r.province_code, r.facility_id, u.snapshot
+         FROM unnest($1::text[], $2::bytea[]) AS u(case_id, snapshot)
+         JOIN record r ON r.id = u.case_id
+         ON CONFLICT (case_id) DO UPDATE SET commune_code = excluded.commune_code,
+             province_code = excluded.province_code, facility_id = excluded.facility_id,
+             snapshot = excluded.snapshot",
+        &[&ids, &snapshots],
     )?;
     Ok(())
 }

@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/003_reference.sql"),
     include_str!("../../../sql/004_photos.sql"),
     include_str!("../../../sql/005_oversight.sql"),
+    include_str!("../../../sql/006_case_snapshot.sql"),
 ];
 
 /// The last sequence number handed out (pull cursors count in it).
@@ -287,11 +288,11 @@ impl Storage for SqliteStorage {
 
 impl OversightStore for SqliteStorage {
     fn case_snapshots(&self, area: &Area) -> Result<Vec<CaseSnapshot>> {
-        oversight::case_views(&self.reader(), area, "snapshot")
+        oversight::case_snapshots(&self.reader(), area)
     }
 
     fn case_facts(&self, area: &Area) -> Result<Vec<CaseFacts>> {
-        oversight::case_views(&self.reader(), area, "facts")
+        oversight::case_facts(&self.reader(), area)
     }
 
     fn conflict_entries(&self, area: &Area) -> Result<Vec<ConflictEntry>> {

@@ -1,30 +1,28 @@
-//! The read side of oversight, reports and case pages in the SQLite backend: `case_view` rows of an
-//! area, `field_conflict` rows with the case each belongs to, devices with what they reported, and a
-//! case's records with its audit trail from `op_log`.
+//! The read side of oversight, reports and case pages in the SQLite backend: an area's
+//! `case_snapshot` and `case_view` rows, `field_conflict` rows with the case each belongs to, devices
+//! with what they reported, and a case's records with its audit trail from `op_log`.
 
 use super::placement::placement_from_row;
 use super::read_model::load_record;
+use crate::storage::case_view::decode_snapshot;
 use crate::storage::{CaseHistory, Result, StorageError};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::domain::history::LoggedOp;
 use hoso_model::domain::oversight::{ConflictEntry, DeviceSync};
+use hoso_model::domain::report::facts::CaseFacts;
+use hoso_model::domain::snapshot::CaseSnapshot;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::OutboxReport;
 use hoso_model::schema::{area_field, fields};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
 use rusqlite::{Connection, params, params_from_iter};
-use serde::de::DeserializeOwned;
 use std::collections::{BTreeSet, HashMap};
 
-/// One JSON column of the area's `case_view` rows, decoded.
-pub(super) fn case_views<T: DeserializeOwned>(
-    conn: &Connection,
-    area: &Area,
-    column: &str,
-) -> Result<Vec<T>> {
+/// The area's report facts (`case_view`).
+pub(super) fn case_facts(conn: &Connection, area: &Area) -> Result<Vec<CaseFacts>> {
     let sql = format!(
-        "SELECT {column} FROM case_view WHERE {} = ?1",
+        "SELECT facts FROM case_view WHERE {} = ?1",
         area_field(area.kind)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -33,6 +31,22 @@ pub(super) fn case_views<T: DeserializeOwned>(
     while let Some(row) = rows.next()? {
         let text = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
         out.push(serde_json::from_str(text)?);
+    }
+    Ok(out)
+}
+
+/// The area's follow-up snapshots (`case_snapshot`).
+pub(super) fn case_snapshots(conn: &Connection, area: &Area) -> Result<Vec<CaseSnapshot>> {
+    let sql = format!(
+        "SELECT snapshot FROM case_snapshot WHERE {} = ?1",
+        area_field(area.kind)
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([&area.code])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        out.push(decode_snapshot(bytes)?);
     }
     Ok(out)
 }

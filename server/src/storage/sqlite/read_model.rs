@@ -1,7 +1,7 @@
-//! The read model of oversight and reports in the SQLite backend: one `case_view` row per case (its
-//! follow-up snapshot and report facts) and one `field_conflict` row per field whose concurrent values
-//! wait for a resolution. Both change in the push transaction that changes what they derive from, and
-//! are built whole once for a database that had data before they existed.
+//! The read model of oversight and reports in the SQLite backend: per case one `case_view` row (report
+//! facts) and one `case_snapshot` row (follow-up snapshot), and one `field_conflict` row per field
+//! whose concurrent values wait for a resolution. They change in the push transaction that changes
+//! what they derive from, and are built whole once for a database that had data before they existed.
 
 use crate::storage::Result;
 use crate::storage::case_view::{Changed, case_view, child_fields, into_record, winner};
@@ -166,18 +166,28 @@ pub(super) fn refresh_case(conn: &Connection, case_id: &str) -> Result<()> {
         None => None,
     };
     let Some(view) = view else {
-        conn.prepare_cached("DELETE FROM case_view WHERE case_id = ?1")?
-            .execute([case_id])?;
+        for table in ["case_view", "case_snapshot"] {
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
+                .execute([case_id])?;
+        }
         return Ok(());
     };
     conn.prepare_cached(
-        "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id, snapshot, facts)
-         SELECT ?1, ?2, commune_code, province_code, facility_id, ?3, ?4 FROM record WHERE id = ?1
+        "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id, facts)
+         SELECT ?1, ?2, commune_code, province_code, facility_id, ?3 FROM record WHERE id = ?1
          ON CONFLICT(case_id) DO UPDATE SET subject_id = excluded.subject_id,
             commune_code = excluded.commune_code, province_code = excluded.province_code,
-            facility_id = excluded.facility_id, snapshot = excluded.snapshot, facts = excluded.facts",
+            facility_id = excluded.facility_id, facts = excluded.facts",
     )?
-    .execute(params![view.case_id, view.subject_id, view.snapshot, view.facts])?;
+    .execute(params![view.case_id, view.subject_id, view.facts])?;
+    conn.prepare_cached(
+        "INSERT INTO case_snapshot (case_id, commune_code, province_code, facility_id, snapshot)
+         SELECT ?1, commune_code, province_code, facility_id, ?2 FROM record WHERE id = ?1
+         ON CONFLICT(case_id) DO UPDATE SET commune_code = excluded.commune_code,
+            province_code = excluded.province_code, facility_id = excluded.facility_id,
+            snapshot = excluded.snapshot",
+    )?
+    .execute(params![view.case_id, view.snapshot])?;
     Ok(())
 }
 
