@@ -85,7 +85,10 @@ impl Backend for Postgres {
             .batch_execute(
                 "DROP TABLE case_snapshot;
                  ALTER TABLE case_view ADD COLUMN snapshot TEXT NOT NULL DEFAULT '{}';
-                 DELETE FROM schema_version WHERE version = 5;",
+                 CREATE TABLE sequence_head (id SMALLINT PRIMARY KEY, seq BIGINT NOT NULL);
+                 INSERT INTO sequence_head SELECT 1, floor - 1 FROM sequence_floor;
+                 DROP TABLE sequence_floor;
+                 DELETE FROM schema_version WHERE version >= 5;",
             )
             .expect("rewind");
     }
@@ -100,3 +103,42 @@ fn test_key() -> hoso_sqlite::connection::Key {
     hoso_sqlite::connection::Key::from_hex(&"5a".repeat(32)).expect("a 32-byte key")
 }
 
+/// A pull never passes a push that is still running in another process: its ops, numbered below the
+/// ones committed after it, would be skipped for good.
+#[test]
+fn postgres_pulls_stop_below_a_push_still_running() {
+    use storage_suite::world::{Holdings, Phone, TAN_HIEP, commune, pull_all, setup};
+    let Some(backend) = Postgres::fresh() else {
+        return;
+    };
+    let storage = backend.storage();
+    setup(storage);
+    let lan = Phone::enroll(
+        storage,
+        "lan",
+        hoso_model::role::Role::Collaborator,
+        commune(TAN_HIEP),
+    );
+    let (case, _, _, ops) = lan.new_case(TAN_HIEP);
+    // A transaction holding an id, as a push between taking its numbers and committing.
+    let mut other =
+        ::postgres::Client::connect(&backend.database.url, ::postgres::NoTls).expect("connect");
+    let mut running = other.transaction().expect("begin");
+    running
+        .query_one("SELECT pg_current_xact_id()::text", &[])
+        .expect("an id");
+    lan.push_accepted(storage, &ops);
+    let (held, _, cursor) = pull_all(storage, &lan, Holdings::new(), 0, 1000);
+    assert!(
+        held.is_empty(),
+        "nothing committed after the running push is pulled before it ends"
+    );
+    running.commit().expect("commit");
+    let (held, _, _) = pull_all(storage, &lan, held, cursor, 1000);
+    assert!(held.contains_key(&case));
+    let (everything, _, _) = pull_all(storage, &lan, Holdings::new(), 0, 1000);
+    assert_eq!(
+        held, everything,
+        "resumed, the device holds what a full pull gives"
+    );
+}

@@ -11,6 +11,7 @@ pub mod world;
 
 pub use oversight::*;
 
+use chrono::Datelike;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::ReceiptStatus;
 use hoso_model::role::Role;
@@ -50,6 +51,7 @@ macro_rules! storage_suite {
             a_revoked_device_is_refused_and_an_unknown_one_reported,
             administrators_and_areas_are_checked,
             concurrent_pushes_from_two_processes_merge_as_on_one,
+            visits_dated_at_once_by_two_processes_both_reach_the_read_model,
             a_one_time_job_runs_once,
             a_plans_submitter_never_approves_it,
             the_read_model_follows_every_push,
@@ -126,7 +128,14 @@ pub fn a_device_never_pulls_another_areas_record_whatever_cursor_it_sends(backen
     lan.push_accepted(storage, &ops);
     let (lans, _, head) = pull_all(storage, &lan, Holdings::new(), 0, 1000);
     assert!(lans.contains_key(&case) && lans.contains_key(&visit) && lans.contains_key(&person));
-    for cursor in (0..=head + 2).chain([u64::MAX / 2, u64::MAX]) {
+    // Every number the ops took and its neighbours (numbers may be sparse), and beyond the head.
+    let taken: Vec<u64> = [&case, &visit, &person]
+        .into_iter()
+        .flat_map(|id| storage.audit_trail(id).expect("audit"))
+        .flat_map(|entry| [entry.seq - 1, entry.seq, entry.seq + 1])
+        .collect();
+    let cursors = (0..=20).chain(taken).chain([head, head + 1, head + 2]);
+    for cursor in cursors.chain([u64::MAX / 2, u64::MAX]) {
         let page = storage.pull(&hoa.auth, cursor, 1000).expect("pull");
         assert!(
             page.records.is_empty(),
@@ -644,6 +653,54 @@ pub fn concurrent_pushes_from_two_processes_merge_as_on_one(backend: &impl Backe
     let mut seqs: Vec<u64> = trail.iter().map(|e| e.seq).collect();
     seqs.dedup();
     assert_eq!(seqs.len(), trail.len(), "one sequence number per op");
+}
+
+/// Two processes date two visits of one case at once, round after round (each push names only its
+/// own visit, so neither waits for the other's records): the case's read model ends with both last
+/// dates, whichever push commits last.
+pub fn visits_dated_at_once_by_two_processes_both_reach_the_read_model(backend: &impl Backend) {
+    let first = backend.storage();
+    let second = backend.another_process();
+    setup(first);
+    let lan = collaborator(first, "lan", TAN_HIEP);
+    let hoa = collaborator(first, "hoa", TAN_HIEP);
+    let (case, lans_visit, _, ops) = lan.new_case(TAN_HIEP);
+    lan.push_accepted(first, &ops);
+    let hoas_visit = uuid::Uuid::now_v7().to_string();
+    hoa.push_accepted(
+        first,
+        &[hoa.op(&hoas_visit, RecordKind::Visit, fields::CASE_ID, json!(case))],
+    );
+    let dated = |phone: &Phone, visit: &str, day: u32| {
+        let date = json!(format!("2026-10-{day:02}"));
+        vec![phone.op(visit, RecordKind::Visit, "a.visit_date", date)]
+    };
+    let rounds = 15;
+    let together = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for round in 0..rounds {
+                together.wait();
+                lan.push_accepted(first, &dated(&lan, &lans_visit, 2 * round + 2));
+            }
+        });
+        scope.spawn(|| {
+            for round in 0..rounds {
+                together.wait();
+                let ops = dated(&hoa, &hoas_visit, 2 * round + 1);
+                hoa.push_accepted(second.as_ref(), &ops);
+            }
+        });
+    });
+    let facts = second.case_facts(&commune(TAN_HIEP)).expect("facts");
+    let mut days: Vec<u32> = facts[0].visits.iter().map(|d| d.day0() + 1).collect();
+    days.sort_unstable();
+    assert_eq!(days, vec![2 * rounds - 1, 2 * rounds], "both last dates");
+    let snapshots = second.case_snapshots(&commune(TAN_HIEP)).expect("views");
+    assert_eq!(
+        snapshots[0].last_visit.map(|d| d.to_string()).as_deref(),
+        Some("2026-10-30")
+    );
 }
 
 pub fn a_one_time_job_runs_once(backend: &impl Backend) {

@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/postgres/003_photos.sql"),
     include_str!("../../../sql/postgres/004_oversight.sql"),
     include_str!("../../../sql/postgres/005_case_snapshot.sql"),
+    include_str!("../../../sql/postgres/006_sequence_from_xid.sql"),
 ];
 
 /// Any number, the same in every process: the advisory lock key of migrations.

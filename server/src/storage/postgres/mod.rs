@@ -1,10 +1,11 @@
 //! The PostgreSQL backend, for deployments that outgrow one machine: several `hoso-server` processes
 //! on one database. Tables in `server/sql/postgres/*.sql`, applied by [`migrate`].
 //!
-//! Invariants (beyond the trait's): nothing a request needs lives in one process's memory — sequence
-//! numbers, enrollment codes, tokens and rate limits are rows; a push holds the `sequence_head` row
-//! lock from its first read to its commit, so pushes from every process commit in sequence order and
-//! a pull (one repeatable-read snapshot) never skips a sequence number committed after it; a push
+//! Invariants (beyond the trait's): nothing a request needs lives in one process's memory — enrollment
+//! codes, tokens and rate limits are rows, sequence numbers come from transaction ids; pushes run side
+//! by side, locking only the records they name and, at the end, the cases whose read model they
+//! refresh, and a pull (one repeatable-read snapshot) never passes the horizon below which every push
+//! has committed, so it never skips a sequence number committed after it (`ordering`); a push
 //! reads what it needs in a few set-based queries and writes in a few more, whatever its size; the
 //! placement rules are those of the SQLite backend (materialised areas, re-stamped on a move, moves
 //! logged in `scope_event`); `op_log` refuses updates and deletes (a trigger); the read model of
@@ -13,6 +14,7 @@
 
 mod accounts;
 mod migrate;
+mod ordering;
 mod oversight;
 mod photos;
 mod pull;

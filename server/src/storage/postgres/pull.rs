@@ -1,8 +1,10 @@
 //! A pull in the PostgreSQL backend: a page of the device's own area after its cursor, walking the
 //! `(area, seq)` index, with the field states sent as the JSON stored; sensitive fields the device's user
 //! may not read are withheld (named, never sent), as in `sqlite/pull.rs`. One repeatable-read snapshot:
-//! the page, the head and the evictions agree even while other processes push.
+//! the page, the horizon and the evictions agree even while other processes push; no page passes the
+//! horizon (`ordering`), below which every push has committed or never will.
 
+use super::ordering;
 use crate::storage::{DeviceAuth, PullPage, Result, StorageError};
 use hoso_model::area::AreaKind;
 use hoso_model::op::RecordKind;
@@ -27,15 +29,16 @@ pub(super) fn pull(
     let column = area_field(device.area.kind);
     let cursor_param = i64::try_from(cursor).unwrap_or(i64::MAX);
     let code = device.area.code.as_str();
+    let horizon = ordering::horizon(&mut tx)?;
     // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
     // sequence number and must travel in the same page, or the next cursor would skip them.
     let boundary: Option<i64> = tx
         .query_opt(
             &format!(
-                "SELECT seq FROM field_state WHERE {column} = $2 AND seq > $1
+                "SELECT seq FROM field_state WHERE {column} = $2 AND seq > $1 AND seq <= $4
                  ORDER BY seq LIMIT 1 OFFSET $3"
             ),
-            &[&cursor_param, &code, &(limit - 1)],
+            &[&cursor_param, &code, &(limit - 1), &horizon],
         )?
         .map(|row| row.get(0));
     let rows = tx.query(
@@ -43,15 +46,12 @@ pub(super) fn pull(
             "SELECT record_id, kind, field, state, seq, sensitive, case_id FROM field_state
              WHERE {column} = $2 AND seq > $1 AND seq <= $3 ORDER BY seq"
         ),
-        &[&cursor_param, &code, &boundary.unwrap_or(i64::MAX)],
+        &[&cursor_param, &code, &boundary.unwrap_or(horizon)],
     )?;
     let reader = Reader::of(&mut tx, device)?;
     let (records, withheld, last_seq) = group(&rows, &reader, cursor)?;
     let has_more = boundary.is_some() && !rows.is_empty();
-    let head: i64 = tx
-        .query_one("SELECT seq FROM sequence_head WHERE id = 1", &[])?
-        .get(0);
-    let head = head as u64;
+    let head = u64::try_from(horizon).unwrap_or(0);
     let upper = if has_more {
         last_seq
     } else {

@@ -1,8 +1,10 @@
-//! A push in the PostgreSQL backend: the sequence head locked, everything the ops touch read at once,
+//! A push in the PostgreSQL backend: the records it names locked (`ordering`), its sequence numbers
+//! taken from its transaction id, everything the ops touch read at once,
 //! every op vetted (shape, clock, author, write policy — a plan's submitter never approves it —,
 //! scope), logged in the append-only audit trail and merged with the shared merge in memory, then
 //! written back with the read model of the cases it touches — all in one transaction.
 
+use super::ordering::{self, LockSpace};
 use super::read_model;
 use super::working_set::WorkingSet;
 use crate::storage::case_view::Changed;
@@ -30,17 +32,16 @@ pub(super) fn push(
     now: u64,
 ) -> Result<Vec<Receipt>> {
     let mut tx = client.transaction()?;
-    // Held until commit: pushes from every process take sequence numbers and commit in one order.
-    let head: i64 = tx
-        .query_one("SELECT seq FROM sequence_head WHERE id = 1 FOR UPDATE", &[])?
-        .get(0);
+    ordering::enter_push(&mut tx, device.role == Role::Admin)?;
+    ordering::lock(&mut tx, LockSpace::Records, &named_records(ops))?;
+    let base = ordering::push_base(&mut tx, ops.len())?;
     let mut known = known_ops(&mut tx, ops)?;
     let mut set = load(&mut tx, ops)?;
     let new_refused = refused_new_records(&set, units, device, ops);
     let left = read_model::cases_left(&mut tx, ops)?;
     let mut changed = Vec::with_capacity(ops.len());
     let mut log = OpLog::default();
-    let mut seq = head;
+    let mut seq = base;
     let mut receipts = Vec::with_capacity(ops.len());
     for op in ops {
         if known.contains(op.op_id.as_str()) {
@@ -73,11 +74,17 @@ pub(super) fn push(
     log.flush(&mut tx)?;
     set.flush(&mut tx)?;
     read_model::after_push(&mut tx, &changed, left)?;
-    if seq != head {
-        tx.execute("UPDATE sequence_head SET seq = $1 WHERE id = 1", &[&seq])?;
-    }
     tx.commit()?;
     Ok(receipts)
+}
+
+/// The records the push writes and the ones it links to.
+fn named_records(ops: &[FieldOp]) -> Vec<&str> {
+    let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
+    ids.extend(ops.iter().filter_map(link_target));
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// The ids of the push's ops the server already has (a retried push).
@@ -93,10 +100,7 @@ fn known_ops(tx: &mut Transaction<'_>, ops: &[FieldOp]) -> Result<HashSet<String
 /// Reads the records the push names (its own and the ones it links to), the fields it writes, and
 /// the form id and submitter of the forms it approves.
 fn load(tx: &mut Transaction<'_>, ops: &[FieldOp]) -> Result<WorkingSet> {
-    let mut ids: Vec<&str> = ops.iter().map(|op| op.record_id.as_str()).collect();
-    ids.extend(ops.iter().filter_map(link_target));
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = named_records(ops);
     let mut fields: Vec<(&str, &str)> = ops
         .iter()
         .map(|op| (op.record_id.as_str(), op.field.as_str()))

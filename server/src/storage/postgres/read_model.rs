@@ -4,6 +4,7 @@
 //! changes what they derive from — here in a few set-based statements per push, whatever its size —
 //! and built whole once for a database that had data before they existed.
 
+use super::ordering::{self, LockSpace};
 use crate::storage::Result;
 use crate::storage::case_view::{Changed, case_view, child_fields, into_record, winner};
 use hoso_model::merge::FieldState;
@@ -76,6 +77,10 @@ pub(super) fn after_push(
         cases.insert(row.get(0));
     }
     let cases: Vec<String> = cases.into_iter().collect();
+    // Pushes that changed one of these cases before this one have committed once the lock is ours:
+    // the rows are computed from every change, whichever push commits last.
+    let ids: Vec<&str> = cases.iter().map(String::as_str).collect();
+    ordering::lock(client, LockSpace::CaseViews, &ids)?;
     refresh_cases(client, &cases)
 }
 

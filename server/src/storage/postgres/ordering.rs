@@ -1,0 +1,98 @@
+//! How pushes from many processes run side by side and still never hide a change from a pull
+//! (`server/sql/postgres/006_sequence_from_xid.sql`).
+//!
+//! Sequence numbers: a push numbers its ops `floor + xid × 65,536 + n` from its own transaction id,
+//! taking no lock. Transaction ids only grow, and a snapshot lists the ones still running, so a pull's
+//! [`horizon`] (`floor + oldest running × 65,536 − 1`) is a number below which nothing can still be
+//! committed: pages never pass it, and the next pull resumes from it.
+//!
+//! Locks, each held to commit and always taken in this order, so that no two pushes wait on each other
+//! in a cycle: a lock on every push (shared; an administrator's push, which may move records and their
+//! children, takes it alone), then the records the push names and links to (sorted keys), then, when
+//! the push is written, the cases whose read-model rows it refreshes (sorted keys). Two pushes touching
+//! one record merge one after the other; a case's rows are computed by one push at a time, after the
+//! pushes before it committed.
+
+use crate::storage::{Result, StorageError};
+use postgres::{GenericClient, Transaction};
+use sha2::{Digest, Sha256};
+
+/// Ops a push may number: its ops take `base + 1 ..= base + 65,535`.
+const SEQS_PER_PUSH: usize = 1 << 16;
+
+/// The first key of each kind of advisory lock (the second is the lock's object).
+#[derive(Clone, Copy)]
+pub(super) enum LockSpace {
+    Pushes = 1,
+    Records = 2,
+    CaseViews = 3,
+}
+
+/// Enters a push: alongside other pushes, or alone for an administrator's.
+pub(super) fn enter_push(tx: &mut Transaction<'_>, alone: bool) -> Result<()> {
+    let sql = if alone {
+        "SELECT pg_advisory_xact_lock($1, 0)"
+    } else {
+        "SELECT pg_advisory_xact_lock_shared($1, 0)"
+    };
+    tx.execute(sql, &[&(LockSpace::Pushes as i32)])?;
+    Ok(())
+}
+
+/// Locks these ids in one space until commit, in key order.
+pub(super) fn lock(tx: &mut impl GenericClient, space: LockSpace, ids: &[&str]) -> Result<()> {
+    let mut keys: Vec<i32> = ids.iter().map(|id| key(id)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    // A function scan of the array yields its elements in order, so the locks are taken in order.
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k",
+        &[&(space as i32), &keys],
+    )?;
+    Ok(())
+}
+
+/// A 32-bit key of an id, the same in every process (two ids sharing one only wait for each other).
+fn key(id: &str) -> i32 {
+    let digest = Sha256::digest(id.as_bytes());
+    i32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+/// The number just below this push's first op: the ops take the following numbers in order.
+pub(super) fn push_base(tx: &mut Transaction<'_>, ops: usize) -> Result<i64> {
+    if ops >= SEQS_PER_PUSH {
+        return Err(StorageError::Postgres(format!(
+            "a push of {ops} ops: at most {} fit its sequence numbers",
+            SEQS_PER_PUSH - 1
+        )));
+    }
+    Ok(tx
+        .query_one(
+            "SELECT floor + (pg_current_xact_id()::text::bigint << 16) FROM sequence_floor",
+            &[],
+        )?
+        .get(0))
+}
+
+/// The highest sequence number a pull in this transaction may return: every push numbered up to it
+/// has committed (and is seen) or never will. The bound is the oldest transaction the snapshot sees
+/// running, left out those that another database's sessions show as theirs (transaction ids are the
+/// cluster's: another database's work must not hold devices back); one it cannot place counts.
+pub(super) fn horizon(tx: &mut Transaction<'_>) -> Result<i64> {
+    Ok(tx
+        .query_one(
+            "SELECT f.floor + (coalesce(
+                   (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM pg_stat_activity a
+                        WHERE a.datname <> current_database()
+                          AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
+                   pg_snapshot_xmax(s)::text::bigint) << 16) - 1
+             FROM sequence_floor f, pg_current_snapshot() AS s",
+            &[],
+        )?
+        .get(0))
+}
