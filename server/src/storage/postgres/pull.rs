@@ -51,7 +51,10 @@ pub(super) fn pull(
     let reader = Reader::of(&mut tx, device)?;
     let (records, withheld, last_seq) = group(&rows, &reader, cursor)?;
     let has_more = boundary.is_some() && !rows.is_empty();
-    let head = u64::try_from(horizon).unwrap_or(0);
+    // Not the horizon itself, which moves with every transaction: a pull that finds nothing new
+    // answers the same cursor again, whatever other areas and requests did meanwhile.
+    let horizon = u64::try_from(horizon).unwrap_or(0);
+    let head = area_head(&mut tx, device, horizon)?.max(cursor.min(horizon));
     let upper = if has_more {
         last_seq
     } else {
@@ -166,6 +169,33 @@ fn group(rows: &[postgres::Row], reader: &Reader, cursor: u64) -> Result<(Record
     Ok((records, withheld, last_seq))
 }
 
+/// The last sequence number up to the horizon that the device's area has to see: of its fields, or
+/// of a record leaving it.
+fn area_head(tx: &mut Transaction<'_>, device: &DeviceAuth, horizon: u64) -> Result<u64> {
+    let horizon = i64::try_from(horizon).unwrap_or(i64::MAX);
+    let head: Option<i64> = tx
+        .query_one(
+            &format!(
+                "SELECT GREATEST(
+                    (SELECT max(seq) FROM field_state WHERE {} = $1 AND seq <= $2),
+                    (SELECT max(seq) FROM scope_event WHERE {} = $1 AND seq <= $2))",
+                area_field(device.area.kind),
+                old_area_column(device.area.kind)
+            ),
+            &[&device.area.code, &horizon],
+        )?
+        .get(0);
+    Ok(head.and_then(|seq| u64::try_from(seq).ok()).unwrap_or(0))
+}
+
+fn old_area_column(kind: AreaKind) -> &'static str {
+    match kind {
+        AreaKind::Commune => "old_commune",
+        AreaKind::Province => "old_province",
+        AreaKind::Facility => "old_facility",
+    }
+}
+
 /// Records that left the device's area between the cursor and `upper` and are not back in it.
 fn evicted(
     tx: &mut Transaction<'_>,
@@ -174,11 +204,7 @@ fn evicted(
     upper: u64,
 ) -> Result<Vec<String>> {
     let column = area_field(device.area.kind);
-    let old_column = match device.area.kind {
-        AreaKind::Commune => "old_commune",
-        AreaKind::Province => "old_province",
-        AreaKind::Facility => "old_facility",
-    };
+    let old_column = old_area_column(device.area.kind);
     let upper = i64::try_from(upper).unwrap_or(i64::MAX);
     Ok(tx
         .query(
