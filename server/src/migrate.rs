@@ -365,7 +365,7 @@ pub fn migrate(from: &Path, to: &str) -> Result<Vec<TableReport>> {
         .and_then(|text| text.parse().ok())
         .unwrap_or(0);
     pg.execute(
-        "UPDATE sequence_floor SET floor = GREATEST(floor, $1 + 1) WHERE id = 1",
+        "UPDATE sequence_floor SET floor = GREATEST(floor, $1::bigint + 1) WHERE id = 1",
         &[&head],
     )?;
     bar.finish_and_clear();
