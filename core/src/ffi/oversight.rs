@@ -153,7 +153,7 @@ impl From<Oversight> for OversightView {
                 .map(|x| {
                     let reason = x.reason();
                     OverdueRow {
-                        kind: kind_name(&x.kind),
+                        kind: kind_name(&x.kind()),
                         due: x.due.to_string(),
                         days_overdue: x.days_overdue,
                         reason_vi: reason.vi,

@@ -107,14 +107,17 @@ pub struct Caseload {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Overdue {
     pub case: Arc<CaseRef>,
-    /// A visit, a plan activity or a review.
-    pub kind: TaskKind,
     pub due: NaiveDate,
     pub days_overdue: i64,
     pub why: Why,
 }
 
 impl Overdue {
+    /// A visit, a plan activity or a review.
+    pub fn kind(&self) -> TaskKind {
+        self.why.kind()
+    }
+
     /// Written when the line is shown.
     pub fn reason(&self) -> Localized {
         self.why.reason(self.due)
@@ -290,7 +293,6 @@ fn follow_up_line(
         TaskKind::VisitDue | TaskKind::ActivityDue | TaskKind::ReviewDue if follow_up.overdue => {
             overview.overdue.push(Overdue {
                 case: case_ref(),
-                kind: follow_up.kind(),
                 due: follow_up.due,
                 days_overdue: (today - follow_up.due).num_days(),
                 why: follow_up.why,
@@ -308,7 +310,11 @@ fn follow_up_line(
 
 fn sort_lines(overview: &mut Oversight) {
     overview.overdue.sort_by(|a, b| {
-        (b.days_overdue, &a.case.case_id, a.kind).cmp(&(a.days_overdue, &b.case.case_id, b.kind))
+        (b.days_overdue, &a.case.case_id, a.kind()).cmp(&(
+            a.days_overdue,
+            &b.case.case_id,
+            b.kind(),
+        ))
     });
     overview
         .approvals

@@ -77,7 +77,7 @@ pub async fn overdue(
                     td { (case_link(&item.case)) }
                     td { (view.commune(item.case.commune_code.as_deref())) }
                     td { (view.person(item.case.manager_id.as_deref())) }
-                    td { (task_label(lang, item.kind)) }
+                    td { (task_label(lang, item.kind())) }
                     td { (lang.day(item.due)) }
                     td.num.late { (item.days_overdue) }
                     td { (lang.pick(&item.reason())) br; span.muted { (item.legal_ref()) } }

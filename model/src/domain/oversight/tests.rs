@@ -170,7 +170,7 @@ fn overdue_visits_activities_and_reviews_with_days_overdue_most_overdue_first() 
     let overdue: Vec<(&str, TaskKind, NaiveDate, i64)> = o
         .overdue
         .iter()
-        .map(|x| (x.case.case_id.as_str(), x.kind, x.due, x.days_overdue))
+        .map(|x| (x.case.case_id.as_str(), x.kind(), x.due, x.days_overdue))
         .collect();
     // Review: 15/6 + 90 days = 13/9, 70 days ago; activity 1/11, 21 days; visit 15/11, 7 days.
     assert_eq!(

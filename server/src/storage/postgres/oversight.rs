@@ -29,15 +29,9 @@ fn unsigned(value: Option<i64>) -> Option<u64> {
 
 /// The area's report facts (`case_view`).
 pub(super) fn case_facts(client: &mut impl GenericClient, area: &Area) -> Result<Vec<CaseFacts>> {
-    let sql = format!(
-        "SELECT facts FROM case_view WHERE {} = $1",
-        area_field(area.kind)
-    );
-    client
-        .query(&sql, &[&area.code])?
-        .iter()
-        .map(|row| Ok(serde_json::from_str(row.get(0))?))
-        .collect()
+    area_rows(client, area, "SELECT facts FROM case_view", |row| {
+        Ok(serde_json::from_str(row.get(0))?)
+    })
 }
 
 /// The area's follow-up snapshots (`case_snapshot`).
@@ -45,14 +39,23 @@ pub(super) fn case_snapshots(
     client: &mut impl GenericClient,
     area: &Area,
 ) -> Result<Vec<CaseSnapshot>> {
-    let sql = format!(
-        "SELECT snapshot FROM case_snapshot WHERE {} = $1",
-        area_field(area.kind)
-    );
+    area_rows(client, area, "SELECT snapshot FROM case_snapshot", |row| {
+        decode_snapshot(row.get(0))
+    })
+}
+
+/// The rows `select` gives for the area, each decoded.
+fn area_rows<T>(
+    client: &mut impl GenericClient,
+    area: &Area,
+    select: &str,
+    decode: impl Fn(&postgres::Row) -> Result<T>,
+) -> Result<Vec<T>> {
+    let sql = format!("{select} WHERE {} = $1", area_field(area.kind));
     client
         .query(&sql, &[&area.code])?
         .iter()
-        .map(|row| decode_snapshot(row.get(0)))
+        .map(decode)
         .collect()
 }
 

@@ -16,37 +16,39 @@ use hoso_model::op::RecordKind;
 use hoso_model::protocol::OutboxReport;
 use hoso_model::schema::{area_field, fields};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params, params_from_iter};
 use std::collections::{BTreeSet, HashMap};
 
 /// The area's report facts (`case_view`).
 pub(super) fn case_facts(conn: &Connection, area: &Area) -> Result<Vec<CaseFacts>> {
-    let sql = format!(
-        "SELECT facts FROM case_view WHERE {} = ?1",
-        area_field(area.kind)
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([&area.code])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let text = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        out.push(serde_json::from_str(text)?);
-    }
-    Ok(out)
+    area_rows(conn, area, "SELECT facts FROM case_view", |value| {
+        Ok(serde_json::from_str(
+            value.as_str().map_err(rusqlite::Error::from)?,
+        )?)
+    })
 }
 
 /// The area's follow-up snapshots (`case_snapshot`).
 pub(super) fn case_snapshots(conn: &Connection, area: &Area) -> Result<Vec<CaseSnapshot>> {
-    let sql = format!(
-        "SELECT snapshot FROM case_snapshot WHERE {} = ?1",
-        area_field(area.kind)
-    );
+    area_rows(conn, area, "SELECT snapshot FROM case_snapshot", |value| {
+        decode_snapshot(value.as_blob().map_err(rusqlite::Error::from)?)
+    })
+}
+
+/// One column of the rows `select` gives for the area, each decoded.
+fn area_rows<T>(
+    conn: &Connection,
+    area: &Area,
+    select: &str,
+    decode: impl Fn(ValueRef<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let sql = format!("{select} WHERE {} = ?1", area_field(area.kind));
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([&area.code])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-        out.push(decode_snapshot(bytes)?);
+        out.push(decode(row.get_ref(0)?)?);
     }
     Ok(out)
 }
