@@ -78,21 +78,32 @@ pub(super) fn push_base(tx: &mut Transaction<'_>, ops: usize) -> Result<i64> {
 }
 
 /// The highest sequence number a pull in this transaction may return: every push numbered up to it
-/// has committed (and is seen) or never will. The bound is the oldest transaction the snapshot sees
-/// running, left out those that another database's sessions show as theirs (transaction ids are the
-/// cluster's: another database's work must not hold devices back); one it cannot place counts.
-pub(super) fn horizon(tx: &mut Transaction<'_>) -> Result<i64> {
-    Ok(tx
-        .query_one(
-            "SELECT f.floor + (coalesce(
-                   (SELECT min(x::text::bigint) FROM pg_snapshot_xip(s) AS x
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM pg_stat_activity a
-                        WHERE a.datname <> current_database()
-                          AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)),
-                   pg_snapshot_xmax(s)::text::bigint) << 16) - 1
-             FROM sequence_floor f, pg_current_snapshot() AS s",
-            &[],
-        )?
-        .get(0))
+/// has committed (and is seen) or never will.
+pub(super) struct Horizon {
+    pub seq: i64,
+    /// False when the transaction holding it back had already ended when asked about: it could not
+    /// be placed (another database's, or a push of ours this snapshot cannot see), and a fresh
+    /// snapshot would go further.
+    pub settled: bool,
+}
+
+/// The horizon of this transaction's snapshot: the oldest transaction the snapshot sees running, left
+/// out those that another database's sessions show as theirs (transaction ids are the cluster's:
+/// another database's work must not hold devices back); one it cannot place counts.
+pub(super) fn horizon(tx: &mut Transaction<'_>) -> Result<Horizon> {
+    let row = tx.query_one(
+        "SELECT f.floor + (coalesce(b.xid, pg_snapshot_xmax(s)::text::bigint) << 16) - 1,
+                b.xid IS NULL OR pg_xact_status(b.xid::text::xid8) = 'in progress'
+         FROM sequence_floor f, pg_current_snapshot() AS s,
+              LATERAL (SELECT min(x::text::bigint) AS xid FROM pg_snapshot_xip(s) AS x
+                       WHERE NOT EXISTS (
+                           SELECT 1 FROM pg_stat_activity a
+                           WHERE a.datname <> current_database()
+                             AND a.backend_xid::text::bigint = x::text::bigint % 4294967296)) b",
+        &[],
+    )?;
+    Ok(Horizon {
+        seq: row.get(0),
+        settled: row.get(1),
+    })
 }

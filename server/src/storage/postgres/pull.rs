@@ -14,22 +14,43 @@ use postgres::{Client, IsolationLevel, Transaction};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
 
+/// Snapshots a pull may take before it settles for a horizon held back by a transaction that ended.
+const SNAPSHOT_TRIES: u32 = 3;
+
 pub(super) fn pull(
     client: &mut Client,
     device: &DeviceAuth,
     cursor: u64,
     limit: usize,
 ) -> Result<PullPage> {
+    let mut attempt = 1;
+    loop {
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let horizon = ordering::horizon(&mut tx)?;
+        if horizon.settled || attempt == SNAPSHOT_TRIES {
+            return page(tx, device, cursor, limit, horizon.seq);
+        }
+        tx.rollback()?;
+        attempt += 1;
+    }
+}
+
+/// The page after `cursor`, read in the snapshot of `tx`, never past `horizon`.
+fn page(
+    mut tx: Transaction<'_>,
+    device: &DeviceAuth,
+    cursor: u64,
+    limit: usize,
+    horizon: i64,
+) -> Result<PullPage> {
     let limit = limit.clamp(1, MAX_PAGE_FIELDS) as i64;
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()?;
     let column = area_field(device.area.kind);
     let cursor_param = i64::try_from(cursor).unwrap_or(i64::MAX);
     let code = device.area.code.as_str();
-    let horizon = ordering::horizon(&mut tx)?;
     // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
     // sequence number and must travel in the same page, or the next cursor would skip them.
     let boundary: Option<i64> = tx
