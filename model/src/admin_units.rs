@@ -267,17 +267,21 @@ impl AdminUnits {
                 "The province code is not in the list.",
             ));
         }
-        let known_communes = self.complete
-            && self
-                .communes
-                .values()
-                .any(|c| c.province_code == province_code);
+        // Whether the list has the province's communes: a scan of every commune, done only when
+        // the commune is not found (this runs for every new record a push places).
+        let known_communes = || {
+            self.complete
+                && self
+                    .communes
+                    .values()
+                    .any(|c| c.province_code == province_code)
+        };
         match self.commune(commune_code) {
             Some(commune) if commune.province_code != province_code => Err(Localized::new(
                 "Xã này không thuộc tỉnh đã chọn.",
                 "This commune does not belong to the chosen province.",
             )),
-            None if known_communes => Err(Localized::new(
+            None if known_communes() => Err(Localized::new(
                 "Mã xã không có trong danh mục của tỉnh.",
                 "The commune code is not in the province's list.",
             )),

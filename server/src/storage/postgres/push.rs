@@ -38,7 +38,7 @@ pub(super) fn push(
     let mut known = known_ops(&mut tx, ops)?;
     let mut set = load(&mut tx, ops)?;
     let new_refused = refused_new_records(&set, units, device, ops);
-    let left = read_model::cases_left(&mut tx, ops)?;
+    let left = read_model::cases_left(ops, |id| set.stored_parent(id));
     let mut changed = Vec::with_capacity(ops.len());
     let mut log = OpLog::default();
     let mut seq = base;

@@ -20,28 +20,20 @@ const READ_MODEL_BUILT: &str = "read_model_built";
 /// Any number, the same in every process: the advisory lock key of the first build.
 const BUILD_LOCK: i64 = 0x686f_736f_7276_6d31;
 
-/// Cases a record leaves in this push (read before the push writes): a form, visit, referral,
-/// consent or photo whose link to its case changes no longer counts for the case it belonged to.
-pub(super) fn cases_left(client: &mut impl GenericClient, ops: &[FieldOp]) -> Result<Vec<String>> {
-    let ids: Vec<&str> = ops
-        .iter()
+/// Cases a record leaves in this push (`stored_parent`: its parent before the push): a form, visit,
+/// referral, consent or photo whose link to its case changes no longer counts for the case it
+/// belonged to.
+pub(super) fn cases_left(
+    ops: &[FieldOp],
+    stored_parent: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    ops.iter()
         .filter(|op| {
             is_parent_link(op.kind, &op.field)
                 && !matches!(op.kind, RecordKind::Person | RecordKind::Household)
         })
-        .map(|op| op.record_id.as_str())
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(client
-        .query(
-            "SELECT parent_id FROM record WHERE id = ANY($1) AND parent_id IS NOT NULL",
-            &[&ids],
-        )?
-        .iter()
-        .map(|row| row.get(0))
-        .collect())
+        .filter_map(|op| stored_parent(&op.record_id))
+        .collect()
 }
 
 /// Brings conflicts and case views in step with the fields a push changed (after it is written).
@@ -156,10 +148,12 @@ fn load_children(
     let mut grouped: BTreeMap<(String, String), (RecordKind, BTreeMap<String, Value>)> =
         BTreeMap::new();
     for row in client.query(
+        // Each child's fields probed by its id (`OFFSET 0` keeps the planner from turning the probes
+        // into a scan of every field with a wanted name).
         "SELECT r.parent_id, r.id, r.kind, f.field, f.state FROM record r
-         JOIN field_state f ON f.record_id = r.id
-         WHERE r.parent_id = ANY($1) AND r.kind NOT IN ('person', 'household')
-           AND f.field = ANY($2)",
+         CROSS JOIN LATERAL (SELECT field, state FROM field_state
+                             WHERE record_id = r.id AND field = ANY($2) OFFSET 0) f
+         WHERE r.parent_id = ANY($1) AND r.kind NOT IN ('person', 'household')",
         &[&case_ids, &wanted],
     )? {
         let Some(value) = winner(row.get(4))? else {

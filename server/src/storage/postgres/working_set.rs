@@ -89,7 +89,9 @@ pub(super) struct Restamp {
 #[derive(Default)]
 pub(super) struct WorkingSet {
     records: HashMap<String, RecordRow>,
-    absent: HashSet<String>,
+    /// Ids with no stored record, each with whether the stored records naming it as parent were read
+    /// (`load` reads them for the ids it is given; a later lookup does not).
+    absent: HashMap<String, bool>,
     dirty_records: HashSet<String>,
     stored_states: HashMap<(String, String), FieldState>,
     pending: HashMap<(String, String), PendingField>,
@@ -158,7 +160,7 @@ impl WorkingSet {
             match set.records.get_mut(*id) {
                 Some(row) => row.children_loaded = true,
                 None => {
-                    set.absent.insert((*id).to_string());
+                    set.absent.insert((*id).to_string(), true);
                 }
             }
         }
@@ -184,9 +186,17 @@ impl WorkingSet {
         self.records.get(id).map(|row| row.placed.clone())
     }
 
+    /// The parent a record the push names has in the database (read by `load`, before any change).
+    pub fn stored_parent(&self, id: &str) -> Option<String> {
+        self.records
+            .get(id)
+            .filter(|row| row.stored)
+            .and_then(|row| row.parent_id.clone())
+    }
+
     /// The record, read from the database the first time it is asked for.
     pub fn get(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<&RecordRow>> {
-        if !self.records.contains_key(id) && !self.absent.contains(id) {
+        if !self.records.contains_key(id) && !self.absent.contains_key(id) {
             let row = tx.query_opt(
                 &format!("SELECT {RECORD_COLUMNS} FROM record WHERE id = $1"),
                 &[&id],
@@ -197,7 +207,7 @@ impl WorkingSet {
                     self.records.insert(id, record);
                 }
                 None => {
-                    self.absent.insert(id.to_string());
+                    self.absent.insert(id.to_string(), false);
                 }
             }
         }
@@ -256,8 +266,14 @@ impl WorkingSet {
         kind: RecordKind,
     ) -> Result<()> {
         if self.get(tx, id)?.is_none() {
-            self.absent.remove(id);
-            self.records.insert(id.to_string(), RecordRow::new(kind));
+            let children_loaded = self.absent.remove(id).unwrap_or(false);
+            self.records.insert(
+                id.to_string(),
+                RecordRow {
+                    children_loaded,
+                    ..RecordRow::new(kind)
+                },
+            );
             self.dirty_records.insert(id.to_string());
         }
         Ok(())
@@ -510,8 +526,11 @@ impl WorkingSet {
                 pending.place = new.clone();
             }
         }
-        self.restamps
-            .insert(id.to_string(), Restamp { seq, place: new });
+        // A record new in this push has no stored fields to re-stamp: its pending ones were above.
+        if self.records.get(id).is_some_and(|row| row.stored) {
+            self.restamps
+                .insert(id.to_string(), Restamp { seq, place: new });
+        }
     }
 
     /// Writes everything this push changed: records, re-stamped fields (before the fields written
