@@ -14,6 +14,7 @@
 //! pushes before it committed.
 
 use crate::storage::{Result, StorageError};
+use postgres::types::Type;
 use postgres::{GenericClient, Transaction};
 use sha2::{Digest, Sha256};
 
@@ -45,7 +46,7 @@ pub(super) fn enter_push(tx: &mut Transaction<'_>, alone: bool) -> Result<()> {
         "SELECT {lock}($1, 0), set_config('enable_seqscan', 'off', true),
                 set_config('jit', 'off', true)"
     );
-    tx.execute(&sql, &[&(LockSpace::Pushes as i32)])?;
+    tx.execute_typed(&sql, &[(&(LockSpace::Pushes as i32), Type::INT4)])?;
     Ok(())
 }
 
@@ -58,9 +59,9 @@ pub(super) fn lock(tx: &mut impl GenericClient, space: LockSpace, ids: &[&str]) 
         return Ok(());
     }
     // A function scan of the array yields its elements in order, so the locks are taken in order.
-    tx.execute(
+    tx.execute_typed(
         "SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k",
-        &[&(space as i32), &keys],
+        &[(&(space as i32), Type::INT4), (&keys, Type::INT4_ARRAY)],
     )?;
     Ok(())
 }
@@ -80,7 +81,7 @@ pub(super) fn push_base(tx: &mut Transaction<'_>, ops: usize) -> Result<i64> {
         )));
     }
     Ok(tx
-        .query_one(
+        .query_typed_one(
             "SELECT floor + (pg_current_xact_id()::text::bigint << 16) FROM sequence_floor",
             &[],
         )?
@@ -101,7 +102,7 @@ pub(super) struct Horizon {
 /// out those that another database's sessions show as theirs (transaction ids are the cluster's:
 /// another database's work must not hold devices back); one it cannot place counts.
 pub(super) fn horizon(tx: &mut Transaction<'_>) -> Result<Horizon> {
-    let row = tx.query_one(
+    let row = tx.query_typed_one(
         "SELECT f.floor + (coalesce(b.xid, pg_snapshot_xmax(s)::text::bigint) << 16) - 1,
                 b.xid IS NULL OR pg_xact_status(b.xid::text::xid8) = 'in progress'
          FROM sequence_floor f, pg_current_snapshot() AS s,

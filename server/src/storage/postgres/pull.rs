@@ -10,6 +10,7 @@ use hoso_model::area::AreaKind;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::{MAX_PAGE_FIELDS, PullResponse, RemoteRecord};
 use hoso_model::schema::area_field;
+use postgres::types::Type;
 use postgres::{Client, IsolationLevel, Transaction};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
@@ -54,20 +55,29 @@ fn page(
     // A page ends on a sequence boundary: fields re-stamped together (a moved case) share one
     // sequence number and must travel in the same page, or the next cursor would skip them.
     let boundary: Option<i64> = tx
-        .query_opt(
+        .query_typed_opt(
             &format!(
                 "SELECT seq FROM field_state WHERE {column} = $2 AND seq > $1 AND seq <= $4
                  ORDER BY seq LIMIT 1 OFFSET $3"
             ),
-            &[&cursor_param, &code, &(limit - 1), &horizon],
+            &[
+                (&cursor_param, Type::INT8),
+                (&code, Type::TEXT),
+                (&(limit - 1), Type::INT8),
+                (&horizon, Type::INT8),
+            ],
         )?
         .map(|row| row.get(0));
-    let rows = tx.query(
+    let rows = tx.query_typed(
         &format!(
             "SELECT record_id, kind, field, state, seq, sensitive, case_id FROM field_state
              WHERE {column} = $2 AND seq > $1 AND seq <= $3 ORDER BY seq"
         ),
-        &[&cursor_param, &code, &boundary.unwrap_or(horizon)],
+        &[
+            (&cursor_param, Type::INT8),
+            (&code, Type::TEXT),
+            (&boundary.unwrap_or(horizon), Type::INT8),
+        ],
     )?;
     let reader = Reader::of(&mut tx, device)?;
     let (records, withheld, last_seq) = group(&rows, &reader, cursor)?;
@@ -134,12 +144,15 @@ impl Reader {
         }
         let column = area_field(device.area.kind);
         let managed = tx
-            .query(
+            .query_typed(
                 &format!(
                     "SELECT id FROM record WHERE kind = 'case' AND {column} = $1
                      AND (manager_id = $2 OR (manager_id IS NULL AND opened_by = $2))"
                 ),
-                &[&device.area.code, &device.user_id],
+                &[
+                    (&device.area.code, Type::TEXT),
+                    (&device.user_id, Type::TEXT),
+                ],
             )?
             .iter()
             .map(|row| row.get(0))
@@ -195,7 +208,7 @@ fn group(rows: &[postgres::Row], reader: &Reader, cursor: u64) -> Result<(Record
 fn area_head(tx: &mut Transaction<'_>, device: &DeviceAuth, horizon: u64) -> Result<u64> {
     let horizon = i64::try_from(horizon).unwrap_or(i64::MAX);
     let head: Option<i64> = tx
-        .query_one(
+        .query_typed_one(
             &format!(
                 "SELECT GREATEST(
                     (SELECT max(seq) FROM field_state WHERE {} = $1 AND seq <= $2),
@@ -203,7 +216,7 @@ fn area_head(tx: &mut Transaction<'_>, device: &DeviceAuth, horizon: u64) -> Res
                 area_field(device.area.kind),
                 old_area_column(device.area.kind)
             ),
-            &[&device.area.code, &horizon],
+            &[(&device.area.code, Type::TEXT), (&horizon, Type::INT8)],
         )?
         .get(0);
     Ok(head.and_then(|seq| u64::try_from(seq).ok()).unwrap_or(0))
@@ -228,13 +241,17 @@ fn evicted(
     let old_column = old_area_column(device.area.kind);
     let upper = i64::try_from(upper).unwrap_or(i64::MAX);
     Ok(tx
-        .query(
+        .query_typed(
             &format!(
                 "SELECT DISTINCT se.record_id FROM scope_event se JOIN record r ON r.id = se.record_id
                  WHERE se.seq > $1 AND se.seq <= $2 AND se.{old_column} = $3
                    AND (r.{column} IS NULL OR r.{column} != $3)"
             ),
-            &[&cursor, &upper, &device.area.code],
+            &[
+                (&cursor, Type::INT8),
+                (&upper, Type::INT8),
+                (&device.area.code, Type::TEXT),
+            ],
         )?
         .iter()
         .map(|row| row.get(0))

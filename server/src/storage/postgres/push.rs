@@ -21,6 +21,7 @@ use hoso_model::role::Role;
 use hoso_model::schema::fields;
 use hoso_model::scope::{self, Placement, ScopeRefusal};
 use hoso_sqlite::op_row::OpRow;
+use postgres::types::Type;
 use postgres::{Client, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -234,24 +235,24 @@ impl OpLog {
         }
         let column =
             |pick: fn(&OpRow) -> &str| -> Vec<&str> { self.rows.iter().map(pick).collect() };
-        tx.execute(
+        tx.execute_typed(
             "INSERT INTO op_log (seq, received_at, op_id, record_id, kind, field, value, hlc,
                                  supersedes, device_id, author)
              SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
                                   $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                                   $11::text[])",
             &[
-                &self.seqs,
-                &self.received,
-                &column(|r| &r.op_id),
-                &column(|r| &r.record_id),
-                &column(|r| r.kind),
-                &column(|r| &r.field),
-                &column(|r| &r.value),
-                &column(|r| &r.hlc),
-                &column(|r| &r.supersedes),
-                &column(|r| &r.device_id),
-                &column(|r| &r.author),
+                (&self.seqs, Type::INT8_ARRAY),
+                (&self.received, Type::INT8_ARRAY),
+                (&column(|r| &r.op_id), Type::TEXT_ARRAY),
+                (&column(|r| &r.record_id), Type::TEXT_ARRAY),
+                (&column(|r| r.kind), Type::TEXT_ARRAY),
+                (&column(|r| &r.field), Type::TEXT_ARRAY),
+                (&column(|r| &r.value), Type::TEXT_ARRAY),
+                (&column(|r| &r.hlc), Type::TEXT_ARRAY),
+                (&column(|r| &r.supersedes), Type::TEXT_ARRAY),
+                (&column(|r| &r.device_id), Type::TEXT_ARRAY),
+                (&column(|r| &r.author), Type::TEXT_ARRAY),
             ],
         )?;
         Ok(())

@@ -11,6 +11,7 @@ use hoso_model::merge::FieldState;
 use hoso_model::op::{FieldOp, RecordKind, Value};
 use hoso_model::record::Record;
 use hoso_model::schema::{fields, is_parent_link};
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -61,10 +62,10 @@ pub(super) fn after_push(
     }
     let subjects: Vec<&str> = subjects.into_iter().collect();
     let children: Vec<&str> = children.into_iter().collect();
-    for row in client.query(
+    for row in client.query_typed(
         "SELECT case_id FROM case_view WHERE subject_id = ANY($1)
          UNION SELECT parent_id FROM record WHERE id = ANY($2) AND parent_id IS NOT NULL",
-        &[&subjects, &children],
+        &[(&subjects, Type::TEXT_ARRAY), (&children, Type::TEXT_ARRAY)],
     )? {
         cases.insert(row.get(0));
     }
@@ -94,20 +95,24 @@ fn note_conflicts(client: &mut impl GenericClient, changed: &[Changed<'_>]) -> R
             .iter()
             .map(|(_, losers)| i32::try_from(*losers + 1).unwrap_or(i32::MAX))
             .collect();
-        client.execute(
+        client.execute_typed(
             "INSERT INTO field_conflict (record_id, field, \"values\")
              SELECT * FROM unnest($1::text[], $2::text[], $3::integer[])
              ON CONFLICT (record_id, field) DO UPDATE SET \"values\" = excluded.\"values\"",
-            &[&ids, &names, &values],
+            &[
+                (&ids, Type::TEXT_ARRAY),
+                (&names, Type::TEXT_ARRAY),
+                (&values, Type::INT4_ARRAY),
+            ],
         )?;
     }
     if !gone.is_empty() {
         let ids: Vec<&str> = gone.iter().map(|((id, _), _)| *id).collect();
         let names: Vec<&str> = gone.iter().map(|((_, field), _)| *field).collect();
-        client.execute(
+        client.execute_typed(
             "DELETE FROM field_conflict f USING unnest($1::text[], $2::text[]) AS u(record_id, field)
              WHERE f.record_id = u.record_id AND f.field = u.field",
-            &[&ids, &names],
+            &[(&ids, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
         )?;
     }
     Ok(())
@@ -116,10 +121,10 @@ fn note_conflicts(client: &mut impl GenericClient, changed: &[Changed<'_>]) -> R
 /// Records by id, each with every current value.
 fn load_records(client: &mut impl GenericClient, ids: &[&str]) -> Result<HashMap<String, Record>> {
     let mut values: BTreeMap<String, (RecordKind, BTreeMap<String, Value>)> = BTreeMap::new();
-    for row in client.query(
+    for row in client.query_typed(
         "SELECT r.id, r.kind, f.field, f.state FROM record r
          LEFT JOIN field_state f ON f.record_id = r.id WHERE r.id = ANY($1)",
-        &[&ids],
+        &[(&ids, Type::TEXT_ARRAY)],
     )? {
         let kind = RecordKind::parse(row.get(1)).unwrap_or(RecordKind::Form);
         let entry = values
@@ -147,14 +152,14 @@ fn load_children(
     let wanted = child_fields();
     let mut grouped: BTreeMap<(String, String), (RecordKind, BTreeMap<String, Value>)> =
         BTreeMap::new();
-    for row in client.query(
+    for row in client.query_typed(
         // Each child's fields probed by its id (`OFFSET 0` keeps the planner from turning the probes
         // into a scan of every field with a wanted name).
         "SELECT r.parent_id, r.id, r.kind, f.field, f.state FROM record r
          CROSS JOIN LATERAL (SELECT field, state FROM field_state
                              WHERE record_id = r.id AND field = ANY($2) OFFSET 0) f
          WHERE r.parent_id = ANY($1) AND r.kind NOT IN ('person', 'household')",
-        &[&case_ids, &wanted],
+        &[(&case_ids, Type::TEXT_ARRAY), (&wanted, Type::TEXT_ARRAY)],
     )? {
         let Some(value) = winner(row.get(4))? else {
             continue;
@@ -205,9 +210,9 @@ pub(super) fn refresh_cases(client: &mut impl GenericClient, case_ids: &[String]
     }
     if !gone.is_empty() {
         for table in ["case_view", "case_snapshot"] {
-            client.execute(
+            client.execute_typed(
                 &format!("DELETE FROM {table} WHERE case_id = ANY($1)"),
-                &[&gone],
+                &[(&gone, Type::TEXT_ARRAY)],
             )?;
         }
     }
@@ -218,7 +223,7 @@ pub(super) fn refresh_cases(client: &mut impl GenericClient, case_ids: &[String]
     let subjects: Vec<Option<&str>> = rows.iter().map(|v| v.subject_id.as_deref()).collect();
     let facts: Vec<&str> = rows.iter().map(|v| v.facts.as_str()).collect();
     let snapshots: Vec<&[u8]> = rows.iter().map(|v| v.snapshot.as_slice()).collect();
-    client.execute(
+    client.execute_typed(
         "INSERT INTO case_view (case_id, subject_id, commune_code, province_code, facility_id, facts)
          SELECT u.case_id, u.subject_id, r.commune_code, r.province_code, r.facility_id, u.facts
          FROM unnest($1::text[], $2::text[], $3::text[]) AS u(case_id, subject_id, facts)
@@ -226,9 +231,13 @@ pub(super) fn refresh_cases(client: &mut impl GenericClient, case_ids: &[String]
          ON CONFLICT (case_id) DO UPDATE SET subject_id = excluded.subject_id,
              commune_code = excluded.commune_code, province_code = excluded.province_code,
              facility_id = excluded.facility_id, facts = excluded.facts",
-        &[&ids, &subjects, &facts],
+        &[
+            (&ids, Type::TEXT_ARRAY),
+            (&subjects, Type::TEXT_ARRAY),
+            (&facts, Type::TEXT_ARRAY),
+        ],
     )?;
-    client.execute(
+    client.execute_typed(
         "INSERT INTO case_snapshot (case_id, commune_code, province_code, facility_id, snapshot)
          SELECT u.case_id, r.commune_code, r.province_code, r.facility_id, u.snapshot
          FROM unnest($1::text[], $2::bytea[]) AS u(case_id, snapshot)
@@ -236,7 +245,7 @@ pub(super) fn refresh_cases(client: &mut impl GenericClient, case_ids: &[String]
          ON CONFLICT (case_id) DO UPDATE SET commune_code = excluded.commune_code,
              province_code = excluded.province_code, facility_id = excluded.facility_id,
              snapshot = excluded.snapshot",
-        &[&ids, &snapshots],
+        &[(&ids, Type::TEXT_ARRAY), (&snapshots, Type::BYTEA_ARRAY)],
     )?;
     Ok(())
 }

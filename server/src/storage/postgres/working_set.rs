@@ -16,6 +16,7 @@ use hoso_model::schema::{
 };
 use hoso_model::scope::Placement;
 use hoso_model::sensitivity::{RecordMarks, Sensitivity};
+use postgres::types::Type;
 use postgres::{Row, Transaction};
 use std::collections::{HashMap, HashSet};
 
@@ -149,11 +150,11 @@ impl WorkingSet {
     /// stored states of `fields` (record id, field name).
     pub fn load(tx: &mut Transaction<'_>, ids: &[&str], fields: &[(&str, &str)]) -> Result<Self> {
         let mut set = WorkingSet::default();
-        let rows = tx.query(
+        let rows = tx.query_typed(
             &format!(
                 "SELECT {RECORD_COLUMNS} FROM record WHERE id = ANY($1) OR parent_id = ANY($1)"
             ),
-            &[&ids],
+            &[(&ids, Type::TEXT_ARRAY)],
         )?;
         set.records = rows.iter().map(record_of).collect();
         for id in ids {
@@ -165,10 +166,10 @@ impl WorkingSet {
             }
         }
         let (record_ids, names): (Vec<&str>, Vec<&str>) = fields.iter().copied().unzip();
-        let states = tx.query(
+        let states = tx.query_typed(
             "SELECT record_id, field, state FROM field_state
              WHERE (record_id, field) IN (SELECT * FROM unnest($1::text[], $2::text[]))",
-            &[&record_ids, &names],
+            &[(&record_ids, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
         )?;
         for row in states {
             let state: FieldState = serde_json::from_str(row.get(2))?;
@@ -197,9 +198,9 @@ impl WorkingSet {
     /// The record, read from the database the first time it is asked for.
     pub fn get(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Option<&RecordRow>> {
         if !self.records.contains_key(id) && !self.absent.contains_key(id) {
-            let row = tx.query_opt(
+            let row = tx.query_typed_opt(
                 &format!("SELECT {RECORD_COLUMNS} FROM record WHERE id = $1"),
-                &[&id],
+                &[(&id, Type::TEXT)],
             )?;
             match row {
                 Some(row) => {
@@ -426,7 +427,11 @@ impl WorkingSet {
             }
         }
         if stored {
-            for row in tx.query("SELECT field FROM field_state WHERE record_id = $1", &[&id])? {
+            let fields = tx.query_typed(
+                "SELECT field FROM field_state WHERE record_id = $1",
+                &[(&id, Type::TEXT)],
+            )?;
+            for row in fields {
                 let field: String = row.get(0);
                 let now = sensitivity.is_sensitive_in(kind, marks, &field);
                 self.reflags.insert((id.to_string(), field), now);
@@ -493,9 +498,9 @@ impl WorkingSet {
     /// The records whose parent is `id` now (stored ones read once, then followed in memory).
     fn children(&mut self, tx: &mut Transaction<'_>, id: &str) -> Result<Vec<String>> {
         if self.records.get(id).is_some_and(|row| !row.children_loaded) {
-            let rows = tx.query(
+            let rows = tx.query_typed(
                 &format!("SELECT {RECORD_COLUMNS} FROM record WHERE parent_id = $1"),
-                &[&id],
+                &[(&id, Type::TEXT)],
             )?;
             for row in rows {
                 let (child, record) = record_of(&row);
@@ -548,42 +553,46 @@ impl WorkingSet {
         if !self.case_links.is_empty() {
             let ids: Vec<&str> = self.case_links.keys().map(String::as_str).collect();
             let cases: Vec<Option<&str>> = self.case_links.values().map(|c| c.as_deref()).collect();
-            tx.execute(
+            tx.execute_typed(
                 "UPDATE field_state f SET case_id = u.case_id
                  FROM unnest($1::text[], $2::text[]) AS u(record_id, case_id)
                  WHERE f.record_id = u.record_id",
-                &[&ids, &cases],
+                &[(&ids, Type::TEXT_ARRAY), (&cases, Type::TEXT_ARRAY)],
             )?;
         }
         if !self.reflags.is_empty() {
             let ids: Vec<&str> = self.reflags.keys().map(|k| k.0.as_str()).collect();
             let names: Vec<&str> = self.reflags.keys().map(|k| k.1.as_str()).collect();
             let flags: Vec<bool> = self.reflags.values().copied().collect();
-            tx.execute(
+            tx.execute_typed(
                 "UPDATE field_state f SET sensitive = u.sensitive
                  FROM unnest($1::text[], $2::text[], $3::boolean[]) AS u(record_id, field, sensitive)
                  WHERE f.record_id = u.record_id AND f.field = u.field",
-                &[&ids, &names, &flags],
+                &[
+                    (&ids, Type::TEXT_ARRAY),
+                    (&names, Type::TEXT_ARRAY),
+                    (&flags, Type::BOOL_ARRAY),
+                ],
             )?;
         }
         if !self.sensitive_restamps.is_empty() {
             let cases: Vec<&str> = self.sensitive_restamps.keys().map(String::as_str).collect();
             let seqs: Vec<i64> = self.sensitive_restamps.values().copied().collect();
-            tx.execute(
+            tx.execute_typed(
                 "UPDATE field_state f SET seq = GREATEST(f.seq, u.seq)
                  FROM unnest($1::text[], $2::bigint[]) AS u(case_id, seq)
                  WHERE f.case_id = u.case_id AND f.sensitive",
-                &[&cases, &seqs],
+                &[(&cases, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
             )?;
         }
         if !self.photo_restamps.is_empty() {
             let photos: Vec<&str> = self.photo_restamps.keys().map(String::as_str).collect();
             let seqs: Vec<i64> = self.photo_restamps.values().copied().collect();
-            tx.execute(
+            tx.execute_typed(
                 "UPDATE field_state f SET seq = GREATEST(f.seq, u.seq)
                  FROM unnest($1::text[], $2::bigint[]) AS u(record_id, seq)
                  WHERE f.record_id = u.record_id AND f.sensitive",
-                &[&photos, &seqs],
+                &[(&photos, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
             )?;
         }
         Ok(())
@@ -603,7 +612,7 @@ impl WorkingSet {
         };
         let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
         let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind.as_str()).collect();
-        tx.execute(
+        tx.execute_typed(
             "INSERT INTO record (id, kind, parent_id, own_commune, own_province, own_facility,
                                  commune_code, province_code, facility_id, form_id, case_id,
                                  manager_id, opened_by, photo_sensitive)
@@ -618,23 +627,26 @@ impl WorkingSet {
                  manager_id = excluded.manager_id, opened_by = excluded.opened_by,
                  photo_sensitive = excluded.photo_sensitive",
             &[
-                &ids,
-                &kinds,
-                &column(|r| r.parent_id.as_deref()),
-                &column(|r| r.own.commune.as_deref()),
-                &column(|r| r.own.province.as_deref()),
-                &column(|r| r.own.facility.as_deref()),
-                &column(|r| r.placed.commune.as_deref()),
-                &column(|r| r.placed.province.as_deref()),
-                &column(|r| r.placed.facility.as_deref()),
-                &column(|r| r.form_id.as_deref()),
-                &column(|r| r.case_id.as_deref()),
-                &column(|r| r.manager_id.as_deref()),
-                &column(|r| r.opened_by.as_deref()),
-                &rows
-                    .iter()
-                    .map(|(_, row)| row.photo_sensitive)
-                    .collect::<Vec<bool>>(),
+                (&ids, Type::TEXT_ARRAY),
+                (&kinds, Type::TEXT_ARRAY),
+                (&column(|r| r.parent_id.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.own.commune.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.own.province.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.own.facility.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.placed.commune.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.placed.province.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.placed.facility.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.form_id.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.case_id.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.manager_id.as_deref()), Type::TEXT_ARRAY),
+                (&column(|r| r.opened_by.as_deref()), Type::TEXT_ARRAY),
+                (
+                    &rows
+                        .iter()
+                        .map(|(_, row)| row.photo_sensitive)
+                        .collect::<Vec<bool>>(),
+                    Type::BOOL_ARRAY,
+                ),
             ],
         )?;
         Ok(())
@@ -649,18 +661,18 @@ impl WorkingSet {
         let area = |kind: AreaKind| -> Vec<Option<&str>> {
             self.restamps.values().map(|r| r.place.get(kind)).collect()
         };
-        tx.execute(
+        tx.execute_typed(
             "UPDATE field_state f SET seq = GREATEST(f.seq, u.seq), commune_code = u.commune,
                     province_code = u.province, facility_id = u.facility
              FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[])
                   AS u(record_id, seq, commune, province, facility)
              WHERE f.record_id = u.record_id",
             &[
-                &ids,
-                &seqs,
-                &area(AreaKind::Commune),
-                &area(AreaKind::Province),
-                &area(AreaKind::Facility),
+                (&ids, Type::TEXT_ARRAY),
+                (&seqs, Type::INT8_ARRAY),
+                (&area(AreaKind::Commune), Type::TEXT_ARRAY),
+                (&area(AreaKind::Province), Type::TEXT_ARRAY),
+                (&area(AreaKind::Facility), Type::TEXT_ARRAY),
             ],
         )?;
         Ok(())
@@ -689,7 +701,7 @@ impl WorkingSet {
         let area = |kind: AreaKind| -> Vec<Option<&str>> {
             self.pending.values().map(|p| p.place.get(kind)).collect()
         };
-        tx.execute(
+        tx.execute_typed(
             "INSERT INTO field_state (record_id, field, kind, state, seq, commune_code,
                                       province_code, facility_id, sensitive, case_id)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[],
@@ -697,16 +709,16 @@ impl WorkingSet {
              ON CONFLICT (record_id, field) DO UPDATE SET state = excluded.state,
                  seq = GREATEST(field_state.seq, excluded.seq)",
             &[
-                &record_ids,
-                &names,
-                &kinds,
-                &states,
-                &seqs,
-                &area(AreaKind::Commune),
-                &area(AreaKind::Province),
-                &area(AreaKind::Facility),
-                &flags,
-                &cases,
+                (&record_ids, Type::TEXT_ARRAY),
+                (&names, Type::TEXT_ARRAY),
+                (&kinds, Type::TEXT_ARRAY),
+                (&states, Type::TEXT_ARRAY),
+                (&seqs, Type::INT8_ARRAY),
+                (&area(AreaKind::Commune), Type::TEXT_ARRAY),
+                (&area(AreaKind::Province), Type::TEXT_ARRAY),
+                (&area(AreaKind::Facility), Type::TEXT_ARRAY),
+                (&flags, Type::BOOL_ARRAY),
+                (&cases, Type::TEXT_ARRAY),
             ],
         )?;
         Ok(())
@@ -721,15 +733,15 @@ impl WorkingSet {
         let area = |kind: AreaKind| -> Vec<Option<&str>> {
             self.evictions.iter().map(|e| e.2.get(kind)).collect()
         };
-        tx.execute(
+        tx.execute_typed(
             "INSERT INTO scope_event (seq, record_id, old_commune, old_province, old_facility)
              SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])",
             &[
-                &seqs,
-                &ids,
-                &area(AreaKind::Commune),
-                &area(AreaKind::Province),
-                &area(AreaKind::Facility),
+                (&seqs, Type::INT8_ARRAY),
+                (&ids, Type::TEXT_ARRAY),
+                (&area(AreaKind::Commune), Type::TEXT_ARRAY),
+                (&area(AreaKind::Province), Type::TEXT_ARRAY),
+                (&area(AreaKind::Facility), Type::TEXT_ARRAY),
             ],
         )?;
         Ok(())
