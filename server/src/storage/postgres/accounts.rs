@@ -4,6 +4,7 @@ use crate::credentials::{enrollment_code, hash, normalise_code, random_token};
 use crate::storage::{CODE_TTL_MILLIS, DeviceAuth, Enrollment, Refusal, Result, valid_area};
 use hoso_model::area::{Area, AreaKind};
 use hoso_model::role::Role;
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
 pub(super) fn millis(value: u64) -> i64 {
@@ -128,10 +129,10 @@ fn area_of(kind: &str, code: String) -> Area {
 }
 
 pub(super) fn authenticate(client: &mut Client, token: &str) -> Result<DeviceAuth> {
-    let row = client.query_opt(
+    let row = client.query_typed_opt(
         "SELECT d.id, d.user_id, d.revoked, u.role, u.area_kind, u.area_code
          FROM device d JOIN app_user u ON u.id = d.user_id WHERE d.token_hash = $1",
-        &[&hash(token)],
+        &[(&hash(token), Type::TEXT)],
     )?;
     let Some(row) = row else {
         return Err(Refusal::Unauthenticated.into());

@@ -17,6 +17,7 @@ use hoso_model::record::Record;
 use hoso_model::schema::{area_field, fields};
 use hoso_model::scope::Placement;
 use postgres::GenericClient;
+use postgres::types::Type;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn millis(value: u64) -> i64 {
@@ -140,23 +141,23 @@ pub(super) fn note_sync(
     now: u64,
 ) -> Result<()> {
     match outbox {
-        Some(report) => client.execute(
+        Some(report) => client.execute_typed(
             "INSERT INTO device_sync (device_id, last_sync_at, pending_ops, oldest_unsent_millis)
              VALUES ($1, $2, $3, $4)
              ON CONFLICT (device_id) DO UPDATE SET last_sync_at = excluded.last_sync_at,
                  pending_ops = excluded.pending_ops,
                  oldest_unsent_millis = excluded.oldest_unsent_millis",
             &[
-                &device_id,
-                &millis(now),
-                &millis(report.pending_ops),
-                &report.oldest_unsent_millis.map(millis),
+                (&device_id, Type::TEXT),
+                (&millis(now), Type::INT8),
+                (&millis(report.pending_ops), Type::INT8),
+                (&report.oldest_unsent_millis.map(millis), Type::INT8),
             ],
         )?,
-        None => client.execute(
+        None => client.execute_typed(
             "INSERT INTO device_sync (device_id, last_sync_at) VALUES ($1, $2)
              ON CONFLICT (device_id) DO UPDATE SET last_sync_at = excluded.last_sync_at",
-            &[&device_id, &millis(now)],
+            &[(&device_id, Type::TEXT), (&millis(now), Type::INT8)],
         )?,
     };
     Ok(())

@@ -9,6 +9,7 @@ use hoso_model::area::{Area, AreaKind};
 use hoso_model::domain::config::Config;
 use hoso_model::protocol::{AdminUnitsUpdate, AreaConfig, KnownReference, ReferenceUpdate};
 use postgres::GenericClient;
+use postgres::types::Type;
 
 fn millis(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
@@ -59,10 +60,10 @@ pub(super) fn version_in_force(
     today: NaiveDate,
 ) -> Result<Option<String>> {
     Ok(client
-        .query_opt(
+        .query_typed_opt(
             "SELECT version FROM admin_units WHERE effective <= $1
              ORDER BY effective DESC, imported_at DESC LIMIT 1",
-            &[&today.to_string()],
+            &[(&today.to_string(), Type::TEXT)],
         )?
         .map(|row| row.get(0)))
 }
