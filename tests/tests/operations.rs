@@ -39,6 +39,12 @@ fn every_error_names_its_request_and_repeated_enrollment_guesses_are_slowed_down
         .to_string();
     let body: Value = first.json().unwrap();
     assert_eq!(body["code"], "code_unknown");
+    assert!(
+        body["message"]["vi"]
+            .as_str()
+            .is_some_and(|m| m.contains("xin mã mới")),
+        "the person holding the code is told what to do: {body}"
+    );
     assert_eq!(
         body["request_id"],
         json!(header),

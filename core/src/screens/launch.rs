@@ -159,30 +159,9 @@ pub fn enroll(app: &App, server_url: &str, code: &str, device_name: &str) -> Res
     }
     let server_url = enrollment_qr::check_server_url(server_url).map_err(Error::Invalid)?;
     let code = enrollment_qr::normalise_code(code).map_err(Error::Invalid)?;
-    app.sync
-        .enroll(&server_url, &code, device_name.trim())
-        .map_err(code_refusal)?;
+    // A refused code comes back in the server's own words (`Error::Server`), which say what to do.
+    app.sync.enroll(&server_url, &code, device_name.trim())?;
     screen(app, None)
-}
-
-/// The server's refusals of an enrollment code, said to the person holding it.
-fn code_refusal(error: Error) -> Error {
-    let (vi, en) = match &error {
-        Error::Server { code, .. } if code == "code_unknown" => (
-            "Mã đăng ký không đúng: hãy kiểm tra lại hoặc xin mã mới.",
-            "The enrollment code is not right: check it or ask for a new one.",
-        ),
-        Error::Server { code, .. } if code == "code_used" => (
-            "Mã đăng ký này đã được dùng: hãy xin mã mới.",
-            "This enrollment code was already used: ask for a new one.",
-        ),
-        Error::Server { code, .. } if code == "code_expired" => (
-            "Mã đăng ký đã hết hạn (sau 7 ngày): hãy xin mã mới.",
-            "The enrollment code has expired (after 7 days): ask for a new one.",
-        ),
-        _ => return error,
-    };
-    Error::not_allowed(vi, en)
 }
 
 pub fn choose_pin(app: &App, pin: &str, confirmation: &str) -> Result<LaunchScreen> {

@@ -54,16 +54,16 @@ impl Refusal {
             Refusal::UnknownDevice => ("Không có thiết bị này.", "There is no such device."),
             Refusal::BadDeviceId => ("Mã thiết bị không hợp lệ.", "Invalid device id."),
             Refusal::CodeUnknown => (
-                "Mã đăng ký không đúng.",
-                "The enrollment code is not valid.",
+                "Mã đăng ký không đúng: hãy kiểm tra lại hoặc xin mã mới.",
+                "The enrollment code is not right: check it or ask for a new one.",
             ),
             Refusal::CodeUsed => (
-                "Mã đăng ký này đã được dùng.",
-                "This enrollment code was already used.",
+                "Mã đăng ký này đã được dùng: hãy xin mã mới.",
+                "This enrollment code was already used: ask for a new one.",
             ),
             Refusal::CodeExpired => (
-                "Mã đăng ký đã hết hạn.",
-                "This enrollment code has expired.",
+                "Mã đăng ký đã hết hạn: hãy xin mã mới.",
+                "This enrollment code has expired: ask for a new one.",
             ),
             Refusal::Unauthenticated => (
                 "Thiết bị chưa đăng ký hoặc mã truy cập sai.",

@@ -17,7 +17,7 @@ import vn.hoso.core.writeEnrollmentQr
 
 /**
  * A collaborator's day through the presentation layer, on the real core and a real demo server:
- * enroll from a QR payload (first to a server that is down, told so in the core's words) → PIN → today's agenda → a case → a visit note with a Vietnamese
+ * enroll from a QR payload (first to a server that is down, told so in the core's words; then with a wrong code, told in the server's) → PIN → today's agenda → a case → a visit note with a Vietnamese
  * validation message fixed and a photo from the camera → sync with progress, the photo's upload
  * with it → a conflict with another phone shown with both values, who and when, and resolved.
  */
@@ -39,6 +39,9 @@ class CollaboratorDayTest {
         val down = (launch.state.value as ScreenState.Ready).error as UiError.Network
         assertEquals(NetworkFault.REFUSED, down.fault)
         assertTrue(down.message.vi.startsWith("Máy chủ từ chối kết nối"), down.message.vi)
+        launch.enrollWithCode(server.url, "ABCD-EFGH-JKMN", "điện thoại").join()
+        val wrongCode = (launch.state.value as ScreenState.Ready).error as UiError.ServerRefused
+        assertTrue(wrongCode.message.vi.contains("xin mã mới"), wrongCode.message.vi)
         val payload = writeEnrollmentQr(server.url, server.code("collaborator"))
         assertEquals(server.url, launch.readQr(payload).let { (it as CallResult.Ok).value.serverUrl })
         launch.enrollFromQr(payload, "điện thoại của Mai").join()
