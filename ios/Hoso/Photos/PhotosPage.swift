@@ -1,6 +1,7 @@
 // The photos of a case or of one of its visit notes: each with its thumbnail, caption and, for a photo
 // taken on this device, its upload progress; and a new one from the camera or the photo library
-// (PhotosPicker, no library permission), converted to JPEG before the core takes it.
+// (PhotosPicker, no library permission), converted to JPEG before the core takes it, marked sensitive when
+// the user says so; a tapped photo opens full size.
 import HosoCore
 import PhotosUI
 import SwiftUI
@@ -15,6 +16,9 @@ struct PhotosPage: View {
     @State private var categories: [PhotoCategoryOption] = []
     @State private var caption = ""
     @State private var category = "other"
+    /// An ID document is sensitive whatever this says (the core decides); the user may mark any other.
+    @State private var sensitive = false
+    @State private var viewing: ViewedPhoto?
     @State private var picked: PhotosPickerItem?
     @State private var showCamera = false
 
@@ -25,7 +29,12 @@ struct PhotosPage: View {
             if let photos = model.state {
                 Section {
                     if photos.isEmpty { Text("photos.none").foregroundStyle(.secondary) }
-                    ForEach(photos, id: \.photoId) { PhotoLine(photo: $0, categories: categories) }
+                    ForEach(photos, id: \.photoId) { photo in
+                        Button { viewing = ViewedPhoto(id: photo.photoId, caption: photo.caption) } label: {
+                            PhotoLine(photo: photo, categories: categories)
+                        }
+                        .buttonStyle(.plain)
+                    }
                 } header: {
                     Text("case.photos") + Text(verbatim: " (\(photos.count))")
                 }
@@ -43,6 +52,7 @@ struct PhotosPage: View {
             picked = nil
             Task { await attach(await PhotoImport.jpeg(item)) }
         }
+        .fullScreenCover(item: $viewing) { PhotoViewer(photo: $0) }
         .fullScreenCover(isPresented: $showCamera) {
             CameraPicker { image in Task { await attach(PhotoImport.jpeg(image)) } }.ignoresSafeArea()
         }
@@ -56,6 +66,7 @@ struct PhotosPage: View {
                     Text(verbatim: language.pick(vi: option.labelVi, en: option.labelEn)).tag(option.code)
                 }
             }
+            Toggle("photo.markSensitive", isOn: $sensitive)
             HStack {
                 Button("photo.take", systemImage: "camera") { showCamera = true }
                     .buttonStyle(.borderedProminent)
@@ -78,13 +89,56 @@ struct PhotosPage: View {
     /// One call: the core keeps the picture sealed, queues its upload and answers the list with it. A
     /// picture that could not be read reaches the core as no bytes, and the page shows the core's refusal.
     private func attach(_ jpeg: Data?) async {
-        let input = PhotoInput(caseId: caseId, attachedTo: attachedTo, formField: nil, caption: caption, category: category, location: nil, sensitive: false)
+        let input = PhotoInput(caseId: caseId, attachedTo: attachedTo, formField: nil, caption: caption, category: category, location: nil, sensitive: sensitive)
         await model.update(app) { [caseId, attachedTo] core in
             _ = try core.attachPhoto(input: input, image: jpeg ?? Data())
             if let attachedTo { return try core.attachedPhotos(recordId: attachedTo) }
             return try core.casePhotos(caseId: caseId)
         }
-        if model.error == nil { caption = "" }
+        if model.error == nil {
+            caption = ""
+            sensitive = false
+        }
+    }
+}
+
+/// The photo a tap opened.
+private struct ViewedPhoto: Identifiable {
+    let id: String
+    let caption: String
+}
+
+/// A photo full size, once the core has its image (from this device, or downloaded and kept), or why it
+/// cannot be shown (offline; a sensitive photo this user may not see); a tap closes it.
+private struct PhotoViewer: View {
+    let photo: ViewedPhoto
+    @Environment(AppModel.self) private var app
+    @Environment(\.dismiss) private var dismiss
+    @State private var image: UIImage?
+    @State private var error: ApiError?
+
+    var body: some View {
+        ZStack {
+            Color.black.ignoresSafeArea()
+            if let image {
+                Image(uiImage: image).resizable().scaledToFit().accessibilityLabel(Text(verbatim: photo.caption))
+            } else if let error {
+                ErrorNotice(error: error).padding()
+            } else {
+                ProgressView().tint(.white)
+            }
+        }
+        .onTapGesture { dismiss() }
+        .task {
+            do {
+                let data = try await app.call { [id = photo.id] core in try core.openPhoto(photoId: id) }
+                image = UIImage(data: data)
+            } catch let refusal as ApiError {
+                error = refusal
+            } catch {
+                self.error = .Internal
+            }
+        }
     }
 }
 

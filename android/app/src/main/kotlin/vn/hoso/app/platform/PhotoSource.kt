@@ -30,7 +30,7 @@ class PhotoSource(private val context: Context) {
         cameraFolder.listFiles()?.forEach { it.delete() }
     }
 
-    /** A thumbnail the core made (a small JPEG) as an image for the list. */
-    fun thumbnail(jpeg: ByteArray): ImageBitmap? =
+    /** A JPEG from the core (a thumbnail for the list, or a full image for the viewer) as an image. */
+    fun image(jpeg: ByteArray): ImageBitmap? =
         BitmapFactory.decodeByteArray(jpeg, 0, jpeg.size)?.asImageBitmap()
 }

@@ -33,6 +33,13 @@ class PhotosStateHolder(
         listed()
     }
 
+    /**
+     * The full image of a photo (JPEG) for the viewer: from this phone, or downloaded once and kept;
+     * refused in the core's or the server's words when offline, or when the photo is sensitive and not
+     * this user's to see.
+     */
+    suspend fun open(photoId: String): CallResult<ByteArray> = calls.call { openPhoto(photoId) }
+
     private fun vn.hoso.core.HosoCore.listed(): List<PhotoItem> =
         if (attachedTo == null) casePhotos(caseId) else attachedPhotos(attachedTo)
 }

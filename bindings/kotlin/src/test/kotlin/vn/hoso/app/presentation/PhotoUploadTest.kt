@@ -14,7 +14,8 @@ import vn.hoso.core.PhotoSettings
 /**
  * A photo of a case through the presentation layer when the user wants photos sent on Wi-Fi only: a
  * sync on mobile data sends the records and holds the photo; the next sync on Wi-Fi sends it whole;
- * the chairman's tablet then lists it with its thumbnail.
+ * the chairman's tablet then lists it with its thumbnail, marked sensitive as Mai marked it, and opens it
+ * full size.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PhotoUploadTest {
@@ -38,8 +39,9 @@ class PhotoUploadTest {
         cases.refresh().join()
         val caseId = cases.state.value.ready().rows.first().caseId
         val photos = PhotosStateHolder(this, calls, caseId)
-        photos.attach("Giấy xác nhận hộ nghèo", "document") { cameraJpeg() }.join()
+        photos.attach("Giấy xác nhận hộ nghèo", "document", sensitive = true) { cameraJpeg() }.join()
         val attached = photos.state.value.ready().single { it.caption == "Giấy xác nhận hộ nghèo" }
+        assertTrue(attached.sensitive)
         assertEquals(caseId, attached.caseId)
         assertEquals(null, attached.attachedTo)
 
@@ -69,5 +71,11 @@ class PhotoUploadTest {
         assertTrue(there.thumbnailJpeg!!.isNotEmpty(), "the thumbnail travels with the record")
         assertFalse(there.onDevice, "the full image downloads when opened")
         assertEquals(null, there.upload, "taken on another device")
+        assertTrue(there.sensitive, "the mark travels with the record")
+        val full = (seen.open(there.photoId) as CallResult.Ok).value
+        assertEquals(listOf(0xFF.toByte(), 0xD8.toByte()), full.take(2).toList(), "a JPEG")
+        assertTrue(full.size > there.thumbnailJpeg!!.size, "the full image, not the thumbnail")
+        seen.refresh().join()
+        assertTrue(seen.state.value.ready().single { it.photoId == there.photoId }.onDevice, "kept once opened")
     }
 }
