@@ -96,11 +96,60 @@ fn health_tells_the_database_answers_and_metrics_count_requests_without_personal
     );
     assert!(metrics.contains("hoso_pushed_ops_total{status=\"accepted\"}"));
     assert!(metrics.contains("hoso_pulled_field_values_total"));
+    assert_eq!(
+        metrics.contains("hoso_oldest_transaction_seconds"),
+        server.database_url.is_some(),
+        "the wait of pulls is PostgreSQL's alone"
+    );
     let person = &lan.store.records_of_kind(RecordKind::Person).unwrap()[0];
     let name = person.text("full_name").unwrap();
     assert!(
         !metrics.contains(name) && !metrics.contains("Lan"),
         "no personal data"
+    );
+}
+
+/// The `hoso_oldest_transaction_seconds` gauge of a scrape.
+fn oldest_transaction_seconds(server: &Server) -> f64 {
+    let metrics = reqwest::blocking::get(format!("{}/metrics", server.url))
+        .unwrap()
+        .text()
+        .unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("hoso_oldest_transaction_seconds "))
+        .unwrap_or_else(|| panic!("no gauge in {metrics}"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_transaction_left_open_on_postgresql_shows_in_the_metrics_until_it_ends() {
+    if std::env::var(TEST_DATABASE_ENV).is_err() {
+        eprintln!("not run: {TEST_DATABASE_ENV} is not set");
+        return;
+    }
+    let server = Server::start();
+    assert!(
+        oldest_transaction_seconds(&server) < 1.0,
+        "nothing open yet"
+    );
+    let url = server.database_url.clone().unwrap();
+    let mut forgotten = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let mut session = forgotten.transaction().unwrap();
+    session
+        .query_one("SELECT pg_current_xact_id()", &[])
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    let waited = oldest_transaction_seconds(&server);
+    assert!(
+        waited >= 1.4,
+        "an operator sees what pulls wait on: {waited}"
+    );
+    session.commit().unwrap();
+    assert!(
+        oldest_transaction_seconds(&server) < 1.0,
+        "gone once it ends"
     );
 }
 

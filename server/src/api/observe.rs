@@ -1,16 +1,17 @@
 //! What the server tells its operators: a request id on every request (in each of its log lines, in
 //! the `x-request-id` header and in every error body), one structured log line per request, and
 //! Prometheus metrics (`GET /metrics`: requests, latencies, ops pushed, field values pulled, storage
-//! failures). No label, log field or metric carries personal data: routes are the matched patterns,
+//! failures, and on PostgreSQL the age of the oldest open transaction, which devices' pulls wait on). No label, log field or metric carries personal data: routes are the matched patterns,
 //! never the query or the body.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, Gauge, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry,
+    TextEncoder,
 };
 use std::sync::LazyLock;
 use std::time::Instant;
@@ -30,6 +31,9 @@ pub struct Metrics {
     pub pulled_values: IntCounter,
     pub storage_failures: IntCounter,
     pub rate_limited: IntCounterVec,
+    /// Read from the database at each scrape; reported only by a backend that has it (PostgreSQL).
+    database: Registry,
+    oldest_transaction: Gauge,
 }
 
 fn build() -> Result<Metrics, prometheus::Error> {
@@ -67,6 +71,12 @@ fn build() -> Result<Metrics, prometheus::Error> {
     registry.register(Box::new(pulled_values.clone()))?;
     registry.register(Box::new(storage_failures.clone()))?;
     registry.register(Box::new(rate_limited.clone()))?;
+    let database = Registry::new_custom(Some("hoso".into()), None)?;
+    let oldest_transaction = Gauge::new(
+        "oldest_transaction_seconds",
+        "How long the database's oldest open writing transaction has run; pulls wait below it",
+    )?;
+    database.register(Box::new(oldest_transaction.clone()))?;
     Ok(Metrics {
         registry,
         requests,
@@ -75,6 +85,8 @@ fn build() -> Result<Metrics, prometheus::Error> {
         pulled_values,
         storage_failures,
         rate_limited,
+        database,
+        oldest_transaction,
     })
 }
 
@@ -86,13 +98,16 @@ pub fn metrics() -> &'static Metrics {
 }
 
 /// `GET /metrics` in Prometheus's text format.
-pub async fn metrics_page() -> Response {
+pub async fn metrics_page(State(storage): State<super::Shared>) -> Response {
+    let mut families = metrics().registry.gather();
+    // A database that does not answer leaves the gauge out: the health check reports it.
+    if let Ok(Some(seconds)) = super::blocking(move || storage.oldest_transaction_seconds()).await {
+        metrics().oldest_transaction.set(seconds);
+        families.extend(metrics().database.gather());
+    }
     let mut text = Vec::new();
     let encoder = TextEncoder::new();
-    if encoder
-        .encode(&metrics().registry.gather(), &mut text)
-        .is_err()
-    {
+    if encoder.encode(&families, &mut text).is_err() {
         return super::ApiError::internal().into_response();
     }
     (

@@ -191,6 +191,10 @@ pub trait Storage: OversightStore + WebAccountStore + Send + Sync {
     fn audit_trail(&self, record_id: &str) -> Result<Vec<AuditEntry>>;
     /// Whether the database answers (the health check).
     fn check_reachable(&self) -> Result<()>;
+    /// How long, in seconds, the oldest open transaction of the database that writes has been
+    /// running (0 when none): PostgreSQL pulls return nothing numbered above it, so while it stays
+    /// open, devices wait. `None` on the embedded database, whose pulls wait for nothing.
+    fn oldest_transaction_seconds(&self) -> Result<Option<f64>>;
     /// Adds `add` attempts (0: only reads) under `key` (a rate limit's kind and a hashed client
     /// address) in the current window of `window_ms`, and returns the attempts of that window so
     /// far. Shared by every process on the database.

@@ -230,6 +230,10 @@ impl Storage for PgStorage {
         Ok(())
     }
 
+    fn oldest_transaction_seconds(&self) -> Result<Option<f64>> {
+        ordering::oldest_transaction_seconds(&mut *self.client()?).map(Some)
+    }
+
     fn photo_blob(&self, device: &DeviceAuth, photo_id: &str) -> Result<PhotoBlob> {
         photos::photo_blob(&mut *self.client()?, device, photo_id)
     }

@@ -118,3 +118,17 @@ pub(super) fn horizon(tx: &mut Transaction<'_>) -> Result<Horizon> {
         settled: row.get(1),
     })
 }
+
+/// How long the oldest transaction of this database holding a transaction id (what a pull's horizon
+/// waits on) has been open, in seconds; 0 when none. This session's own is left out.
+pub(super) fn oldest_transaction_seconds(client: &mut impl GenericClient) -> Result<f64> {
+    Ok(client
+        .query_typed_one(
+            "SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::float8
+             FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_xid IS NOT NULL
+               AND pid <> pg_backend_pid()",
+            &[],
+        )?
+        .get(0))
+}

@@ -262,6 +262,10 @@ impl Storage for SqliteStorage {
         Ok(())
     }
 
+    fn oldest_transaction_seconds(&self) -> Result<Option<f64>> {
+        Ok(None)
+    }
+
     fn count_attempts(&self, key: &str, now: u64, window_ms: u64, add: u32) -> Result<u32> {
         let window = now - now % window_ms.max(1);
         let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
