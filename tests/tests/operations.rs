@@ -86,10 +86,7 @@ fn health_tells_the_database_answers_and_metrics_count_requests_without_personal
         health["photos"], "ok",
         "the data folder's blob store answers"
     );
-    let metrics = reqwest::blocking::get(format!("{}/metrics", server.url))
-        .unwrap()
-        .text()
-        .unwrap();
+    let metrics = scrape(&server);
     assert!(
         metrics.contains("hoso_http_requests_total{route=\"/v1/push\",status=\"200\"} 1"),
         "{metrics}"
@@ -109,12 +106,17 @@ fn health_tells_the_database_answers_and_metrics_count_requests_without_personal
     );
 }
 
-/// The `hoso_oldest_transaction_seconds` gauge of a scrape.
-fn oldest_transaction_seconds(server: &Server) -> f64 {
-    let metrics = reqwest::blocking::get(format!("{}/metrics", server.url))
+/// The server's `/metrics` page.
+fn scrape(server: &Server) -> String {
+    reqwest::blocking::get(format!("{}/metrics", server.url))
         .unwrap()
         .text()
-        .unwrap();
+        .unwrap()
+}
+
+/// The `hoso_oldest_transaction_seconds` gauge of a scrape.
+fn oldest_transaction_seconds(server: &Server) -> f64 {
+    let metrics = scrape(server);
     metrics
         .lines()
         .find_map(|line| line.strip_prefix("hoso_oldest_transaction_seconds "))

@@ -1,8 +1,9 @@
 //! What the server tells its operators: a request id on every request (in each of its log lines, in
 //! the `x-request-id` header and in every error body), one structured log line per request, and
 //! Prometheus metrics (`GET /metrics`: requests, latencies, ops pushed, field values pulled, storage
-//! failures, and on PostgreSQL the age of the oldest open transaction, which devices' pulls wait on). No label, log field or metric carries personal data: routes are the matched patterns,
-//! never the query or the body.
+//! failures, and on PostgreSQL the age of the oldest open transaction, which devices' pulls wait
+//! on). No label, log field or metric carries personal data: routes are the matched patterns, never
+//! the query or the body.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
