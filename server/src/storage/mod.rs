@@ -8,12 +8,14 @@
 //! changes the case. Errors carry no HTTP status: the API layer maps [`Refusal`]s.
 
 mod case_view;
+mod ingest;
 mod oversight;
 pub mod postgres;
 mod refusal;
 pub mod sqlite;
 mod vetting;
 mod web_accounts;
+mod working_set;
 
 pub use oversight::{CaseHistory, OversightStore};
 pub use postgres::PgStorage;

@@ -23,7 +23,7 @@ mod read_model;
 mod reference;
 pub mod scratch;
 mod web_accounts;
-mod working_set;
+mod writes;
 
 use super::{
     AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,

@@ -8,9 +8,9 @@ use super::ordering::{self, LockSpace};
 use crate::storage::Result;
 use crate::storage::case_view::{Changed, case_view, child_fields, into_record, winner};
 use hoso_model::merge::FieldState;
-use hoso_model::op::{FieldOp, RecordKind, Value};
+use hoso_model::op::{RecordKind, Value};
 use hoso_model::record::Record;
-use hoso_model::schema::{fields, is_parent_link};
+use hoso_model::schema::fields;
 use postgres::types::Type;
 use postgres::{Client, GenericClient};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,22 +20,6 @@ const READ_MODEL_BUILT: &str = "read_model_built";
 
 /// Any number, the same in every process: the advisory lock key of the first build.
 const BUILD_LOCK: i64 = 0x686f_736f_7276_6d31;
-
-/// Cases a record leaves in this push (`stored_parent`: its parent before the push): a form, visit,
-/// referral, consent or photo whose link to its case changes no longer counts for the case it
-/// belonged to.
-pub(super) fn cases_left(
-    ops: &[FieldOp],
-    stored_parent: impl Fn(&str) -> Option<String>,
-) -> Vec<String> {
-    ops.iter()
-        .filter(|op| {
-            is_parent_link(op.kind, &op.field)
-                && !matches!(op.kind, RecordKind::Person | RecordKind::Household)
-        })
-        .filter_map(|op| stored_parent(&op.record_id))
-        .collect()
-}
 
 /// Brings conflicts and case views in step with the fields a push changed (after it is written).
 pub(super) fn after_push(

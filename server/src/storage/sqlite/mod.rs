@@ -15,12 +15,12 @@ mod accounts;
 mod audit;
 mod oversight;
 mod photos;
-mod placement;
 mod pull;
 mod push;
 mod read_model;
 mod reference;
 mod web_accounts;
+mod writes;
 
 use super::{
     AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,
@@ -38,6 +38,7 @@ use hoso_model::protocol::{
     AdminUnitsUpdate, KnownReference, OutboxReport, Receipt, ReferenceUpdate,
 };
 use hoso_model::role::Role;
+use hoso_model::scope::Placement;
 use hoso_sqlite::checkpoint::Checkpointer;
 use hoso_sqlite::connection::{self, Access, Key};
 use hoso_sqlite::meta::{self, MetaKey};
@@ -61,6 +62,15 @@ const MIGRATIONS: &[&str] = &[
 const SEQ: MetaKey = MetaKey("seq");
 /// Set once the demo data is loaded in this data folder.
 const DEMO_LOADED: MetaKey = MetaKey("once:demo");
+
+/// Reads the three area columns that start at `first` (commune, province, facility, in that order).
+fn placement_from_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Placement> {
+    Ok(Placement {
+        commune: row.get(first)?,
+        province: row.get(first + 1)?,
+        facility: row.get(first + 2)?,
+    })
+}
 
 /// Read connections: pulls and authentications run beside pushes, each on its own WAL snapshot.
 const READERS: usize = 4;

@@ -2,7 +2,7 @@
 //! `case_snapshot` and `case_view` rows, `field_conflict` rows with the case each belongs to, devices
 //! with what they reported, and a case's records with its audit trail from `op_log`.
 
-use super::placement::placement_from_row;
+use super::placement_from_row;
 use super::read_model::load_record;
 use crate::storage::case_view::decode_snapshot;
 use crate::storage::{CaseHistory, Result, StorageError};

@@ -3,7 +3,7 @@
 //! and approvers), and each device's photo bytes per day against its quota.
 
 use super::access::Reader;
-use super::placement::placement_from_row;
+use super::placement_from_row;
 use crate::storage::{DeviceAuth, PhotoBlob, Refusal, Result};
 use hoso_model::merge::FieldState;
 use hoso_model::op::RecordKind;
