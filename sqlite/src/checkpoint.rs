@@ -15,6 +15,10 @@ pub const WAL_PAGES_BEFORE_CHECKPOINT: i32 = 1_000;
 struct Requests {
     checkpoint: bool,
     stop: bool,
+    /// A [`Hold`] is taken: no checkpoint starts until it is dropped.
+    held: bool,
+    /// A checkpoint is running on the thread.
+    running: bool,
 }
 
 type Shared = Arc<(Mutex<Requests>, Condvar)>;
@@ -45,13 +49,14 @@ impl Checkpointer {
                 loop {
                     {
                         let mut pending = lock.lock().unwrap_or_else(|p| p.into_inner());
-                        while !pending.checkpoint && !pending.stop {
+                        while (!pending.checkpoint || pending.held) && !pending.stop {
                             pending = wake.wait(pending).unwrap_or_else(|p| p.into_inner());
                         }
                         if pending.stop {
                             return;
                         }
                         pending.checkpoint = false;
+                        pending.running = true;
                     }
                     // PASSIVE never blocks the writer or readers; what it cannot copy now is copied
                     // when the next commit asks again.
@@ -60,12 +65,44 @@ impl Checkpointer {
                     {
                         tracing::warn!(%error, "background checkpoint failed");
                     }
+                    lock.lock().unwrap_or_else(|p| p.into_inner()).running = false;
+                    wake.notify_all();
                 }
             })?;
         Ok(Checkpointer {
             requests,
             thread: Some(thread),
         })
+    }
+}
+
+impl Checkpointer {
+    /// Waits for a running checkpoint to end and keeps the thread from starting another until the
+    /// hold is dropped: a checkpoint that truncates the log needs the lock the thread's checkpoints
+    /// take, and under sustained writes the thread is asked again at every commit, so without a hold
+    /// the truncation found the lock taken and the log grew to three times its limit.
+    pub fn hold(&self) -> Hold<'_> {
+        let (lock, wake) = &*self.requests;
+        let mut requests = lock.lock().unwrap_or_else(|p| p.into_inner());
+        requests.held = true;
+        while requests.running {
+            requests = wake.wait(requests).unwrap_or_else(|p| p.into_inner());
+        }
+        Hold { checkpointer: self }
+    }
+}
+
+/// While it lives, the checkpoint thread starts no checkpoint ([`Checkpointer::hold`]).
+pub struct Hold<'a> {
+    checkpointer: &'a Checkpointer,
+}
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.checkpointer.requests;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).held = false;
+        // An ask made meanwhile is still pending: the thread takes it now.
+        wake.notify_all();
     }
 }
 

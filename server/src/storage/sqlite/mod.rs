@@ -91,7 +91,7 @@ pub struct SqliteStorage {
     /// The administrative units in force, which scope rules check new records against: the newest
     /// imported list whose day has come, else the bundled one.
     units: Mutex<Arc<AdminUnits>>,
-    _checkpointer: Checkpointer,
+    checkpointer: Checkpointer,
 }
 
 impl SqliteStorage {
@@ -123,7 +123,7 @@ impl SqliteStorage {
             wal_path: PathBuf::from(wal_path),
             attempts: Mutex::new(HashMap::new()),
             units: Mutex::new(Arc::new(AdminUnits::builtin())),
-            _checkpointer: checkpointer,
+            checkpointer,
         })
     }
 
@@ -144,11 +144,19 @@ impl SqliteStorage {
     }
 
     /// Checkpoints and truncates the log once it is past [`WAL_LIMIT_BYTES`] (the writer holds
-    /// its lock, so no push writes meanwhile; readers are waited for).
+    /// its lock, so no push writes meanwhile; the background checkpoint is held off and readers are
+    /// waited for).
     fn bound_wal(&self, conn: &Connection) -> Result<()> {
         let size = std::fs::metadata(&self.wal_path).map_or(0, |m| m.len());
         if size > WAL_LIMIT_BYTES {
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            let _hold = self.checkpointer.hold();
+            let busy: bool = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy {
+                tracing::warn!(
+                    size,
+                    "the write-ahead log could not be truncated: a reader held it"
+                );
+            }
         }
         Ok(())
     }
