@@ -48,6 +48,18 @@ impl Placement {
         self.commune.is_some() || self.province.is_some() || self.facility.is_some()
     }
 
+    /// The areas of this placement that `new` does not share: where a record moving from here to
+    /// `new` is no longer found, whose devices are told to drop it. A record gaining an area (a new
+    /// case's province after its commune) leaves none.
+    pub fn left_for(&self, new: &Placement) -> Placement {
+        let left = |old: &Option<String>, new: &Option<String>| old.clone().filter(|_| old != new);
+        Placement {
+            commune: left(&self.commune, &new.commune),
+            province: left(&self.province, &new.province),
+            facility: left(&self.facility, &new.facility),
+        }
+    }
+
     /// A record's placement: its own when it has one, else its parent's.
     pub fn own_or(self, parent: impl FnOnce() -> Option<Placement>) -> Placement {
         if self.is_placed() {

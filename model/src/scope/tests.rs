@@ -193,3 +193,28 @@ fn a_device_never_moves_a_case_to_another_area_but_may_repeat_its_own() {
     let into_a_facility = check_area_change(RecordKind::Case, "facility_id", Some("f1"), &here);
     assert!(into_a_facility.is_err(), "nor into a facility's scope");
 }
+
+#[test]
+fn a_move_leaves_only_the_areas_the_record_is_no_longer_in() {
+    let tan_hiep = placed("25920", "79");
+    let binh_my = placed("27544", "79");
+    let ba_dinh = placed("00004", "01");
+    assert_eq!(
+        tan_hiep.left_for(&binh_my),
+        Placement {
+            commune: Some("25920".into()),
+            ..Placement::default()
+        },
+        "the province's devices keep a case moved within it"
+    );
+    assert_eq!(tan_hiep.left_for(&ba_dinh), tan_hiep);
+    let commune_only = Placement {
+        commune: Some("25920".into()),
+        ..Placement::default()
+    };
+    assert!(
+        !commune_only.left_for(&tan_hiep).is_placed(),
+        "gaining a province leaves nothing"
+    );
+    assert_eq!(tan_hiep.left_for(&Placement::default()), tan_hiep);
+}

@@ -9,6 +9,8 @@
 
 mod case_view;
 mod ingest;
+#[cfg(test)]
+mod ingest_tests;
 mod oversight;
 pub mod postgres;
 mod refusal;

@@ -123,7 +123,7 @@ pub(crate) struct Writes {
     /// Photos newly marked sensitive: their sensitive fields are sent again from this sequence.
     pub photo_restamps: HashMap<String, i64>,
     pub states: HashMap<(String, String), PendingField>,
-    /// Records that left an area: the sequence, the record and the area it left.
+    /// Records that left an area: the sequence, the record and the areas it left.
     pub evictions: Vec<(i64, String, Placement)>,
 }
 
@@ -506,10 +506,11 @@ impl WorkingSet {
             .collect())
     }
 
-    /// Moves a record and its fields to `new`, logging the area it left.
+    /// Moves a record and its fields to `new`, logging the areas it left.
     fn restamp(&mut self, id: &str, old: Placement, new: Placement, seq: i64) {
-        if old.is_placed() {
-            self.writes.evictions.push((seq, id.to_string(), old));
+        let left = old.left_for(&new);
+        if left.is_placed() {
+            self.writes.evictions.push((seq, id.to_string(), left));
         }
         self.change(id, |row| row.placed = new.clone());
         self.each_pending(id, |_, pending| {
