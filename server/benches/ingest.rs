@@ -1,6 +1,7 @@
 //! Server ingest speed: realistic ops pushed in batches of 1,000, on SQLite and — when
-//! `HOSO_TEST_DATABASE_URL` names a PostgreSQL server — on PostgreSQL side by side in the same run,
-//! with one and with two writers (two storage handles, as two server processes have).
+//! `HOSO_TEST_DATABASE_URL` names a PostgreSQL server — on PostgreSQL side by side in the same run:
+//! one device pushing to one process, two devices pushing to one process at once, and two devices
+//! each pushing to its own process (two storage handles, as two server processes have).
 //! `cargo bench -p hoso-server --bench ingest` prints one JSON line per configuration; under
 //! `cargo test` it is a smoke run.
 
@@ -97,20 +98,23 @@ fn caseload(device: &DeviceAuth, cases: usize, seed: u64) -> Vec<Vec<FieldOp>> {
     batches
 }
 
-/// Every writer pushes its own caseload through its own storage handle at the same time; `size`
-/// tells the database's bytes on disk (the growth is reported per op).
+/// Every writer pushes its own caseload (its own device) at the same time, through the storage
+/// handle it is given: writers sharing a handle are devices pushing to one server process at once,
+/// each handle is a process. `size` tells the database's bytes on disk (the growth is reported per
+/// op).
 fn ingest(
     backend: &str,
-    handles: &[Box<dyn Storage>],
+    processes: usize,
+    writers: &[&dyn Storage],
     cases: usize,
     target: f64,
     size: impl Fn() -> u64,
 ) {
-    let work: Vec<(DeviceAuth, Vec<Vec<FieldOp>>)> = handles
+    let work: Vec<(DeviceAuth, Vec<Vec<FieldOp>>)> = writers
         .iter()
         .enumerate()
         .map(|(i, storage)| {
-            let device = enroll(storage.as_ref(), &format!("bench-{i}"));
+            let device = enroll(*storage, &format!("bench-{i}"));
             let ops = caseload(&device, cases, 5 + i as u64);
             (device, ops)
         })
@@ -123,7 +127,7 @@ fn ingest(
     let now = system_now_millis();
     let started = Instant::now();
     let accepted: usize = std::thread::scope(|scope| {
-        let threads: Vec<_> = handles
+        let threads: Vec<_> = writers
             .iter()
             .zip(&work)
             .map(|(storage, (device, ops))| {
@@ -149,7 +153,8 @@ fn ingest(
     let bytes_per_op = (size().saturating_sub(size_before) as f64 / total as f64).round();
     println!(
         "{}",
-        json!({"bench": "server_ingest", "backend": backend, "writers": handles.len(), "ops": total,
+        json!({"bench": "server_ingest", "backend": backend, "processes": processes,
+               "writers": writers.len(), "ops": total,
                "elapsed_ms": elapsed.as_millis(), "ops_per_s": per_second.round(),
                "target_ops_per_s": target, "met": per_second >= target,
                "disk_bytes_per_op": bytes_per_op})
@@ -161,34 +166,40 @@ fn main() {
     let cases = if measuring { 5_000 } else { 50 };
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bench.db");
-    let sqlite: Vec<Box<dyn Storage>> = vec![Box::new(
-        SqliteStorage::open(&path, &test_key()).expect("storage"),
-    )];
+    let sqlite = SqliteStorage::open(&path, &test_key()).expect("storage");
     let file_size = |suffix: &str| {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
         std::fs::metadata(name).map_or(0, |m| m.len())
     };
-    ingest("sqlite", &sqlite, cases, 50_000.0, || {
+    ingest("sqlite", 1, &[&sqlite], cases, 50_000.0, || {
         file_size("") + file_size("-wal")
     });
     let Some(server) = std::env::var("HOSO_TEST_DATABASE_URL").ok() else {
         eprintln!("PostgreSQL not measured: HOSO_TEST_DATABASE_URL is not set");
         return;
     };
-    for writers in [1, 2] {
+    for (processes, writers) in [(1, 1), (1, 2), (2, 2)] {
         let database = ScratchDatabase::create(&server).expect("a scratch database");
-        let handles: Vec<Box<dyn Storage>> = (0..writers)
-            .map(|_| {
-                Box::new(PgStorage::connect(&database.url, 4).expect("connect")) as Box<dyn Storage>
-            })
+        let handles: Vec<PgStorage> = (0..processes)
+            .map(|_| PgStorage::connect(&database.url, 4).expect("connect"))
+            .collect();
+        let writers: Vec<&dyn Storage> = (0..writers)
+            .map(|i| &handles[i % processes] as &dyn Storage)
             .collect();
         let size = || {
             postgres::Client::connect(&database.url, postgres::NoTls)
                 .and_then(|mut c| c.query_one("SELECT pg_database_size(current_database())", &[]))
                 .map_or(0, |row| row.get::<_, i64>(0) as u64)
         };
-        ingest("postgres", &handles, cases / writers, 20_000.0, size);
+        ingest(
+            "postgres",
+            processes,
+            &writers,
+            cases / writers.len(),
+            20_000.0,
+            size,
+        );
     }
 }
 
