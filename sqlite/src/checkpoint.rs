@@ -15,8 +15,8 @@ pub const WAL_PAGES_BEFORE_CHECKPOINT: i32 = 1_000;
 struct Requests {
     checkpoint: bool,
     stop: bool,
-    /// A [`Hold`] is taken: no checkpoint starts until it is dropped.
-    held: bool,
+    /// How many [`Hold`]s live: no checkpoint starts until every one is dropped.
+    holds: usize,
     /// A checkpoint is running on the thread.
     running: bool,
 }
@@ -49,7 +49,7 @@ impl Checkpointer {
                 loop {
                     {
                         let mut pending = lock.lock().unwrap_or_else(|p| p.into_inner());
-                        while (!pending.checkpoint || pending.held) && !pending.stop {
+                        while (!pending.checkpoint || pending.holds > 0) && !pending.stop {
                             pending = wake.wait(pending).unwrap_or_else(|p| p.into_inner());
                         }
                         if pending.stop {
@@ -84,7 +84,7 @@ impl Checkpointer {
     pub fn hold(&self) -> Hold<'_> {
         let (lock, wake) = &*self.requests;
         let mut requests = lock.lock().unwrap_or_else(|p| p.into_inner());
-        requests.held = true;
+        requests.holds += 1;
         while requests.running {
             requests = wake.wait(requests).unwrap_or_else(|p| p.into_inner());
         }
@@ -100,7 +100,7 @@ pub struct Hold<'a> {
 impl Drop for Hold<'_> {
     fn drop(&mut self) {
         let (lock, wake) = &*self.checkpointer.requests;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).held = false;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).holds -= 1;
         // An ask made meanwhile is still pending: the thread takes it now.
         wake.notify_all();
     }

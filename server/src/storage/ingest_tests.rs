@@ -269,3 +269,37 @@ fn a_retried_push_is_answered_as_duplicates_and_writes_nothing() {
     assert_eq!(statuses(&merged), vec![ReceiptStatus::Duplicate]);
     assert!(merged.writes.states.is_empty() && merged.accepted.is_empty());
 }
+
+#[test]
+fn a_sensitive_photo_linked_to_another_case_is_sent_again_so_the_old_managers_devices_drop_it() {
+    let mut stored = Stored::default();
+    let (old_case, _) = stored.case_with_visit(TAN_HIEP);
+    let (new_case, _) = stored.case_with_visit(TAN_HIEP);
+    let photo = new_id();
+    let mut row = RecordRow::stored("photo".into());
+    row.parent_id = Some(old_case.clone());
+    row.placed = in_commune(TAN_HIEP);
+    row.case_id = Some(old_case.clone());
+    row.photo_sensitive = true;
+    stored.records.insert(photo.clone(), row);
+    stored
+        .states
+        .insert((photo.clone(), "caption".into()), FieldState::default());
+    let mut phone = Phone::collaborator();
+    let ops = [phone.op(&photo, RecordKind::Photo, "case_id", &new_case)];
+    let merged = phone.push(&mut stored, &ops);
+    assert_eq!(statuses(&merged), vec![ReceiptStatus::Accepted]);
+    assert_eq!(
+        merged.writes.case_links.get(&photo),
+        Some(&Some(new_case.clone()))
+    );
+    assert_eq!(merged.writes.record_resends.get(&photo), Some(&101));
+    assert_eq!(
+        merged
+            .writes
+            .reflags
+            .get(&(photo.clone(), "caption".to_string())),
+        Some(&(true, 101)),
+        "its fields stay sensitive, sent again from the push if their flag changed"
+    );
+}

@@ -27,7 +27,8 @@ const MAX_DEPTH: u8 = 3;
 
 /// What the rules read from the database: stored rows only, never what this push changed.
 pub(crate) trait RecordReads {
-    /// The records `ids` names and every record whose parent is one of them.
+    /// The records `ids` names and every record whose parent is one of them (a record both named and
+    /// a child may come twice).
     fn records_and_children(&mut self, ids: &[&str]) -> Result<Vec<(String, RecordRow)>>;
     fn record(&mut self, id: &str) -> Result<Option<RecordRow>>;
     /// The records whose parent is `id`.
@@ -61,15 +62,18 @@ impl RecordRow {
     /// A record read from the database.
     pub fn stored(kind: String) -> RecordRow {
         RecordRow {
-            kind,
             stored: true,
-            ..RecordRow::new(RecordKind::Form)
+            ..RecordRow::unplaced(kind)
         }
     }
 
     fn new(kind: RecordKind) -> RecordRow {
+        RecordRow::unplaced(kind.as_str().to_string())
+    }
+
+    fn unplaced(kind: String) -> RecordRow {
         RecordRow {
-            kind: kind.as_str().to_string(),
+            kind,
             parent_id: None,
             own: Placement::default(),
             placed: Placement::default(),
@@ -110,7 +114,8 @@ pub(crate) struct Restamp {
 }
 
 /// Everything a push changed, for the backend to store. Field rows re-stamped here (`restamps`,
-/// `case_links`, `reflags`) are stored ones; `states` are written after them.
+/// `case_links`, `reflags`, the resends) are stored ones; `states` are written after them, and the
+/// resends after the case links and flags they select rows by.
 #[derive(Default)]
 pub(crate) struct Writes {
     /// Records created or changed, in id order: written whole.
@@ -118,12 +123,14 @@ pub(crate) struct Writes {
     pub restamps: HashMap<String, Restamp>,
     /// Stored records whose fields now belong to another case (or none).
     pub case_links: HashMap<String, Option<String>>,
-    /// Stored fields whose sensitivity was recomputed.
-    pub reflags: HashMap<(String, String), bool>,
+    /// Stored fields whose sensitivity was recomputed, with the sequence from which a field whose
+    /// flag changes is sent again (a device that may read it gets it, one that may not drops it).
+    pub reflags: HashMap<(String, String), (bool, i64)>,
     /// Cases whose manager changed: their sensitive fields are sent again from this sequence.
     pub sensitive_restamps: HashMap<String, i64>,
-    /// Photos newly marked sensitive: their sensitive fields are sent again from this sequence.
-    pub photo_restamps: HashMap<String, i64>,
+    /// Stored records whose sensitive fields are sent again from this sequence: a photo newly marked
+    /// sensitive, a record linked to another case (whose manager reads them now, the old one not).
+    pub record_resends: HashMap<String, i64>,
     pub states: HashMap<(String, String), PendingField>,
     /// Records that left an area: the sequence, the record and the areas it left.
     pub evictions: Vec<(i64, String, Placement)>,
@@ -341,16 +348,16 @@ impl WorkingSet {
             }
             (_, fields::FORM_ID) if op.kind != RecordKind::Case => {
                 self.change(&op.record_id, |row| row.form_id = value.clone());
-                self.reflag(db, &op.record_id, op.kind)?;
+                self.reflag(db, &op.record_id, op.kind, seq)?;
             }
             (_, fields::CASE_ID) if op.kind != RecordKind::Case => {
-                self.set_case(db, &op.record_id, op.kind, value.clone())?;
+                self.set_case(db, &op.record_id, op.kind, value.clone(), seq)?;
             }
             // The write policy accepts only `true` here: a mark is never taken back.
             (RecordKind::Photo, photo_fields::SENSITIVE) => {
                 self.change(&op.record_id, |row| row.photo_sensitive = true);
-                self.reflag(db, &op.record_id, op.kind)?;
-                self.resend_photo(&op.record_id, seq);
+                self.reflag(db, &op.record_id, op.kind, seq)?;
+                self.resend_record(&op.record_id, seq);
             }
             _ => {}
         }
@@ -360,7 +367,13 @@ impl WorkingSet {
                 .get(db, &person)?
                 .is_some_and(|row| row.case_id.is_none())
         {
-            self.set_case(db, &person, RecordKind::Person, Some(op.record_id.clone()))?;
+            self.set_case(
+                db,
+                &person,
+                RecordKind::Person,
+                Some(op.record_id.clone()),
+                seq,
+            )?;
         }
         Ok(())
     }
@@ -376,14 +389,14 @@ impl WorkingSet {
         raise(&mut self.writes.sensitive_restamps, case_id, seq);
     }
 
-    /// A photo's sensitive fields are sent again from `seq`.
-    fn resend_photo(&mut self, photo_id: &str, seq: i64) {
-        self.each_pending(photo_id, |_, pending| {
+    /// A record's sensitive fields are sent again from `seq`.
+    fn resend_record(&mut self, id: &str, seq: i64) {
+        self.each_pending(id, |_, pending| {
             if pending.sensitive {
                 pending.seq = pending.seq.max(seq);
             }
         });
-        raise(&mut self.writes.photo_restamps, photo_id, seq);
+        raise(&mut self.writes.record_resends, id, seq);
     }
 
     /// Applies `edit` to every field of the record written in this push.
@@ -401,17 +414,34 @@ impl WorkingSet {
         id: &str,
         kind: RecordKind,
         case: Option<String>,
+        seq: i64,
     ) -> Result<()> {
+        let Some(row) = self.records.get(id) else {
+            return Ok(());
+        };
+        let (moved, stored) = (row.case_id != case, row.stored);
         self.change(id, |row| row.case_id = case.clone());
-        if self.records.get(id).is_some_and(|row| row.stored) {
+        if stored {
             self.writes.case_links.insert(id.to_string(), case.clone());
         }
         self.each_pending(id, |_, pending| pending.case_id = case.clone());
-        self.reflag(db, id, kind)
+        self.reflag(db, id, kind, seq)?;
+        // Its sensitive fields go to the new case's manager and are dropped by the old one's devices.
+        if moved && stored {
+            self.resend_record(id, seq);
+        }
+        Ok(())
     }
 
-    /// Recomputes the sensitivity of every field of a record (its form id decides it).
-    fn reflag(&mut self, db: &mut dyn RecordReads, id: &str, kind: RecordKind) -> Result<()> {
+    /// Recomputes the sensitivity of every field of a record (its form id decides it); a stored
+    /// field whose flag changes is sent again from `seq`.
+    fn reflag(
+        &mut self,
+        db: &mut dyn RecordReads,
+        id: &str,
+        kind: RecordKind,
+        seq: i64,
+    ) -> Result<()> {
         let Some(row) = self.records.get(id) else {
             return Ok(());
         };
@@ -428,7 +458,9 @@ impl WorkingSet {
         if stored {
             for field in db.field_names(id)? {
                 let now = sensitivity.is_sensitive_in(kind, marks, &field);
-                self.writes.reflags.insert((id.to_string(), field), now);
+                self.writes
+                    .reflags
+                    .insert((id.to_string(), field), (now, seq));
             }
         }
         Ok(())
@@ -451,11 +483,13 @@ impl WorkingSet {
         seq: i64,
     ) -> Result<()> {
         self.ensure_record(db, target, kind)?;
-        self.change(target, |row| {
-            if row.parent_id.is_none() && !row.own.is_placed() {
-                row.parent_id = Some(case_id.to_string());
-            }
-        });
+        let unplaced = self
+            .records
+            .get(target)
+            .is_some_and(|row| row.parent_id.is_none() && !row.own.is_placed());
+        if unplaced {
+            self.change(target, |row| row.parent_id = Some(case_id.to_string()));
+        }
         self.refresh(db, target, seq, 0)
     }
 

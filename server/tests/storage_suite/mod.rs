@@ -15,7 +15,7 @@ use chrono::Datelike;
 use hoso_model::op::RecordKind;
 use hoso_model::protocol::ReceiptStatus;
 use hoso_model::role::Role;
-use hoso_model::schema::{fields, form_status};
+use hoso_model::schema::{fields, form_status, photo_fields};
 use hoso_server::storage::{CODE_TTL_MILLIS, Refusal, Storage, StorageError};
 use serde_json::json;
 use world::*;
@@ -44,6 +44,7 @@ macro_rules! storage_suite {
             ops_on_another_areas_record_are_refused_and_change_nothing,
             a_new_record_must_be_placed_in_the_pushers_own_area,
             a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new,
+            a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only,
             pulling_page_by_page_loses_nothing_and_pages_end_on_a_sequence_boundary,
             only_approvers_approve_and_provincial_officers_never_write,
             the_audit_trail_keeps_every_accepted_op_once_in_order,
@@ -292,6 +293,89 @@ pub fn a_new_record_must_be_placed_in_the_pushers_own_area(backend: &impl Backen
     assert!(nothing.is_empty(), "nothing was planted: {nothing:?}");
     let (_, _, _, ops) = lan.new_case(TAN_HIEP);
     lan.push_accepted(storage, &ops);
+}
+
+/// Fields named by (record id, field name).
+type FieldNames = Vec<(String, String)>;
+
+/// Pulls everything after `cursor`: the fields received, the fields withheld, the last cursor.
+fn pull_sensitive(
+    storage: &dyn Storage,
+    phone: &Phone,
+    cursor: u64,
+) -> (FieldNames, FieldNames, u64) {
+    let (mut received, mut withheld, mut cursor) = (Vec::new(), Vec::new(), cursor);
+    loop {
+        let page = storage.pull(&phone.auth, cursor, 1_000).expect("pull");
+        for record in page.records {
+            let id = record.record_id;
+            received.extend(record.fields.into_iter().map(|(f, _)| (id.clone(), f)));
+        }
+        withheld.extend(page.withheld);
+        cursor = page.next_cursor;
+        if !page.has_more {
+            return (received, withheld, cursor);
+        }
+    }
+}
+
+/// A photo of an ID card marked sensitive belongs to one case; linked to another case (by its
+/// collaborator, after a mix-up), the other case's manager receives it and the first one's devices
+/// are told to drop it.
+pub fn a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only(
+    backend: &impl Backend,
+) {
+    let storage = backend.storage();
+    setup(storage);
+    let an = collaborator(storage, "An", TAN_HIEP);
+    let binh = collaborator(storage, "Bình", TAN_HIEP);
+    let mut cases = Vec::new();
+    for phone in [&an, &binh] {
+        let (case, _, _, mut ops) = phone.new_case(TAN_HIEP);
+        ops.push(phone.op(
+            &case,
+            RecordKind::Case,
+            fields::OPENED_BY,
+            json!(phone.auth.user_id),
+        ));
+        phone.push_accepted(storage, &ops);
+        cases.push(case);
+    }
+    let photo = hoso_model::op::new_id();
+    let caption = (photo.clone(), photo_fields::CAPTION.to_string());
+    an.push_accepted(
+        storage,
+        &[
+            an.op(&photo, RecordKind::Photo, fields::CASE_ID, json!(cases[0])),
+            an.op(
+                &photo,
+                RecordKind::Photo,
+                photo_fields::SENSITIVE,
+                json!(true),
+            ),
+            an.op(
+                &photo,
+                RecordKind::Photo,
+                photo_fields::CAPTION,
+                json!("CCCD"),
+            ),
+        ],
+    );
+    let (got, _, an_cursor) = pull_sensitive(storage, &an, 0);
+    assert!(got.contains(&caption), "An manages the first case");
+    let (_, withheld, binh_cursor) = pull_sensitive(storage, &binh, 0);
+    assert!(withheld.contains(&caption), "Bình does not");
+    an.push_accepted(
+        storage,
+        &[an.op(&photo, RecordKind::Photo, fields::CASE_ID, json!(cases[1]))],
+    );
+    let (_, withheld, _) = pull_sensitive(storage, &an, an_cursor);
+    assert!(withheld.contains(&caption), "An's phone is told to drop it");
+    let (got, _, _) = pull_sensitive(storage, &binh, binh_cursor);
+    assert!(
+        got.contains(&caption),
+        "Bình, the new case's manager, receives it"
+    );
 }
 
 pub fn a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new(

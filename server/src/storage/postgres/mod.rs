@@ -7,8 +7,8 @@
 //! refresh, and a pull (one repeatable-read snapshot) never passes the horizon below which every push
 //! has committed, so it never skips a sequence number committed after it (`ordering`); a push
 //! reads what it needs in a few set-based queries and writes in a few more, whatever its size; the
-//! placement rules are those of the SQLite backend (materialised areas, re-stamped on a move, moves
-//! logged in `scope_event`); `op_log` refuses updates and deletes (a trigger); the read model of
+//! placement and access rules are the ones both backends share (`storage/working_set.rs`:
+//! materialised areas, re-stamped on a move, moves logged in `scope_event`); `op_log` refuses updates and deletes (a trigger); the read model of
 //! oversight and reports (`case_view`, `field_conflict`) changes in the push transaction
 //! (`read_model`), as in the SQLite backend.
 
@@ -21,9 +21,9 @@ mod pull;
 mod push;
 mod read_model;
 mod reference;
+mod rows;
 pub mod scratch;
 mod web_accounts;
-mod writes;
 
 use super::{
     AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,

@@ -1,12 +1,12 @@
 //! A push in the PostgreSQL backend: the records it names locked (`ordering`), its sequence numbers
 //! taken from its transaction id, everything the ops touch read at once, every op vetted and merged
 //! in memory by the shared rules (`storage/ingest.rs`), then written back — the audit trail, the
-//! working set (`writes.rs`), the read model of the cases it touches — in a few statements, all in
+//! working set (`rows.rs`), the read model of the cases it touches — in a few statements, all in
 //! one transaction.
 
 use super::ordering::{self, LockSpace};
 use super::read_model;
-use super::writes::{self, PgReads};
+use super::rows::{self, PgReads};
 use crate::storage::ingest::{self, named_records};
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
@@ -32,7 +32,7 @@ pub(super) fn push(
     let known = known_ops(&mut tx, ops)?;
     let merged = ingest::merge(&mut PgReads(&mut tx), units, device, ops, known, now, base)?;
     OpLog::of(&merged.accepted, now).flush(&mut tx)?;
-    writes::flush(&mut tx, &merged.writes)?;
+    rows::flush(&mut tx, &merged.writes)?;
     read_model::after_push(&mut tx, &merged.changed, merged.cases_left)?;
     tx.commit()?;
     Ok(merged.receipts)

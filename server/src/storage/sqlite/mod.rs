@@ -19,8 +19,8 @@ mod pull;
 mod push;
 mod read_model;
 mod reference;
+mod rows;
 mod web_accounts;
-mod writes;
 
 use super::{
     AuditEntry, CaseHistory, DeviceAuth, Enrollment, OnceJob, OversightStore, PhotoBlob, PullPage,
@@ -154,7 +154,8 @@ impl SqliteStorage {
             if busy {
                 tracing::warn!(
                     size,
-                    "the write-ahead log could not be truncated: a reader held it"
+                    "the write-ahead log could not be truncated: a reader, or another process's \
+                     checkpoint, held it"
                 );
             }
         }

@@ -1,10 +1,10 @@
 //! A push in the SQLite backend: every op vetted and merged in memory by the shared rules
 //! (`storage/ingest.rs`) over what the push touches, then written — the audit trail, the working set
-//! (`writes.rs`), the read model of the cases it touches — all in one transaction.
+//! (`rows.rs`), the read model of the cases it touches — all in one transaction.
 
 use super::SEQ;
 use super::read_model;
-use super::writes::{self, SqliteReads};
+use super::rows::{self, SqliteReads};
 use crate::storage::ingest;
 use crate::storage::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
@@ -30,7 +30,7 @@ pub(super) fn push(
     let known = known_ops(&tx, ops)?;
     let merged = ingest::merge(&mut SqliteReads(&tx), units, device, ops, known, now, base)?;
     log_ops(&tx, &merged.accepted, now)?;
-    writes::flush(&tx, &merged.writes)?;
+    rows::flush(&tx, &merged.writes)?;
     read_model::after_push(&tx, &merged.changed, merged.cases_left)?;
     if merged.last_seq != base {
         meta::set(&tx, SEQ, &merged.last_seq.to_string())?;

@@ -154,11 +154,11 @@ fn flush_access(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
         link.execute(params![id, case])?;
     }
     let mut flag = tx.prepare_cached(
-        "UPDATE field_state SET sensitive = ?3
+        "UPDATE field_state SET sensitive = ?3, seq = max(seq, ?4)
          WHERE record_id = ?1 AND field = ?2 AND sensitive <> ?3",
     )?;
-    for ((id, field), sensitive) in &writes.reflags {
-        flag.execute(params![id, field, sensitive])?;
+    for ((id, field), (sensitive, seq)) in &writes.reflags {
+        flag.execute(params![id, field, sensitive, seq])?;
     }
     let mut case_fields = tx.prepare_cached(
         "UPDATE field_state SET seq = max(seq, ?2) WHERE case_id = ?1 AND sensitive = 1",
@@ -166,11 +166,11 @@ fn flush_access(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
     for (case, seq) in &writes.sensitive_restamps {
         case_fields.execute(params![case, seq])?;
     }
-    let mut photo_fields = tx.prepare_cached(
+    let mut record_fields = tx.prepare_cached(
         "UPDATE field_state SET seq = max(seq, ?2) WHERE record_id = ?1 AND sensitive = 1",
     )?;
-    for (photo, seq) in &writes.photo_restamps {
-        photo_fields.execute(params![photo, seq])?;
+    for (record, seq) in &writes.record_resends {
+        record_fields.execute(params![record, seq])?;
     }
     Ok(())
 }

@@ -111,15 +111,19 @@ fn flush_access(tx: &mut Transaction<'_>, writes: &Writes) -> Result<()> {
     if !writes.reflags.is_empty() {
         let ids: Vec<&str> = writes.reflags.keys().map(|k| k.0.as_str()).collect();
         let names: Vec<&str> = writes.reflags.keys().map(|k| k.1.as_str()).collect();
-        let flags: Vec<bool> = writes.reflags.values().copied().collect();
+        let flags: Vec<bool> = writes.reflags.values().map(|r| r.0).collect();
+        let seqs: Vec<i64> = writes.reflags.values().map(|r| r.1).collect();
         tx.execute_typed(
-            "UPDATE field_state f SET sensitive = u.sensitive
-             FROM unnest($1::text[], $2::text[], $3::boolean[]) AS u(record_id, field, sensitive)
-             WHERE f.record_id = u.record_id AND f.field = u.field",
+            "UPDATE field_state f SET sensitive = u.sensitive, seq = GREATEST(f.seq, u.seq)
+             FROM unnest($1::text[], $2::text[], $3::boolean[], $4::bigint[])
+                  AS u(record_id, field, sensitive, seq)
+             WHERE f.record_id = u.record_id AND f.field = u.field
+               AND f.sensitive IS DISTINCT FROM u.sensitive",
             &[
                 (&ids, Type::TEXT_ARRAY),
                 (&names, Type::TEXT_ARRAY),
                 (&flags, Type::BOOL_ARRAY),
+                (&seqs, Type::INT8_ARRAY),
             ],
         )?;
     }
@@ -137,14 +141,14 @@ fn flush_access(tx: &mut Transaction<'_>, writes: &Writes) -> Result<()> {
             &[(&cases, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
         )?;
     }
-    if !writes.photo_restamps.is_empty() {
-        let photos: Vec<&str> = writes.photo_restamps.keys().map(String::as_str).collect();
-        let seqs: Vec<i64> = writes.photo_restamps.values().copied().collect();
+    if !writes.record_resends.is_empty() {
+        let records: Vec<&str> = writes.record_resends.keys().map(String::as_str).collect();
+        let seqs: Vec<i64> = writes.record_resends.values().copied().collect();
         tx.execute_typed(
             "UPDATE field_state f SET seq = GREATEST(f.seq, u.seq)
              FROM unnest($1::text[], $2::bigint[]) AS u(record_id, seq)
              WHERE f.record_id = u.record_id AND f.sensitive",
-            &[(&photos, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
+            &[(&records, Type::TEXT_ARRAY), (&seqs, Type::INT8_ARRAY)],
         )?;
     }
     Ok(())
