@@ -27,15 +27,6 @@ struct Stored {
 }
 
 impl RecordReads for Stored {
-    fn records_and_children(&mut self, ids: &[&str]) -> Result<Vec<(String, RecordRow)>> {
-        let mut found = Vec::new();
-        for id in ids {
-            found.extend(self.record(id)?.map(|row| (id.to_string(), row)));
-            found.extend(self.children(id)?);
-        }
-        Ok(found)
-    }
-
     fn record(&mut self, id: &str) -> Result<Option<RecordRow>> {
         Ok(self.records.get(id).cloned())
     }

@@ -28,8 +28,15 @@ const MAX_DEPTH: u8 = 3;
 /// What the rules read from the database: stored rows only, never what this push changed.
 pub(crate) trait RecordReads {
     /// The records `ids` names and every record whose parent is one of them (a record both named and
-    /// a child may come twice).
-    fn records_and_children(&mut self, ids: &[&str]) -> Result<Vec<(String, RecordRow)>>;
+    /// a child may come twice); by default one lookup of each and of its children.
+    fn records_and_children(&mut self, ids: &[&str]) -> Result<Vec<(String, RecordRow)>> {
+        let mut found = Vec::new();
+        for id in ids {
+            found.extend(self.record(id)?.map(|row| (id.to_string(), row)));
+            found.extend(self.children(id)?);
+        }
+        Ok(found)
+    }
     fn record(&mut self, id: &str) -> Result<Option<RecordRow>>;
     /// The records whose parent is `id`.
     fn children(&mut self, id: &str) -> Result<Vec<(String, RecordRow)>>;
@@ -38,6 +45,20 @@ pub(crate) trait RecordReads {
     /// The stored states of these fields (record id, field name); absent fields are left out.
     fn states(&mut self, fields: &[(&str, &str)]) -> Result<Vec<(String, String, FieldState)>>;
 }
+
+/// The `record` columns a [`RecordRow`] is stored in, the same in both backends' tables.
+pub(crate) const RECORD_COLUMNS: &str = "id, kind, parent_id, own_commune, own_province, \
+                                         own_facility, commune_code, province_code, facility_id, \
+                                         form_id, case_id, manager_id, opened_by, photo_sensitive";
+
+/// What an upsert of a [`RecordRow`] changes in a row already stored: every column but the id.
+pub(crate) const RECORD_UPSERT: &str = "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,
+    parent_id = excluded.parent_id, own_commune = excluded.own_commune,
+    own_province = excluded.own_province, own_facility = excluded.own_facility,
+    commune_code = excluded.commune_code, province_code = excluded.province_code,
+    facility_id = excluded.facility_id, form_id = excluded.form_id, case_id = excluded.case_id,
+    manager_id = excluded.manager_id, opened_by = excluded.opened_by,
+    photo_sensitive = excluded.photo_sensitive";
 
 /// A record as the rules see it: stored, or created by this push.
 #[derive(Clone, Debug)]

@@ -3,16 +3,12 @@
 //! whatever the push's size (reading or writing row by row would cost a round trip per op).
 
 use crate::storage::Result;
-use crate::storage::working_set::{RecordReads, RecordRow, Writes};
+use crate::storage::working_set::{RECORD_COLUMNS, RECORD_UPSERT, RecordReads, RecordRow, Writes};
 use hoso_model::area::AreaKind;
 use hoso_model::merge::FieldState;
 use hoso_model::scope::Placement;
 use postgres::types::Type;
 use postgres::{Row, Transaction};
-
-const RECORD_COLUMNS: &str = "id, kind, parent_id, own_commune, own_province, own_facility, \
-                              commune_code, province_code, facility_id, form_id, case_id, \
-                              manager_id, opened_by, photo_sensitive";
 
 fn placement_at(row: &Row, first: usize) -> Placement {
     Placement {
@@ -165,19 +161,13 @@ fn flush_records(tx: &mut Transaction<'_>, writes: &Writes) -> Result<()> {
     let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
     let kinds: Vec<&str> = rows.iter().map(|(_, row)| row.kind.as_str()).collect();
     tx.execute_typed(
-        "INSERT INTO record (id, kind, parent_id, own_commune, own_province, own_facility,
-                             commune_code, province_code, facility_id, form_id, case_id,
-                             manager_id, opened_by, photo_sensitive)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                              $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                              $11::text[], $12::text[], $13::text[], $14::boolean[])
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id,
-             own_commune = excluded.own_commune, own_province = excluded.own_province,
-             own_facility = excluded.own_facility, commune_code = excluded.commune_code,
-             province_code = excluded.province_code, facility_id = excluded.facility_id,
-             form_id = excluded.form_id, case_id = excluded.case_id,
-             manager_id = excluded.manager_id, opened_by = excluded.opened_by,
-             photo_sensitive = excluded.photo_sensitive",
+        &format!(
+            "INSERT INTO record ({RECORD_COLUMNS})
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                                  $11::text[], $12::text[], $13::text[], $14::boolean[])
+             {RECORD_UPSERT}"
+        ),
         &[
             (&ids, Type::TEXT_ARRAY),
             (&kinds, Type::TEXT_ARRAY),

@@ -4,13 +4,9 @@
 
 use super::placement_from_row;
 use crate::storage::Result;
-use crate::storage::working_set::{RecordReads, RecordRow, Writes};
+use crate::storage::working_set::{RECORD_COLUMNS, RECORD_UPSERT, RecordReads, RecordRow, Writes};
 use hoso_model::merge::FieldState;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
-
-const RECORD_COLUMNS: &str = "id, kind, parent_id, own_commune, own_province, own_facility, \
-                              commune_code, province_code, facility_id, form_id, case_id, \
-                              manager_id, opened_by, photo_sensitive";
 
 fn record_of(row: &Row<'_>) -> rusqlite::Result<(String, RecordRow)> {
     let mut record = RecordRow::stored(row.get(1)?);
@@ -29,15 +25,6 @@ fn record_of(row: &Row<'_>) -> rusqlite::Result<(String, RecordRow)> {
 pub(super) struct SqliteReads<'a, 'b>(pub &'a Transaction<'b>);
 
 impl RecordReads for SqliteReads<'_, '_> {
-    fn records_and_children(&mut self, ids: &[&str]) -> Result<Vec<(String, RecordRow)>> {
-        let mut found = Vec::new();
-        for id in ids {
-            found.extend(self.record(id)?.map(|row| (id.to_string(), row)));
-            found.extend(self.children(id)?);
-        }
-        Ok(found)
-    }
-
     fn record(&mut self, id: &str) -> Result<Option<RecordRow>> {
         Ok(self
             .0
@@ -98,14 +85,7 @@ pub(super) fn flush(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
 fn flush_records(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
     let mut upsert = tx.prepare_cached(&format!(
         "INSERT INTO record ({RECORD_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parent_id = excluded.parent_id,
-             own_commune = excluded.own_commune, own_province = excluded.own_province,
-             own_facility = excluded.own_facility, commune_code = excluded.commune_code,
-             province_code = excluded.province_code, facility_id = excluded.facility_id,
-             form_id = excluded.form_id, case_id = excluded.case_id,
-             manager_id = excluded.manager_id, opened_by = excluded.opened_by,
-             photo_sensitive = excluded.photo_sensitive"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) {RECORD_UPSERT}"
     ))?;
     for (id, row) in &writes.records {
         upsert.execute(params![
