@@ -170,11 +170,8 @@ fn vet(
     }
     let existing = set
         .get(db, &op.record_id)?
-        .map(|row| (row.kind.clone(), row.placed.clone(), row.stored));
-    if existing
-        .as_ref()
-        .is_some_and(|(kind, ..)| kind != op.kind.as_str())
-    {
+        .map(|row| (row.kind == op.kind.as_str(), row.placed.clone(), row.stored));
+    if existing.as_ref().is_some_and(|(same_kind, ..)| !same_kind) {
         return Ok(Err(kind_mismatch(op)));
     }
     let known_before = existing.as_ref().is_some_and(|(.., stored)| *stored);
@@ -238,6 +235,5 @@ fn apply(
     }
     set.write_state(op, state.clone(), seq, place.unwrap_or_default());
     set.after_merge(db, op, &state, seq)?;
-    set.after_merge_access(db, op, &state, seq)?;
     Ok(Some((losers_before, state.losers.len())))
 }

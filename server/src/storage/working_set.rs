@@ -321,7 +321,7 @@ impl WorkingSet {
         }
     }
 
-    /// Keeps the record's links and own area in step with a field's winning value.
+    /// Keeps the record's placement and access in step with a field's winning value.
     pub fn after_merge(
         &mut self,
         db: &mut dyn RecordReads,
@@ -330,6 +330,18 @@ impl WorkingSet {
         seq: i64,
     ) -> Result<()> {
         let value = state.value().and_then(|v| v.as_str()).map(str::to_string);
+        self.place(db, op, value.clone(), seq)?;
+        self.grant(db, op, value, seq)
+    }
+
+    /// Keeps the record's links and own area in step with a field's winning value.
+    fn place(
+        &mut self,
+        db: &mut dyn RecordReads,
+        op: &FieldOp,
+        value: Option<String>,
+        seq: i64,
+    ) -> Result<()> {
         if let Some(area) = area_of_field(op.kind, &op.field) {
             self.change(&op.record_id, |row| set_own(&mut row.own, area, value));
             return self.refresh(db, &op.record_id, seq, 0);
@@ -347,14 +359,13 @@ impl WorkingSet {
     }
 
     /// Keeps form ids, case links and managers in step with a field's winning value.
-    pub fn after_merge_access(
+    fn grant(
         &mut self,
         db: &mut dyn RecordReads,
         op: &FieldOp,
-        state: &FieldState,
+        value: Option<String>,
         seq: i64,
     ) -> Result<()> {
-        let value = state.value().and_then(|v| v.as_str()).map(str::to_string);
         match (op.kind, op.field.as_str()) {
             (RecordKind::Case, fields::MANAGER_ID | fields::OPENED_BY) => {
                 let manager = op.field == fields::MANAGER_ID;
@@ -410,14 +421,17 @@ impl WorkingSet {
         raise(&mut self.writes.sensitive_restamps, case_id, seq);
     }
 
-    /// A record's sensitive fields are sent again from `seq`.
+    /// A record's sensitive fields are sent again from `seq` (a record new in this push has no
+    /// stored ones).
     fn resend_record(&mut self, id: &str, seq: i64) {
         self.each_pending(id, |_, pending| {
             if pending.sensitive {
                 pending.seq = pending.seq.max(seq);
             }
         });
-        raise(&mut self.writes.record_resends, id, seq);
+        if self.records.get(id).is_some_and(|row| row.stored) {
+            raise(&mut self.writes.record_resends, id, seq);
+        }
     }
 
     /// Applies `edit` to every field of the record written in this push.
