@@ -32,6 +32,8 @@ use Column::{Bool, Bytes, Int, Text};
 /// One table: its columns (same names on both sides unless `pg_name` differs), the columns rows are
 /// ordered by for hashing, and what a re-run does with a row that is already there.
 struct Table {
+    /// A table, or a view where SQLite stores the rows more compactly than PostgreSQL (`audit_op`,
+    /// `field_state_with_case`: server/sql/007_compact_rows.sql).
     sqlite_name: &'static str,
     pg_name: &'static str,
     columns: &'static [(&'static str, Column)],
@@ -95,7 +97,7 @@ const TABLES: &[Table] = &[
         on_conflict: "ON CONFLICT (token_hash) DO NOTHING",
     },
     Table {
-        sqlite_name: "op_log",
+        sqlite_name: "audit_op",
         pg_name: "op_log",
         columns: &[
             ("seq", Int),
@@ -142,7 +144,7 @@ const TABLES: &[Table] = &[
                       photo_sensitive = excluded.photo_sensitive",
     },
     Table {
-        sqlite_name: "field_state",
+        sqlite_name: "field_state_with_case",
         pg_name: "field_state",
         columns: &[
             ("record_id", Text),

@@ -32,7 +32,7 @@ impl Backend for Sqlite {
         )
     }
 
-    fn rewind_to_before_case_snapshot(&self) {
+    fn rewind_to_an_older_schema(&self) {
         let conn = hoso_sqlite::connection::open(
             &self.dir.path().join("server.db"),
             &test_key(),
@@ -41,7 +41,24 @@ impl Backend for Sqlite {
         )
         .expect("open the file");
         conn.execute_batch(
-            "DROP TABLE case_snapshot;
+            "DROP VIEW audit_op;
+             DROP VIEW field_state_with_case;
+             CREATE TABLE op_log_wide (
+                 seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE, record_id TEXT NOT NULL,
+                 kind TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, hlc TEXT NOT NULL,
+                 supersedes TEXT NOT NULL, device_id TEXT NOT NULL, author TEXT NOT NULL,
+                 received_at INTEGER NOT NULL);
+             INSERT INTO op_log_wide
+                 SELECT o.seq, o.op_id, o.record_id, o.kind, o.field, o.value, o.hlc, o.supersedes,
+                        p.device_id, p.author, p.received_at
+                 FROM op_log o JOIN push_log p ON p.id = o.push;
+             DROP TABLE op_log;
+             DROP TABLE push_log;
+             ALTER TABLE op_log_wide RENAME TO op_log;
+             CREATE INDEX op_log_record ON op_log(record_id);
+             UPDATE field_state
+                 SET case_id = (SELECT case_id FROM record WHERE id = field_state.record_id);
+             DROP TABLE case_snapshot;
              ALTER TABLE case_view ADD COLUMN snapshot TEXT NOT NULL DEFAULT '{}';
              PRAGMA user_version = 5;",
         )
@@ -78,7 +95,7 @@ impl Backend for Postgres {
         Box::new(PgStorage::connect(&self.database.url, 4).expect("connect again"))
     }
 
-    fn rewind_to_before_case_snapshot(&self) {
+    fn rewind_to_an_older_schema(&self) {
         let mut client =
             ::postgres::Client::connect(&self.database.url, ::postgres::NoTls).expect("connect");
         client

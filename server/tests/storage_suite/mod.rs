@@ -27,9 +27,11 @@ pub trait Backend: Sized {
     fn storage(&self) -> &dyn Storage;
     /// Another handle on the same database, as a second server process opens it.
     fn another_process(&self) -> Box<dyn Storage>;
-    /// Puts the database back as the schema before `case_snapshot` left it (snapshots inside
-    /// `case_view`, the read model marked built), for the upgrade to be tried on it.
-    fn rewind_to_before_case_snapshot(&self);
+    /// Puts the database back as an older server left it — before `case_snapshot` (snapshots inside
+    /// `case_view`, the read model marked built) and, on SQLite, before its compact rows (each op
+    /// with its device, author and time; every field with its case) — for the upgrade to be tried
+    /// on it.
+    fn rewind_to_an_older_schema(&self);
 }
 
 /// Instantiates every test of the suite for one backend type.
@@ -45,6 +47,7 @@ macro_rules! storage_suite {
             a_new_record_must_be_placed_in_the_pushers_own_area,
             a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new,
             a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only,
+            a_photo_marked_sensitive_later_stays_with_its_cases_manager_only,
             pulling_page_by_page_loses_nothing_and_pages_end_on_a_sequence_boundary,
             only_approvers_approve_and_provincial_officers_never_write,
             the_audit_trail_keeps_every_accepted_op_once_in_order,
@@ -56,7 +59,7 @@ macro_rules! storage_suite {
             a_one_time_job_runs_once,
             a_plans_submitter_never_approves_it,
             the_read_model_follows_every_push,
-            an_older_database_gets_its_snapshots_when_upgraded,
+            an_older_database_is_upgraded_whole,
             devices_report_their_syncs_and_dashboard_accounts_sign_in
         );
     };
@@ -299,7 +302,7 @@ pub fn a_new_record_must_be_placed_in_the_pushers_own_area(backend: &impl Backen
 type FieldNames = Vec<(String, String)>;
 
 /// Pulls everything after `cursor`: the fields received, the fields withheld, the last cursor.
-fn pull_sensitive(
+pub fn pull_sensitive(
     storage: &dyn Storage,
     phone: &Phone,
     cursor: u64,
@@ -319,14 +322,8 @@ fn pull_sensitive(
     }
 }
 
-/// A photo of an ID card marked sensitive belongs to one case; linked to another case (by its
-/// collaborator, after a mix-up), the other case's manager receives it and the first one's devices
-/// are told to drop it.
-pub fn a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only(
-    backend: &impl Backend,
-) {
-    let storage = backend.storage();
-    setup(storage);
+/// Two collaborators of one commune, each managing a case they opened: (An, Bình, their cases).
+pub fn two_managers(storage: &dyn Storage) -> (Phone, Phone, Vec<String>) {
     let an = collaborator(storage, "An", TAN_HIEP);
     let binh = collaborator(storage, "Bình", TAN_HIEP);
     let mut cases = Vec::new();
@@ -341,33 +338,56 @@ pub fn a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only(
         phone.push_accepted(storage, &ops);
         cases.push(case);
     }
+    (an, binh, cases)
+}
+
+/// `by` uploads a photo of `case` captioned "CCCD", marked sensitive or not: its caption field.
+pub fn id_card_photo(
+    storage: &dyn Storage,
+    by: &Phone,
+    case: &str,
+    sensitive: bool,
+) -> (String, String) {
     let photo = hoso_model::op::new_id();
-    let caption = (photo.clone(), photo_fields::CAPTION.to_string());
-    an.push_accepted(
-        storage,
-        &[
-            an.op(&photo, RecordKind::Photo, fields::CASE_ID, json!(cases[0])),
-            an.op(
-                &photo,
-                RecordKind::Photo,
-                photo_fields::SENSITIVE,
-                json!(true),
-            ),
-            an.op(
-                &photo,
-                RecordKind::Photo,
-                photo_fields::CAPTION,
-                json!("CCCD"),
-            ),
-        ],
-    );
+    let mut ops = vec![
+        by.op(&photo, RecordKind::Photo, fields::CASE_ID, json!(case)),
+        by.op(
+            &photo,
+            RecordKind::Photo,
+            photo_fields::CAPTION,
+            json!("CCCD"),
+        ),
+    ];
+    if sensitive {
+        ops.push(by.op(
+            &photo,
+            RecordKind::Photo,
+            photo_fields::SENSITIVE,
+            json!(true),
+        ));
+    }
+    by.push_accepted(storage, &ops);
+    (photo, photo_fields::CAPTION.to_string())
+}
+
+/// A photo of an ID card marked sensitive belongs to one case; linked to another case (by its
+/// collaborator, after a mix-up), the other case's manager receives it and the first one's devices
+/// are told to drop it.
+pub fn a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only(
+    backend: &impl Backend,
+) {
+    let storage = backend.storage();
+    setup(storage);
+    let (an, binh, cases) = two_managers(storage);
+    let caption = id_card_photo(storage, &an, &cases[0], true);
     let (got, _, an_cursor) = pull_sensitive(storage, &an, 0);
     assert!(got.contains(&caption), "An manages the first case");
     let (_, withheld, binh_cursor) = pull_sensitive(storage, &binh, 0);
     assert!(withheld.contains(&caption), "Bình does not");
+    let photo = &caption.0;
     an.push_accepted(
         storage,
-        &[an.op(&photo, RecordKind::Photo, fields::CASE_ID, json!(cases[1]))],
+        &[an.op(photo, RecordKind::Photo, fields::CASE_ID, json!(cases[1]))],
     );
     let (_, withheld, _) = pull_sensitive(storage, &an, an_cursor);
     assert!(withheld.contains(&caption), "An's phone is told to drop it");
@@ -375,6 +395,38 @@ pub fn a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only(
     assert!(
         got.contains(&caption),
         "Bình, the new case's manager, receives it"
+    );
+}
+
+/// A photo uploaded as ordinary and marked sensitive later (it shows an ID card): the commune's
+/// other collaborators' phones are told to drop it, its case's manager keeps receiving it.
+pub fn a_photo_marked_sensitive_later_stays_with_its_cases_manager_only(backend: &impl Backend) {
+    let storage = backend.storage();
+    setup(storage);
+    let (an, binh, cases) = two_managers(storage);
+    let caption = id_card_photo(storage, &an, &cases[0], false);
+    let (got, _, an_cursor) = pull_sensitive(storage, &an, 0);
+    assert!(got.contains(&caption));
+    let (got, _, binh_cursor) = pull_sensitive(storage, &binh, 0);
+    assert!(
+        got.contains(&caption),
+        "an ordinary photo reaches the commune"
+    );
+    an.push_accepted(
+        storage,
+        &[an.op(
+            &caption.0,
+            RecordKind::Photo,
+            photo_fields::SENSITIVE,
+            json!(true),
+        )],
+    );
+    let (got, _, _) = pull_sensitive(storage, &an, an_cursor);
+    assert!(got.contains(&caption), "An manages the case: still hers");
+    let (_, withheld, _) = pull_sensitive(storage, &binh, binh_cursor);
+    assert!(
+        withheld.contains(&caption),
+        "Bình's phone is told to drop it"
     );
 }
 

@@ -168,28 +168,40 @@ pub fn the_read_model_follows_every_push(backend: &impl Backend) {
     );
 }
 
-pub fn an_older_database_gets_its_snapshots_when_upgraded(backend: &impl Backend) {
+/// A database an older server wrote is upgraded when a new server opens it: its snapshots built,
+/// its audit trail and what each phone pulls (a sensitive photo to its case's manager only)
+/// unchanged.
+pub fn an_older_database_is_upgraded_whole(backend: &impl Backend) {
     let storage = backend.storage();
     setup(storage);
-    let lan = collaborator(storage, "lan", TAN_HIEP);
-    let (case, _, _, ops) = lan.new_case(TAN_HIEP);
-    lan.push_accepted(storage, &ops);
+    let (lan, binh, cases) = super::two_managers(storage);
+    let case = &cases[0];
+    let caption = super::id_card_photo(storage, &lan, case, true);
     let before = storage.case_snapshots(&commune(TAN_HIEP)).expect("views");
-    backend.rewind_to_before_case_snapshot();
+    let trail = storage.audit_trail(case).expect("audit");
+    let pulled = [&lan, &binh].map(|phone| super::pull_sensitive(storage, phone, 0));
+    assert!(pulled[0].0.contains(&caption) && pulled[1].1.contains(&caption));
+    backend.rewind_to_an_older_schema();
     let upgraded = backend.another_process();
+    let upgraded = upgraded.as_ref();
     assert_eq!(
         upgraded
             .case_snapshots(&commune(TAN_HIEP))
             .expect("views after the upgrade"),
         before
     );
-    assert_eq!(before[0].case_id, case);
+    assert_eq!(before.len(), 2, "both cases");
     assert_eq!(
         upgraded
             .case_facts(&province(HO_CHI_MINH))
             .expect("facts")
             .len(),
-        1
+        2
+    );
+    assert_eq!(upgraded.audit_trail(case).expect("audit"), trail);
+    assert_eq!(
+        [&lan, &binh].map(|phone| super::pull_sensitive(upgraded, phone, 0)),
+        pulled
     );
 }
 

@@ -1,4 +1,5 @@
-//! Reading the append-only audit trail (`op_log`) of the SQLite backend.
+//! Reading the append-only audit trail of the SQLite backend (`op_log` with its `push_log`, through
+//! the `audit_op` view).
 
 use crate::storage::{AuditEntry, Result};
 use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
@@ -6,7 +7,7 @@ use rusqlite::Connection;
 
 pub(super) fn audit_trail(conn: &Connection, record_id: &str) -> Result<Vec<AuditEntry>> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT seq, received_at, {OP_COLUMNS} FROM op_log WHERE record_id = ?1 ORDER BY seq"
+        "SELECT seq, received_at, {OP_COLUMNS} FROM audit_op WHERE record_id = ?1 ORDER BY seq"
     ))?;
     let mut rows = statement.query([record_id])?;
     let mut entries = Vec::new();

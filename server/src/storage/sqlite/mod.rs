@@ -56,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/004_photos.sql"),
     include_str!("../../../sql/005_oversight.sql"),
     include_str!("../../../sql/006_case_snapshot.sql"),
+    include_str!("../../../sql/007_compact_rows.sql"),
 ];
 
 /// The last sequence number handed out (pull cursors count in it).

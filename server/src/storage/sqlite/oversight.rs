@@ -221,7 +221,7 @@ fn logged_ops(conn: &Connection, ids: &BTreeSet<String>) -> Result<Vec<LoggedOp>
     let ids: Vec<&String> = ids.iter().collect();
     for chunk in ids.chunks(500) {
         let sql = format!(
-            "SELECT received_at, {OP_COLUMNS} FROM op_log WHERE record_id IN ({}) ORDER BY seq",
+            "SELECT received_at, {OP_COLUMNS} FROM audit_op WHERE record_id IN ({}) ORDER BY seq",
             vec!["?"; chunk.len()].join(", ")
         );
         let mut stmt = conn.prepare(&sql)?;

@@ -11,8 +11,8 @@ use hoso_model::admin_units::AdminUnits;
 use hoso_model::op::FieldOp;
 use hoso_model::protocol::Receipt;
 use hoso_sqlite::meta;
-use hoso_sqlite::op_row::{OP_COLUMNS, OpRow};
-use rusqlite::{Connection, OptionalExtension, ToSql, Transaction};
+use hoso_sqlite::op_row::OpRow;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 
 pub(super) fn push(
@@ -29,7 +29,7 @@ pub(super) fn push(
     let base: i64 = meta::get_number(&tx, SEQ)?.unwrap_or(0);
     let known = known_ops(&tx, ops)?;
     let merged = ingest::merge(&mut SqliteReads(&tx), units, device, ops, known, now, base)?;
-    log_ops(&tx, &merged.accepted, now)?;
+    log_ops(&tx, device, &merged.accepted, now)?;
     rows::flush(&tx, &merged.writes)?;
     read_model::after_push(&tx, &merged.changed, merged.cases_left)?;
     if merged.last_seq != base {
@@ -55,17 +55,37 @@ fn known_ops(tx: &Transaction<'_>, ops: &[FieldOp]) -> Result<HashSet<String>> {
     Ok(known)
 }
 
-/// Appends the accepted ops to the audit trail.
-fn log_ops(tx: &Transaction<'_>, accepted: &[(i64, &FieldOp)], now: u64) -> Result<()> {
-    let mut insert = tx.prepare_cached(&format!(
-        "INSERT INTO op_log (seq, received_at, {OP_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-    ))?;
+/// Appends the accepted ops to the audit trail: who pushed them, from where and when once, then
+/// each op.
+fn log_ops(
+    tx: &Transaction<'_>,
+    device: &DeviceAuth,
+    accepted: &[(i64, &FieldOp)],
+    now: u64,
+) -> Result<()> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached("INSERT INTO push_log (device_id, author, received_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![device.device_id, device.user_id, now])?;
+    let push = tx.last_insert_rowid();
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO op_log (seq, push, op_id, record_id, kind, field, value, hlc, supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
     for (seq, op) in accepted {
         let row = OpRow::encode(op);
-        let mut values: Vec<&dyn ToSql> = vec![seq, &now];
-        values.extend(row.values());
-        insert.execute(values.as_slice())?;
+        insert.execute(params![
+            seq,
+            push,
+            row.op_id,
+            row.record_id,
+            row.kind,
+            row.field,
+            row.value,
+            row.hlc,
+            row.supersedes
+        ])?;
     }
     Ok(())
 }

@@ -129,12 +129,16 @@ fn flush_restamps(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
 
 /// Case links, sensitivity flags, then the re-sending of sensitive fields (which reads both).
 fn flush_access(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
-    let mut link = tx.prepare_cached("UPDATE field_state SET case_id = ?2 WHERE record_id = ?1")?;
+    // A field keeps its case only while sensitive (who receives it): the record holds it for all.
+    let mut link = tx.prepare_cached(
+        "UPDATE field_state SET case_id = ?2 WHERE record_id = ?1 AND sensitive = 1",
+    )?;
     for (id, case) in &writes.case_links {
         link.execute(params![id, case])?;
     }
     let mut flag = tx.prepare_cached(
-        "UPDATE field_state SET sensitive = ?3, seq = max(seq, ?4)
+        "UPDATE field_state SET sensitive = ?3, seq = max(seq, ?4),
+                case_id = CASE WHEN ?3 THEN (SELECT case_id FROM record WHERE id = ?1) END
          WHERE record_id = ?1 AND field = ?2 AND sensitive <> ?3",
     )?;
     for ((id, field), (sensitive, seq)) in &writes.reflags {
@@ -174,7 +178,8 @@ fn flush_states(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
             pending.place.province,
             pending.place.facility,
             pending.sensitive,
-            pending.case_id,
+            // Only a sensitive field keeps its case (who may receive it).
+            pending.case_id.as_ref().filter(|_| pending.sensitive),
         ])?;
     }
     Ok(())
