@@ -53,7 +53,10 @@ CREATE VIEW field_state_with_case AS
            f.facility_id, f.sensitive, r.case_id
     FROM field_state f LEFT JOIN record r ON r.id = f.record_id;
 
--- 3. Areas and parents are looked up by value, never as NULL: a commune deployment's records have no
+-- 3. No statement looks a record up by its case (a case's records are found by their parent).
+DROP INDEX record_case;
+
+-- 4. Areas and parents are looked up by value, never as NULL: a commune deployment's records have no
 --    facility, a facility's no commune, cases no parent. Those rows stay out of the indexes.
 DROP INDEX record_parent;
 CREATE INDEX record_parent ON record(parent_id) WHERE parent_id IS NOT NULL;

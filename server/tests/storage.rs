@@ -56,6 +56,7 @@ impl Backend for Sqlite {
              DROP TABLE push_log;
              ALTER TABLE op_log_wide RENAME TO op_log;
              CREATE INDEX op_log_record ON op_log(record_id);
+             CREATE INDEX record_case ON record(case_id) WHERE case_id IS NOT NULL;
              UPDATE field_state
                  SET case_id = (SELECT case_id FROM record WHERE id = field_state.record_id);
              DROP TABLE case_snapshot;
@@ -105,6 +106,7 @@ impl Backend for Postgres {
                  CREATE TABLE sequence_head (id SMALLINT PRIMARY KEY, seq BIGINT NOT NULL);
                  INSERT INTO sequence_head SELECT 1, floor - 1 FROM sequence_floor;
                  DROP TABLE sequence_floor;
+                 CREATE INDEX record_case ON record(case_id) WHERE case_id IS NOT NULL;
                  DELETE FROM schema_version WHERE version >= 5;",
             )
             .expect("rewind");

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../sql/postgres/004_oversight.sql"),
     include_str!("../../../sql/postgres/005_case_snapshot.sql"),
     include_str!("../../../sql/postgres/006_sequence_from_xid.sql"),
+    include_str!("../../../sql/postgres/007_drop_unused_index.sql"),
 ];
 
 /// Any number, the same in every process: the advisory lock key of migrations.
