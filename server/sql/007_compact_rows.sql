@@ -53,19 +53,21 @@ CREATE VIEW field_state_with_case AS
            f.facility_id, f.sensitive, r.case_id
     FROM field_state f LEFT JOIN record r ON r.id = f.record_id;
 
--- 3. No statement looks a record up by its case (a case's records are found by their parent).
+-- 3. Records are looked up by their parent, and by area only as a manager's cases (who may read
+--    sensitive fields): a case's records are not indexed by their case, and only cases by their
+--    area. Parents are never looked up as NULL.
 DROP INDEX record_case;
-
--- 4. Areas and parents are looked up by value, never as NULL: a commune deployment's records have no
---    facility, a facility's no commune, cases no parent. Those rows stay out of the indexes.
+DROP INDEX record_commune;
+DROP INDEX record_province;
+DROP INDEX record_facility;
+CREATE INDEX record_case_commune ON record(commune_code) WHERE kind = 'case';
+CREATE INDEX record_case_province ON record(province_code) WHERE kind = 'case';
+CREATE INDEX record_case_facility ON record(facility_id) WHERE kind = 'case';
 DROP INDEX record_parent;
 CREATE INDEX record_parent ON record(parent_id) WHERE parent_id IS NOT NULL;
-DROP INDEX record_commune;
-CREATE INDEX record_commune ON record(commune_code) WHERE commune_code IS NOT NULL;
-DROP INDEX record_province;
-CREATE INDEX record_province ON record(province_code) WHERE province_code IS NOT NULL;
-DROP INDEX record_facility;
-CREATE INDEX record_facility ON record(facility_id) WHERE facility_id IS NOT NULL;
+
+-- 4. A case's read model is looked up by area, never as NULL: a commune deployment's cases have no
+--    facility, a facility's no commune.
 DROP INDEX case_view_commune;
 CREATE INDEX case_view_commune ON case_view(commune_code) WHERE commune_code IS NOT NULL;
 DROP INDEX case_view_province;

@@ -57,6 +57,12 @@ impl Backend for Sqlite {
              ALTER TABLE op_log_wide RENAME TO op_log;
              CREATE INDEX op_log_record ON op_log(record_id);
              CREATE INDEX record_case ON record(case_id) WHERE case_id IS NOT NULL;
+             DROP INDEX record_case_commune;
+             DROP INDEX record_case_province;
+             DROP INDEX record_case_facility;
+             CREATE INDEX record_commune ON record(commune_code);
+             CREATE INDEX record_province ON record(province_code);
+             CREATE INDEX record_facility ON record(facility_id);
              UPDATE field_state
                  SET case_id = (SELECT case_id FROM record WHERE id = field_state.record_id);
              DROP TABLE case_snapshot;
