@@ -1,5 +1,6 @@
-//! A field operation as the columns both the device's outbox and the server's audit log store it in:
-//! ids and names as text, the value as JSON, clocks as their sortable text.
+//! A field operation as the columns the device's outbox stores and the server's audit trail gives
+//! back (the server keeps device, author and arrival once per push, joined back by its `audit_op`
+//! view): ids and names as text, the value as JSON, clocks as their sortable text.
 
 use crate::{Error, Result};
 use hoso_model::hlc::Hlc;
