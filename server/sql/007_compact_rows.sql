@@ -2,6 +2,9 @@
 -- "Fewer bytes per op"). A push writes each op twice (the audit trail and the field's state), each
 -- with its indexes, through the page cipher twice (log, then file): what is not stored is not
 -- encrypted, logged or checkpointed.
+--
+-- The views below name `op_log`, `push_log`, `field_state` and `record`: a later migration that
+-- rebuilds one of those tables (copy, drop, rename) drops the views first and creates them again.
 
 -- 1. Who pushed, from which device and when is the same for every op of a push (vetting refuses an op
 --    whose device or author is not the pushing device's): kept once per push, not on each op.
@@ -47,10 +50,12 @@ CREATE VIEW audit_op AS
 --    only (the record's `case_id` holds it for every record).
 UPDATE field_state SET case_id = NULL WHERE sensitive = 0 AND case_id IS NOT NULL;
 
--- Every field state with its record's case, as PostgreSQL stores it (`hoso-server migrate`).
+-- Every field state with its case (a sensitive field's own, any other its record's), as PostgreSQL
+-- stores it (`hoso-server migrate`).
 CREATE VIEW field_state_with_case AS
     SELECT f.record_id, f.field, f.kind, f.state, f.seq, f.commune_code, f.province_code,
-           f.facility_id, f.sensitive, r.case_id
+           f.facility_id, f.sensitive,
+           CASE WHEN f.sensitive THEN f.case_id ELSE r.case_id END AS case_id
     FROM field_state f LEFT JOIN record r ON r.id = f.record_id;
 
 -- 3. Records are looked up by their parent, and by area only as a manager's cases (who may read
@@ -60,9 +65,12 @@ DROP INDEX record_case;
 DROP INDEX record_commune;
 DROP INDEX record_province;
 DROP INDEX record_facility;
-CREATE INDEX record_case_commune ON record(commune_code) WHERE kind = 'case';
-CREATE INDEX record_case_province ON record(province_code) WHERE kind = 'case';
-CREATE INDEX record_case_facility ON record(facility_id) WHERE kind = 'case';
+CREATE INDEX record_case_commune ON record(commune_code)
+    WHERE kind = 'case' AND commune_code IS NOT NULL;
+CREATE INDEX record_case_province ON record(province_code)
+    WHERE kind = 'case' AND province_code IS NOT NULL;
+CREATE INDEX record_case_facility ON record(facility_id)
+    WHERE kind = 'case' AND facility_id IS NOT NULL;
 DROP INDEX record_parent;
 CREATE INDEX record_parent ON record(parent_id) WHERE parent_id IS NOT NULL;
 

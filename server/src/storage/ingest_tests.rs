@@ -2,7 +2,7 @@
 //! have stored them, a push merged over them, and what the backend would be asked to write.
 
 use super::ingest::{Merged, merge};
-use super::working_set::{RecordReads, RecordRow};
+use super::working_set::{RecordReads, RecordRow, Reflag};
 use super::{DeviceAuth, Result};
 use hoso_model::admin_units::AdminUnits;
 use hoso_model::area::{Area, AreaKind};
@@ -290,7 +290,11 @@ fn a_sensitive_photo_linked_to_another_case_is_sent_again_so_the_old_managers_de
             .writes
             .reflags
             .get(&(photo.clone(), "caption".to_string())),
-        Some(&(true, 101)),
+        Some(&Reflag {
+            sensitive: true,
+            seq: 101,
+            case_id: Some(new_case.clone())
+        }),
         "its fields stay sensitive, sent again from the push if their flag changed"
     );
 }

@@ -123,8 +123,19 @@ pub(crate) struct PendingField {
     pub seq: i64,
     /// The area a new row is inserted with; an existing row keeps its stored area unless re-stamped.
     pub place: Placement,
-    /// Likewise the sensitivity and case a new row is inserted with.
+    /// Likewise the sensitivity and case a new row is inserted with (SQLite keeps the case only on a
+    /// sensitive row, the one thing it is read for).
     pub sensitive: bool,
+    pub case_id: Option<String>,
+}
+
+/// A stored field's recomputed sensitivity: its flag, the sequence from which it is sent again if the
+/// flag changes (a device that may read it gets it, one that may not drops it), and its record's
+/// case as it stands after the push (who may read it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reflag {
+    pub sensitive: bool,
+    pub seq: i64,
     pub case_id: Option<String>,
 }
 
@@ -142,11 +153,12 @@ pub(crate) struct Writes {
     /// Records created or changed, in id order: written whole.
     pub records: Vec<(String, RecordRow)>,
     pub restamps: HashMap<String, Restamp>,
-    /// Stored records whose fields now belong to another case (or none).
+    /// Stored records whose fields now belong to another case (or none): on SQLite only their
+    /// sensitive fields keep it.
     pub case_links: HashMap<String, Option<String>>,
-    /// Stored fields whose sensitivity was recomputed, with the sequence from which a field whose
-    /// flag changes is sent again (a device that may read it gets it, one that may not drops it).
-    pub reflags: HashMap<(String, String), (bool, i64)>,
+    /// Stored fields whose sensitivity was recomputed. A record's case changes only with a
+    /// recomputation after it (`set_case`), so the case noted is the record's last.
+    pub reflags: HashMap<(String, String), Reflag>,
     /// Cases whose manager changed: their sensitive fields are sent again from this sequence.
     pub sensitive_restamps: HashMap<String, i64>,
     /// Stored records whose sensitive fields are sent again from this sequence: a photo newly marked
@@ -480,8 +492,12 @@ impl WorkingSet {
         let Some(row) = self.records.get(id) else {
             return Ok(());
         };
-        let (form_id, photo_sensitive, stored) =
-            (row.form_id.clone(), row.photo_sensitive, row.stored);
+        let (form_id, case_id, photo_sensitive, stored) = (
+            row.form_id.clone(),
+            row.case_id.clone(),
+            row.photo_sensitive,
+            row.stored,
+        );
         let marks = RecordMarks {
             form_id: form_id.as_deref(),
             photo_sensitive,
@@ -492,10 +508,12 @@ impl WorkingSet {
         });
         if stored {
             for field in db.field_names(id)? {
-                let now = sensitivity.is_sensitive_in(kind, marks, &field);
-                self.writes
-                    .reflags
-                    .insert((id.to_string(), field), (now, seq));
+                let reflag = Reflag {
+                    sensitive: sensitivity.is_sensitive_in(kind, marks, &field),
+                    seq,
+                    case_id: case_id.clone(),
+                };
+                self.writes.reflags.insert((id.to_string(), field), reflag);
             }
         }
         Ok(())

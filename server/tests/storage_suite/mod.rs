@@ -48,6 +48,7 @@ macro_rules! storage_suite {
             a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new,
             a_sensitive_photo_linked_to_another_case_goes_to_that_cases_manager_only,
             a_photo_marked_sensitive_later_stays_with_its_cases_manager_only,
+            a_photo_relinked_and_marked_sensitive_at_once_goes_to_the_new_cases_manager,
             pulling_page_by_page_loses_nothing_and_pages_end_on_a_sequence_boundary,
             only_approvers_approve_and_provincial_officers_never_write,
             the_audit_trail_keeps_every_accepted_op_once_in_order,
@@ -428,6 +429,36 @@ pub fn a_photo_marked_sensitive_later_stays_with_its_cases_manager_only(backend:
         withheld.contains(&caption),
         "Bình's phone is told to drop it"
     );
+}
+
+/// An ordinary photo filed under the wrong case is moved to the right one and marked sensitive in
+/// the same push: only the right case's manager receives it from then on.
+pub fn a_photo_relinked_and_marked_sensitive_at_once_goes_to_the_new_cases_manager(
+    backend: &impl Backend,
+) {
+    let storage = backend.storage();
+    setup(storage);
+    let (an, binh, cases) = two_managers(storage);
+    let caption = id_card_photo(storage, &an, &cases[0], false);
+    let (_, _, an_cursor) = pull_sensitive(storage, &an, 0);
+    let (_, _, binh_cursor) = pull_sensitive(storage, &binh, 0);
+    let photo = &caption.0;
+    an.push_accepted(
+        storage,
+        &[
+            an.op(photo, RecordKind::Photo, fields::CASE_ID, json!(cases[1])),
+            an.op(
+                photo,
+                RecordKind::Photo,
+                photo_fields::SENSITIVE,
+                json!(true),
+            ),
+        ],
+    );
+    let (_, withheld, _) = pull_sensitive(storage, &an, an_cursor);
+    assert!(withheld.contains(&caption), "An's phone is told to drop it");
+    let (got, _, _) = pull_sensitive(storage, &binh, binh_cursor);
+    assert!(got.contains(&caption), "Bình manages the photo's new case");
 }
 
 pub fn a_moved_case_is_evicted_from_the_old_area_and_arrives_whole_in_the_new(

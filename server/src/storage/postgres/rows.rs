@@ -107,8 +107,8 @@ fn flush_access(tx: &mut Transaction<'_>, writes: &Writes) -> Result<()> {
     if !writes.reflags.is_empty() {
         let ids: Vec<&str> = writes.reflags.keys().map(|k| k.0.as_str()).collect();
         let names: Vec<&str> = writes.reflags.keys().map(|k| k.1.as_str()).collect();
-        let flags: Vec<bool> = writes.reflags.values().map(|r| r.0).collect();
-        let seqs: Vec<i64> = writes.reflags.values().map(|r| r.1).collect();
+        let flags: Vec<bool> = writes.reflags.values().map(|r| r.sensitive).collect();
+        let seqs: Vec<i64> = writes.reflags.values().map(|r| r.seq).collect();
         tx.execute_typed(
             "UPDATE field_state f SET sensitive = u.sensitive, seq = GREATEST(f.seq, u.seq)
              FROM unnest($1::text[], $2::text[], $3::boolean[], $4::bigint[])

@@ -137,12 +137,12 @@ fn flush_access(tx: &Transaction<'_>, writes: &Writes) -> Result<()> {
         link.execute(params![id, case])?;
     }
     let mut flag = tx.prepare_cached(
-        "UPDATE field_state SET sensitive = ?3, seq = max(seq, ?4),
-                case_id = CASE WHEN ?3 THEN (SELECT case_id FROM record WHERE id = ?1) END
+        "UPDATE field_state SET sensitive = ?3, seq = max(seq, ?4), case_id = ?5
          WHERE record_id = ?1 AND field = ?2 AND sensitive <> ?3",
     )?;
-    for ((id, field), (sensitive, seq)) in &writes.reflags {
-        flag.execute(params![id, field, sensitive, seq])?;
+    for ((id, field), reflag) in &writes.reflags {
+        let case = reflag.case_id.as_ref().filter(|_| reflag.sensitive);
+        flag.execute(params![id, field, reflag.sensitive, reflag.seq, case])?;
     }
     let mut case_fields = tx.prepare_cached(
         "UPDATE field_state SET seq = max(seq, ?2) WHERE case_id = ?1 AND sensitive = 1",
