@@ -74,9 +74,7 @@ impl Checkpointer {
             thread: Some(thread),
         })
     }
-}
 
-impl Checkpointer {
     /// Waits for a running checkpoint to end and keeps the thread from starting another until the
     /// hold is dropped: a checkpoint that truncates the log needs the lock the thread's checkpoints
     /// take, and under sustained writes the thread is asked again at every commit, so without a hold

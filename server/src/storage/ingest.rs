@@ -233,7 +233,9 @@ fn apply(
     if matches!(state.merge(op), MergeOutcome::Duplicate) {
         return Ok(None);
     }
-    set.write_state(op, state.clone(), seq, place.unwrap_or_default());
-    set.after_merge(db, op, &state, seq)?;
-    Ok(Some((losers_before, state.losers.len())))
+    let losers = state.losers.len();
+    let winner = state.value().and_then(|v| v.as_str()).map(str::to_string);
+    set.write_state(op, state, seq, place.unwrap_or_default());
+    set.after_merge(db, op, winner, seq)?;
+    Ok(Some((losers_before, losers)))
 }

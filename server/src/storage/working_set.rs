@@ -187,6 +187,8 @@ pub(crate) struct WorkingSet {
     absent: HashMap<String, bool>,
     dirty_records: HashSet<String>,
     stored_states: HashMap<(String, String), FieldState>,
+    /// The stored field names of records whose sensitivity was recomputed, read once per push.
+    stored_fields: HashMap<String, Vec<String>>,
     pending_by_record: HashMap<String, Vec<String>>,
     writes: Writes,
 }
@@ -333,15 +335,15 @@ impl WorkingSet {
         }
     }
 
-    /// Keeps the record's placement and access in step with a field's winning value.
+    /// Keeps the record's placement and access in step with a field's winning value (its text;
+    /// `None` when it has none).
     pub fn after_merge(
         &mut self,
         db: &mut dyn RecordReads,
         op: &FieldOp,
-        state: &FieldState,
+        value: Option<String>,
         seq: i64,
     ) -> Result<()> {
-        let value = state.value().and_then(|v| v.as_str()).map(str::to_string);
         self.place(db, op, value.clone(), seq)?;
         self.grant(db, op, value, seq)
     }
@@ -507,7 +509,7 @@ impl WorkingSet {
             pending.sensitive = sensitivity.is_sensitive_in(kind, marks, field);
         });
         if stored {
-            for field in db.field_names(id)? {
+            for field in self.stored_fields(db, id)? {
                 let reflag = Reflag {
                     sensitive: sensitivity.is_sensitive_in(kind, marks, &field),
                     seq,
@@ -517,6 +519,16 @@ impl WorkingSet {
             }
         }
         Ok(())
+    }
+
+    /// The names of a stored record's stored fields (a push may recompute its flags more than once).
+    fn stored_fields(&mut self, db: &mut dyn RecordReads, id: &str) -> Result<Vec<String>> {
+        if let Some(names) = self.stored_fields.get(id) {
+            return Ok(names.clone());
+        }
+        let names = db.field_names(id)?;
+        self.stored_fields.insert(id.to_string(), names.clone());
+        Ok(names)
     }
 
     fn change(&mut self, id: &str, edit: impl FnOnce(&mut RecordRow)) {
